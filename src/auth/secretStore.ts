@@ -1,0 +1,116 @@
+// The VS Code side of credentials: the token lives in SecretStorage; the resolution order
+// (SecretStorage, then FUSED_AUTH_TOKEN, then the Fused SDK's ~/.fused/credentials) is in
+// credentials.ts. The token is never logged, shown, or written to settings.
+import * as os from 'node:os';
+import * as vscode from 'vscode';
+import type { Credentials } from '../api/client';
+import { resolveCredentials } from './credentials';
+
+const SECRET_KEY = 'fusedRuns.apiToken';
+/** Context key for `viewsWelcome` and menus. */
+const SIGNED_IN_CONTEXT = 'fusedRuns.signedIn';
+
+export class AuthService implements vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.changed.event;
+  private lastProblem: string | undefined;
+  private lastSource: Credentials['source'] | undefined;
+  private readonly subscriptions: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly secrets: vscode.SecretStorage,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.subscriptions.push(
+      this.changed,
+      secrets.onDidChange((event) => {
+        if (event.key === SECRET_KEY) this.changed.fire();
+      }),
+    );
+  }
+
+  /** Called before every request, so a token set or refreshed elsewhere is picked up at once. */
+  async getCredentials(): Promise<Credentials | undefined> {
+    const secretToken = await this.secrets.get(SECRET_KEY);
+    const { credentials, problem } = await resolveCredentials({
+      secretToken,
+      env: process.env,
+      homeDir: os.homedir(),
+      now: new Date(),
+    });
+    if (problem !== this.lastProblem) {
+      this.lastProblem = problem;
+      if (problem) this.log.warn(`Credentials: ${problem}`);
+    }
+    if (credentials?.source !== this.lastSource) {
+      this.lastSource = credentials?.source;
+      this.log.info(credentials ? `Using Fused credentials from ${describeSource(credentials.source)}.` : 'No Fused credentials found.');
+    }
+    void vscode.commands.executeCommand('setContext', SIGNED_IN_CONTEXT, credentials !== undefined);
+    return credentials;
+  }
+
+  /** Why no usable credentials were found (e.g. an expired SDK token), for error rows. */
+  get problem(): string | undefined {
+    return this.lastProblem;
+  }
+
+  async setToken(): Promise<boolean> {
+    const token = await vscode.window.showInputBox({
+      title: 'Fused: Set API Token',
+      prompt: 'Paste your Fused API token. It is kept in VS Code\u2019s secret storage, never in settings.',
+      password: true,
+      ignoreFocusOut: true,
+      validateInput: (value) => (value.trim() ? (/\s/.test(value.trim()) ? 'A token has no spaces.' : undefined) : 'Enter a token, or press Escape to cancel.'),
+    });
+    if (token === undefined) return false;
+    await this.secrets.store(SECRET_KEY, token.trim());
+    this.log.info('API token saved to secret storage.');
+    await this.getCredentials();
+    return true;
+  }
+
+  async signOut(): Promise<void> {
+    await this.secrets.delete(SECRET_KEY);
+    this.log.info('API token removed from secret storage.');
+    const remaining = await this.getCredentials();
+    if (remaining) {
+      void vscode.window.showInformationMessage(
+        `Signed out of Fused Runs. Credentials from ${describeSource(remaining.source)} are still in use; remove them there to sign out completely.`,
+      );
+    }
+    this.changed.fire();
+  }
+
+  /** "Use Fused SDK credentials": clears our own token so ~/.fused/credentials is used. */
+  async useSdkCredentials(): Promise<void> {
+    await this.secrets.delete(SECRET_KEY);
+    const credentials = await this.getCredentials();
+    if (credentials?.source === 'fused-sdk') {
+      void vscode.window.showInformationMessage('Fused Runs now uses your Fused SDK credentials (~/.fused/credentials).');
+    } else if (credentials) {
+      void vscode.window.showInformationMessage(`Fused Runs uses credentials from ${describeSource(credentials.source)}, which come before the Fused SDK's.`);
+    } else {
+      void vscode.window.showWarningMessage(
+        this.lastProblem ??
+          'No Fused SDK credentials found in ~/.fused/credentials. Sign in with the fused Python package (for example `fused.api.NotebookCredentials()`), or run "Fused: Set API Token".',
+      );
+    }
+    this.changed.fire();
+  }
+
+  dispose(): void {
+    for (const subscription of this.subscriptions) subscription.dispose();
+  }
+}
+
+function describeSource(source: Credentials['source']): string {
+  switch (source) {
+    case 'secret-storage':
+      return 'VS Code secret storage';
+    case 'environment':
+      return 'the FUSED_AUTH_TOKEN environment variable';
+    case 'fused-sdk':
+      return 'the Fused SDK (~/.fused/credentials)';
+  }
+}

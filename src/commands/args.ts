@@ -1,0 +1,62 @@
+// Commands run from a tree row, an editor title, a webview, a hover link or the palette.
+// Each passes a different argument; this reads a run reference out of any of them.
+import type { AuditLogRecord } from '../api/types';
+
+export interface RunRef {
+  id: string;
+  udf_name?: string | null;
+  /** Present when the caller already had the full record (no fetch needed). */
+  record?: AuditLogRecord;
+}
+
+const UUIDISH = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
+
+export function isRecordId(value: unknown): value is string {
+  return typeof value === 'string' && UUIDISH.test(value);
+}
+
+function isRecord(value: unknown): value is AuditLogRecord {
+  return (
+    typeof value === 'object' && value !== null && isRecordId((value as AuditLogRecord).id) && typeof (value as AuditLogRecord).timestamp === 'string'
+  );
+}
+
+/**
+ * Accepts: a record; an object with `record` (tree nodes); an object with `runRef`;
+ * `{ id }` / `{ recordId }` (hover links, webview messages); a `fused-run:` URI (or its string);
+ * a bare record id.
+ */
+export function extractRunRef(arg: unknown): RunRef | undefined {
+  if (arg === undefined || arg === null) return undefined;
+  if (typeof arg === 'string') {
+    if (arg.startsWith('fused-run:')) return runRefFromPath(arg.slice('fused-run:'.length));
+    return isRecordId(arg) ? { id: arg } : undefined;
+  }
+  if (typeof arg !== 'object') return undefined;
+  if (isRecord(arg)) return { id: arg.id, udf_name: arg.udf_name, record: arg };
+  const obj = arg as Record<string, unknown>;
+  if (obj.scheme === 'fused-run' && typeof obj.path === 'string') return runRefFromPath(obj.path);
+  if (isRecord(obj.record)) return { id: obj.record.id, udf_name: obj.record.udf_name, record: obj.record };
+  if (obj.runRef && typeof obj.runRef === 'object') return extractRunRef(obj.runRef);
+  const id = obj.id ?? obj.recordId;
+  if (isRecordId(id)) return { id, udf_name: typeof obj.udf_name === 'string' ? obj.udf_name : undefined };
+  return undefined;
+}
+
+/** `fused-run:/<udf_name>/<record_id>/<file>` → the record it shows. */
+export function runRefFromPath(path: string): RunRef | undefined {
+  const segments = path.replace(/^\/+/, '').split('/');
+  if (segments.length < 2) return undefined;
+  const [name, id] = segments;
+  const decodedId = safeDecode(id);
+  if (!isRecordId(decodedId)) return undefined;
+  return { id: decodedId, udf_name: safeDecode(name) };
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}

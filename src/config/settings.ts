@@ -1,0 +1,29 @@
+// Reads the extension's settings. Connection settings decide where the token may be sent.
+import * as vscode from 'vscode';
+
+export const SECTION = 'fusedRuns';
+
+export interface ConnectionSettings {
+  baseUrl: string;
+  auditLogPath: string;
+  timeoutMs: number;
+}
+
+export function readConnectionSettings(): ConnectionSettings {
+  const config = vscode.workspace.getConfiguration(SECTION);
+  const timeoutSeconds = config.get<number>('api.timeoutSeconds', 30);
+  return {
+    baseUrl: config.get<string>('api.baseUrl', 'https://www.fused.io/server/v1').trim().replace(/\/+$/, ''),
+    auditLogPath: normalisePath(config.get<string>('api.auditLogPath', '/audit-log')),
+    timeoutMs: Math.max(1, Math.min(600, Number.isFinite(timeoutSeconds) ? timeoutSeconds : 30)) * 1000,
+  };
+}
+
+function normalisePath(path: string): string {
+  const trimmed = path.trim();
+  return trimmed.startsWith('/') ? trimmed : `/${trimmed}`;
+}
+
+export function affectsConnection(event: vscode.ConfigurationChangeEvent): boolean {
+  return event.affectsConfiguration(`${SECTION}.api`);
+}

@@ -1,0 +1,25 @@
+// Activation wires features to shared services. Everything here is cheap: no request is
+// made until a view is shown or a command runs.
+import * as vscode from 'vscode';
+import { FusedServices } from './services';
+
+export function activate(context: vscode.ExtensionContext): void {
+  const log = vscode.window.createOutputChannel('Fused Runs', { log: true });
+  const services = new FusedServices(context, log);
+  context.subscriptions.push(log, services);
+
+  context.subscriptions.push(
+    vscode.commands.registerCommand('fusedRuns.setApiToken', () => services.auth.setToken()),
+    vscode.commands.registerCommand('fusedRuns.signOut', () => services.auth.signOut()),
+    vscode.commands.registerCommand('fusedRuns.useSdkCredentials', () => services.auth.useSdkCredentials()),
+    vscode.commands.registerCommand('fusedRuns.showLog', () => log.show()),
+  );
+  // Sets the signed-in context key for the welcome view without blocking activation.
+  void services.auth.getCredentials();
+
+  // Feature registrations (one line each).
+}
+
+export function deactivate(): void {
+  // Disposables registered on the context are released by VS Code.
+}
