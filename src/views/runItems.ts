@@ -1,0 +1,90 @@
+// Tree rows for one run, shared by the UDF tree and the "Query Results" view so a run looks
+// and behaves the same wherever it is listed.
+import * as vscode from 'vscode';
+import { runStatus } from '../api/status';
+import type { AuditLogRecord } from '../api/types';
+import { errorSummary, formatDuration, formatLocalTime, oneLine, relativeTime, runTooltipMarkdown, statusPresentation } from './presentation';
+
+export interface RunItemOptions {
+  /** Prefix of the TreeItem id; two views may list the same run, one view may not list it twice. Default `run:`. */
+  idPrefix?: string;
+  /** Put the UDF name in the label (lists that mix UDFs). Default false. */
+  showUdfName?: boolean;
+}
+
+/** The argument every run command receives from a tree row (see src/commands/args.ts). */
+export interface RunCommandArg {
+  id: string;
+  udf_name: string | null | undefined;
+}
+
+/** The commands a run's children open; written by the documents / details engineers. */
+export const RUN_PART_COMMANDS = {
+  code: 'fusedRuns.openCode',
+  stderr: 'fusedRuns.openStderr',
+  stdout: 'fusedRuns.openStdout',
+  details: 'fusedRuns.showDetails',
+} as const;
+
+export function runCommandArg(record: AuditLogRecord): RunCommandArg {
+  return { id: record.id, udf_name: record.udf_name };
+}
+
+/**
+ * A run: label = local time, description = relative time · duration · user (· error),
+ * status ThemeIcon in the theme colour, escaped Markdown tooltip. contextValue is
+ * `fusedRun.<status>` so menus can match `viewItem =~ /^fusedRun\b/`.
+ */
+export function runTreeItem(record: AuditLogRecord, now: Date = new Date(), options: RunItemOptions = {}): vscode.TreeItem {
+  const status = runStatus(record);
+  const look = statusPresentation(status);
+  const time = formatLocalTime(record.timestamp);
+  const label = options.showUdfName ? `${oneLine(record.udf_name ?? record.udf_id ?? 'Unnamed UDF', 60)} · ${time}` : time;
+  const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.Collapsed);
+  item.id = `${options.idPrefix ?? 'run:'}${record.id}`;
+  const parts = [relativeTime(record.timestamp, now), formatDuration(record.execution_time)];
+  if (record.user_email ?? record.user_id) parts.push(oneLine(record.user_email ?? record.user_id, 60));
+  if (status === 'cached') parts.push('cached');
+  const error = errorSummary(record.stderr);
+  if (error) parts.push(oneLine(error, 80));
+  item.description = parts.join(' · ');
+  item.iconPath = new vscode.ThemeIcon(look.icon, new vscode.ThemeColor(look.color));
+  const tooltip = new vscode.MarkdownString(`${runTooltipMarkdown(record, status, now)}\n- Record ID: \`${record.id}\``);
+  tooltip.isTrusted = false;
+  tooltip.supportHtml = false;
+  item.tooltip = tooltip;
+  item.contextValue = `fusedRun.${status}`;
+  item.accessibilityInformation = { label: `${record.udf_name ?? 'UDF'} run at ${time}, ${look.label}` };
+  return item;
+}
+
+/** A run's children: Code, stderr, stdout and Details, each opening its command with `{ id, udf_name }`. */
+export function runDetailChildren(record: AuditLogRecord, options: Pick<RunItemOptions, 'idPrefix'> = {}): vscode.TreeItem[] {
+  const prefix = `${options.idPrefix ?? 'run:'}${record.id}/`;
+  const arg = runCommandArg(record);
+  const make = (part: keyof typeof RUN_PART_COMMANDS, label: string, icon: string, description: string, title: string) => {
+    const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.None);
+    item.id = `${prefix}${part}`;
+    item.iconPath = new vscode.ThemeIcon(icon);
+    item.description = description;
+    item.contextValue = `fusedRunPart.${part}`;
+    item.command = { command: RUN_PART_COMMANDS[part], title, arguments: [arg] };
+    item.tooltip = title;
+    return item;
+  };
+  const stderrSummary = errorSummary(record.stderr);
+  return [
+    make('code', 'Code', 'file-code', describeText(record.udf_data, 'udf_data'), 'Open the code that ran'),
+    make('stderr', 'stderr', 'error', stderrSummary ? oneLine(stderrSummary, 80) : describeText(record.stderr, 'stderr'), 'Open stderr'),
+    make('stdout', 'stdout', 'output', describeText(record.stdout, 'stdout'), 'Open stdout'),
+    make('details', 'Details', 'info', 'every field', 'Show all fields of this run'),
+  ];
+}
+
+/** "empty", "12 lines", or "not in this record" for a text field. */
+function describeText(text: string | null | undefined, field: string): string {
+  if (text === undefined || text === null) return `no ${field}`;
+  if (!text.trim()) return 'empty';
+  const lines = text.split(/\r?\n/).length;
+  return lines === 1 ? '1 line' : `${lines} lines`;
+}
