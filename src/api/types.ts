@@ -87,3 +87,12 @@ export interface AuditLogPage {
 
 /** Status of one run at a glance. */
 export type RunStatus = 'ok' | 'failed' | 'incomplete' | 'cached';
+
+/** Where an API token came from, and the header scheme to send it with. */
+export interface Credentials {
+  token: string;
+  /** HTTP authorization scheme, 'Bearer' unless the source says otherwise. */
+  scheme: string;
+  source: 'secret-storage' | 'environment' | 'fused-sdk';
+  expiresAt?: Date;
+}

@@ -1,0 +1,207 @@
+// Typed errors of the audit-log client. Every message is written for the person using the
+// extension: it says what went wrong and what to do about it, and never contains the token.
+
+import type { AuditLogRecord } from './types';
+
+export type FusedApiErrorKind =
+  | 'validation'
+  | 'not-signed-in'
+  | 'authentication'
+  | 'not-found'
+  | 'rejected'
+  | 'rate-limited'
+  | 'server'
+  | 'timeout'
+  | 'network'
+  | 'invalid-response'
+  | 'cancelled';
+
+/** What a multi-page read had already collected when it failed (see collectRecords). */
+export interface PartialResult {
+  records: AuditLogRecord[];
+  /** Where to resume; re-reading from it may repeat records (dedupe by id) but never skips one. */
+  nextPageToken: string | null;
+}
+
+export class FusedApiError extends Error {
+  readonly kind: FusedApiErrorKind;
+  /** Set by collectRecords when paging failed after some records were read. */
+  partial?: PartialResult;
+
+  constructor(kind: FusedApiErrorKind, message: string, options?: { cause?: unknown }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.kind = kind;
+    this.name = new.target.name;
+  }
+}
+
+/** The query was refused before anything was sent; `field` names the offending option. */
+export class QueryValidationError extends FusedApiError {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super('validation', message);
+  }
+}
+
+export class NotSignedInError extends FusedApiError {
+  constructor(message = 'No Fused API token is set. Run "Fused: Set API Token", set FUSED_AUTH_TOKEN, or sign in with the Fused Python SDK (fused.api.login()).', options?: { cause?: unknown }) {
+    super('not-signed-in', message, options);
+  }
+}
+
+/** 401 or 403. */
+export class AuthenticationError extends FusedApiError {
+  constructor(
+    readonly status: number,
+    message?: string,
+  ) {
+    super(
+      'authentication',
+      message ??
+        (status === 403
+          ? 'Fused refused access with this API token (403). The token is valid but not allowed to read these audit logs; check the account, or use a token of a user in this execution environment.'
+          : `Fused rejected the API token (${status}). Run "Fused: Set API Token" or refresh your Fused SDK credentials.`),
+    );
+  }
+}
+
+export class NotFoundError extends FusedApiError {
+  constructor(message: string) {
+    super('not-found', message);
+  }
+}
+
+/** 422: the server refused the query; `detail` is the server's explanation on one line. */
+export class RequestRejectedError extends FusedApiError {
+  constructor(
+    readonly detail: string,
+    readonly status = 422,
+  ) {
+    super('rejected', `Fused rejected the query (${status}): ${detail}`);
+  }
+}
+
+/** 429 after the retries ran out (or when the server asked to wait longer than we are willing to). */
+export class RateLimitedError extends FusedApiError {
+  constructor(readonly retryAfterMs: number | undefined) {
+    super(
+      'rate-limited',
+      retryAfterMs === undefined
+        ? 'Fused is rate limiting requests (429). Wait a moment and try again.'
+        : `Fused is rate limiting requests (429). Try again in ${Math.max(1, Math.ceil(retryAfterMs / 1000))} s.`,
+    );
+  }
+}
+
+export class ServerError extends FusedApiError {
+  constructor(
+    readonly status: number,
+    detail?: string,
+  ) {
+    super(
+      'server',
+      `Fused had a server error (${status})${detail ? `: ${detail}` : ''}. This is on Fused's side; try again later.`,
+    );
+  }
+}
+
+export type TimeoutPhase = 'connect' | 'headers' | 'body';
+
+export class TimeoutError extends FusedApiError {
+  constructor(
+    readonly phase: TimeoutPhase,
+    readonly timeoutMs: number,
+    options?: { cause?: unknown },
+  ) {
+    const what =
+      phase === 'connect'
+        ? 'Could not connect to Fused'
+        : phase === 'headers'
+          ? 'Fused did not answer'
+          : 'Fused stopped sending its response';
+    super(
+      'timeout',
+      `${what} within ${Math.round(timeoutMs / 100) / 10} s. Check your network, or raise "fusedRuns.api.timeoutSeconds".`,
+      options,
+    );
+  }
+}
+
+/** The connection was refused, reset or closed early. */
+export class NetworkError extends FusedApiError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('network', message, options);
+  }
+}
+
+/** The server answered something that is not a valid audit-log page. */
+export class InvalidResponseError extends FusedApiError {
+  /** The body ended early (worth a retry), as opposed to a body that is simply wrong. */
+  readonly truncated: boolean;
+
+  constructor(
+    message: string,
+    readonly path?: string,
+    options?: { cause?: unknown; truncated?: boolean },
+  ) {
+    super('invalid-response', message, options);
+    this.truncated = options?.truncated ?? false;
+  }
+}
+
+export class CancelledError extends FusedApiError {
+  constructor(message = 'The request was cancelled.') {
+    super('cancelled', message);
+  }
+}
+
+export function isFusedApiError(value: unknown): value is FusedApiError {
+  return value instanceof FusedApiError;
+}
+
+const MAX_DETAIL_CHARS = 500;
+
+function clip(text: string): string {
+  const oneLine = text.replace(/\s+/g, ' ').trim();
+  return oneLine.length > MAX_DETAIL_CHARS ? `${oneLine.slice(0, MAX_DETAIL_CHARS - 1)}…` : oneLine;
+}
+
+/**
+ * Turns an error body into one readable line. Understands FastAPI's shapes
+ * `{"detail":[{"loc":["query","limit"],"msg":"...","type":"..."}]}` and `{"detail":"..."}`;
+ * anything else is shown as text, clipped.
+ */
+export function describeErrorBody(bodyText: string): string {
+  const trimmed = bodyText.trim();
+  if (!trimmed) return 'no details given';
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(trimmed);
+  } catch {
+    return clip(trimmed);
+  }
+  if (parsed && typeof parsed === 'object' && 'detail' in parsed) {
+    const detail = (parsed as { detail: unknown }).detail;
+    if (typeof detail === 'string') return clip(detail);
+    if (Array.isArray(detail)) {
+      const parts = detail.map((entry: unknown) => {
+        if (!entry || typeof entry !== 'object') return String(entry);
+        const { loc, msg } = entry as { loc?: unknown; msg?: unknown };
+        // FastAPI prefixes the location with where the value came from ("query", "body").
+        const location = Array.isArray(loc)
+          ? loc.filter((part, index) => !(index === 0 && ['query', 'body', 'path', 'header'].includes(String(part)))).join('.')
+          : '';
+        const message = typeof msg === 'string' ? msg : JSON.stringify(entry);
+        return location ? `${location}: ${message}` : message;
+      });
+      return parts.length ? clip(parts.join('; ')) : 'no details given';
+    }
+    if (detail !== undefined) return clip(JSON.stringify(detail));
+  }
+  if (parsed && typeof parsed === 'object' && 'message' in parsed && typeof (parsed as { message: unknown }).message === 'string') {
+    return clip((parsed as { message: string }).message);
+  }
+  return clip(trimmed);
+}
