@@ -1,6 +1,7 @@
 // Activation wires features to shared services. Everything here is cheap: no request is
 // made until a view is shown or a command runs.
 import * as vscode from 'vscode';
+import { registerUdfHovers } from './hover/udfHoverProvider';
 import { FusedServices } from './services';
 
 export function activate(context: vscode.ExtensionContext): void {
@@ -18,6 +19,7 @@ export function activate(context: vscode.ExtensionContext): void {
   void services.auth.getCredentials();
 
   // Feature registrations (one line each).
+  registerUdfHovers(services);
 }
 
 export function deactivate(): void {
