@@ -1,5 +1,6 @@
 // Records fetched by id, shared by documents, the details webview and hovers, so a record
 // is fetched once however many views show it. Concurrent requests for one id share a fetch.
+import { CancelledError } from '../api/errors';
 import type { AuditLogRecord } from '../api/types';
 import { WeightedLru } from './lru';
 
@@ -92,5 +93,5 @@ function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
 }
 
 function abortReason(signal: AbortSignal): unknown {
-  return signal.reason ?? new Error('Cancelled');
+  return signal.reason instanceof Error ? signal.reason : new CancelledError();
 }
