@@ -1,0 +1,326 @@
+// The UDF tree's state and the decisions that do not need VS Code: which query each level
+// sends, how day-window and distinct results become UDF rows, filters, time ranges, and
+// merging pages. Kept free of the `vscode` import so it is unit-tested in plain Node.
+import type { AuditLogQuery, AuditLogRecord, DistinctType } from '../api/types';
+import { LIMITS } from '../api/types';
+
+/** Whose runs: the signed-in user's ("Mine") or the whole execution environment (`exec_env`). */
+export type Scope = 'mine' | 'execEnv';
+export type GroupBy = DistinctType;
+export type RangePreset = 'hour' | 'day' | 'week' | 'month' | 'all';
+export type TimeRange = { kind: 'preset'; preset: RangePreset } | { kind: 'custom'; start: string; end: string };
+
+export interface ViewState {
+  scope: Scope;
+  groupBy: GroupBy;
+  range: TimeRange;
+  /** Only UDFs with a failing run (stderr non-blank or never completed) in the range. */
+  failingOnly: boolean;
+  /** Case-insensitive substring over UDF names (and ids when grouped by id); '' = off. */
+  textFilter: string;
+}
+
+/** 24 hours by default: the root then costs one distinct request. */
+export const DEFAULT_VIEW_STATE: ViewState = {
+  scope: 'mine',
+  groupBy: 'names',
+  range: { kind: 'preset', preset: 'day' },
+  failingOnly: false,
+  textFilter: '',
+};
+
+const HOUR_MS = 3600_000;
+const DAY_MS = 24 * HOUR_MS;
+
+export const RANGE_PRESETS: readonly { preset: RangePreset; label: string; short: string; ms: number }[] = [
+  { preset: 'hour', label: 'Last hour', short: 'last hour', ms: HOUR_MS },
+  { preset: 'day', label: 'Last 24 hours', short: 'last 24 h', ms: DAY_MS },
+  { preset: 'week', label: 'Last 7 days', short: 'last 7 days', ms: 7 * DAY_MS },
+  { preset: 'month', label: 'Last 30 days', short: 'last 30 days', ms: 30 * DAY_MS },
+  { preset: 'all', label: 'All time', short: 'all time', ms: Number.POSITIVE_INFINITY },
+];
+
+/** A range resolved against a clock: concrete instants to send. Absent = unbounded. */
+export interface ResolvedRange {
+  start?: Date;
+  end?: Date;
+  /** Length in ms; Infinity when unbounded. */
+  spanMs: number;
+}
+
+export function resolveRange(range: TimeRange, now: Date): ResolvedRange {
+  if (range.kind === 'custom') {
+    const start = new Date(range.start);
+    const end = new Date(range.end);
+    return { start, end, spanMs: end.getTime() - start.getTime() };
+  }
+  const preset = RANGE_PRESETS.find((p) => p.preset === range.preset);
+  if (!preset || !Number.isFinite(preset.ms)) return { spanMs: Number.POSITIVE_INFINITY };
+  // Presets leave the end open so runs that land while the tree is shown still count.
+  return { start: new Date(now.getTime() - preset.ms), spanMs: preset.ms };
+}
+
+/** Over a day, a single distinct scan (max 5000 records) could miss UDFs; use day windows instead. */
+export function usesDayWindows(range: TimeRange, now: Date): boolean {
+  const { spanMs } = resolveRange(range, now);
+  return Number.isFinite(spanMs) && spanMs > DAY_MS;
+}
+
+/** Day windows covering the range, for the recipes' `days` + `now` (windows end at `now`). */
+export function dayWindowPlan(range: TimeRange, now: Date): { days: number; now: Date; start?: Date } {
+  const resolved = resolveRange(range, now);
+  const end = resolved.end ?? now;
+  const days = Math.max(1, Math.ceil(resolved.spanMs / DAY_MS));
+  return { days, now: end, start: resolved.start };
+}
+
+function timeBounds(resolved: ResolvedRange): Pick<AuditLogQuery, 'start_timestamp' | 'end_timestamp'> {
+  const bounds: Pick<AuditLogQuery, 'start_timestamp' | 'end_timestamp'> = {};
+  if (resolved.start) bounds.start_timestamp = resolved.start.toISOString();
+  if (resolved.end) bounds.end_timestamp = resolved.end.toISOString();
+  return bounds;
+}
+
+function scopeFlag(scope: Scope): Pick<AuditLogQuery, 'exec_env'> {
+  // "Mine" is the API's default; leave the key out rather than send exec_env=false.
+  return scope === 'execEnv' ? { exec_env: true } : {};
+}
+
+/** The one distinct query of the root (ranges of a day or less, or all time). */
+export function rootQuery(state: ViewState, now: Date): AuditLogQuery {
+  return {
+    distinct: true,
+    distinct_type: state.groupBy,
+    ...scopeFlag(state.scope),
+    ...timeBounds(resolveRange(state.range, now)),
+    max_records_to_scan: LIMITS.maxRecordsToScan,
+  };
+}
+
+/** A UDF row of the root. */
+export interface UdfEntry {
+  /** udf_name when grouped by name, udf_id when grouped by id. */
+  key: string;
+  groupBy: GroupBy;
+  name: string;
+  udfId?: string;
+  /** The newest run of this UDF in the scanned range. */
+  latest: AuditLogRecord;
+  /** Grouped by id and another id has the same name. */
+  nameShared: boolean;
+}
+
+export interface UdfEntries {
+  entries: UdfEntry[];
+  /** Records that could not be keyed (no udf_name / udf_id) and are not shown. */
+  unkeyed: number;
+}
+
+/** Distinct (or merged day-window) records as UDF rows, newest latest run first, one row per key. */
+export function buildUdfEntries(records: readonly AuditLogRecord[], groupBy: GroupBy): UdfEntries {
+  const byKey = new Map<string, AuditLogRecord>();
+  let unkeyed = 0;
+  for (const record of records) {
+    const key = groupBy === 'names' ? record.udf_name : record.udf_id;
+    if (typeof key !== 'string' || key === '') {
+      unkeyed++;
+      continue;
+    }
+    const known = byKey.get(key);
+    if (!known || isNewer(record, known)) byKey.set(key, record);
+  }
+  const nameCounts = new Map<string, number>();
+  for (const record of byKey.values()) {
+    const name = record.udf_name ?? '';
+    nameCounts.set(name, (nameCounts.get(name) ?? 0) + 1);
+  }
+  const entries: UdfEntry[] = [...byKey].map(([key, latest]) => ({
+    key,
+    groupBy,
+    name: latest.udf_name || (groupBy === 'ids' ? `(unnamed ${key})` : key),
+    udfId: latest.udf_id ?? undefined,
+    latest,
+    nameShared: groupBy === 'ids' && (nameCounts.get(latest.udf_name ?? '') ?? 0) > 1,
+  }));
+  entries.sort((a, b) => compareNewestFirst(a.latest, b.latest) || a.name.localeCompare(b.name) || a.key.localeCompare(b.key));
+  return { entries, unkeyed };
+}
+
+function isNewer(a: AuditLogRecord, b: AuditLogRecord): boolean {
+  return Date.parse(a.timestamp) > Date.parse(b.timestamp);
+}
+
+function compareNewestFirst(a: AuditLogRecord, b: AuditLogRecord): number {
+  const diff = (Date.parse(b.timestamp) || 0) - (Date.parse(a.timestamp) || 0);
+  return diff === 0 ? 0 : diff > 0 ? 1 : -1;
+}
+
+/**
+ * Drops day-window results older than the range start: the oldest window may reach past it
+ * (windows are whole days ending at the range end). A UDF with a run inside the range keeps
+ * a newest record inside it, so nothing in range is lost.
+ */
+export function withinRange(records: readonly AuditLogRecord[], start: Date | undefined): AuditLogRecord[] {
+  if (!start) return [...records];
+  const from = start.getTime();
+  return records.filter((r) => Date.parse(r.timestamp) >= from);
+}
+
+/**
+ * Filters: text (case-insensitive substring of the name, and of the id when grouped by id)
+ * and failing-only (names from the failing recipe, which groups by udf_name, so in id
+ * grouping every id of a failing name is kept).
+ */
+export function filterEntries(entries: readonly UdfEntry[], state: Pick<ViewState, 'textFilter' | 'failingOnly'>, failingNames?: ReadonlySet<string>): UdfEntry[] {
+  const needle = state.textFilter.trim().toLocaleLowerCase();
+  return entries.filter((entry) => {
+    if (needle) {
+      const haystacks = [entry.name, entry.groupBy === 'ids' ? entry.key : ''];
+      if (!haystacks.some((text) => text.toLocaleLowerCase().includes(needle))) return false;
+    }
+    if (state.failingOnly) {
+      if (!failingNames) return false;
+      if (!failingNames.has(entry.latest.udf_name ?? entry.name)) return false;
+    }
+    return true;
+  });
+}
+
+/** The first page of a UDF's runs, newest first. Load more re-sends it with the page token. */
+export function runsQuery(entry: Pick<UdfEntry, 'groupBy' | 'key'>, state: Pick<ViewState, 'scope' | 'range'>, pageSize: number, now: Date): AuditLogQuery {
+  return {
+    ...(entry.groupBy === 'names' ? { udf_name: entry.key } : { udf_id: entry.key }),
+    ...scopeFlag(state.scope),
+    ...timeBounds(resolveRange(state.range, now)),
+    scan_forward: false,
+    limit: clampPageSize(pageSize),
+  };
+}
+
+/** The page-size setting as a valid `limit` (1..300, default 50). */
+export function clampPageSize(value: unknown): number {
+  const number = typeof value === 'number' && Number.isFinite(value) ? Math.floor(value) : 50;
+  return Math.min(LIMITS.maxLimit, Math.max(1, number));
+}
+
+/** Appends a page, skipping ids already shown (a token may repeat a record, never skip one). */
+export function mergeRuns(existing: readonly AuditLogRecord[], incoming: readonly AuditLogRecord[]): { records: AuditLogRecord[]; added: number } {
+  const seen = new Set(existing.map((r) => r.id));
+  const records = [...existing];
+  for (const record of incoming) {
+    if (seen.has(record.id)) continue;
+    seen.add(record.id);
+    records.push(record);
+  }
+  return { records, added: records.length - existing.length };
+}
+
+/** One line for the view's description: scope, range, and active filters. */
+export function describeState(state: ViewState, timeZone?: string): string {
+  const parts = [state.scope === 'mine' ? 'Mine' : 'Execution environment', describeRange(state.range, timeZone)];
+  if (state.groupBy === 'ids') parts.push('by id');
+  if (state.failingOnly) parts.push('failing only');
+  if (state.textFilter.trim()) parts.push(`“${state.textFilter.trim()}”`);
+  return parts.join(' · ');
+}
+
+export function describeRange(range: TimeRange, timeZone?: string): string {
+  if (range.kind === 'preset') return RANGE_PRESETS.find((p) => p.preset === range.preset)?.short ?? range.preset;
+  return `${shortLocal(range.start, timeZone)} – ${shortLocal(range.end, timeZone)}`;
+}
+
+/** "2026-11-20 10:00" in the local zone. */
+function shortLocal(iso: string, timeZone?: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hour12: false,
+    ...(timeZone ? { timeZone } : {}),
+  }).formatToParts(date);
+  const get = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
+  const hour = get('hour') === '24' ? '00' : get('hour');
+  return `${get('year')}-${get('month')}-${get('day')} ${hour}:${get('minute')}`;
+}
+
+export type ParsedTimestamp = { ok: true; date: Date } | { ok: false; error: string };
+
+const USER_TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i;
+
+/**
+ * A timestamp typed by the user: ISO 8601 date or date-time, with or without an offset.
+ * Without an offset it means local time (what the tree shows). Impossible dates are refused.
+ */
+export function parseUserTimestamp(text: string): ParsedTimestamp {
+  const trimmed = text.trim();
+  if (!trimmed) return { ok: false, error: 'Enter a date or date-time, e.g. 2026-11-20 or 2026-11-20T14:30 or 2026-11-20T14:30:00Z.' };
+  const match = USER_TIMESTAMP.exec(trimmed);
+  if (!match) return { ok: false, error: `"${trimmed}" is not an ISO 8601 date or date-time (e.g. 2026-11-20T14:30, 2026-11-20T14:30:00-05:00).` };
+  const [, y, mo, d, h = '00', mi = '00', s = '00', frac = '', zone] = match;
+  const fields = { year: Number(y), month: Number(mo), day: Number(d), hour: Number(h), minute: Number(mi), second: Number(s) };
+  if (fields.month < 1 || fields.month > 12) return { ok: false, error: `Month ${mo} does not exist.` };
+  const daysInMonth = new Date(Date.UTC(fields.year, fields.month, 0)).getUTCDate();
+  if (fields.day < 1 || fields.day > daysInMonth) return { ok: false, error: `${y}-${mo} has no day ${d}.` };
+  if (fields.hour > 23 || fields.minute > 59 || fields.second > 59) return { ok: false, error: `${h}:${mi}:${s} is not a time of day.` };
+  const ms = Number(`0.${frac || '0'}`) * 1000;
+  let date: Date;
+  if (zone) {
+    let offsetMinutes = 0;
+    if (zone.toUpperCase() !== 'Z') {
+      const digits = zone.replace(':', '');
+      const sign = digits.startsWith('-') ? -1 : 1;
+      const hours = Number(digits.slice(1, 3));
+      const minutes = Number(digits.slice(3, 5));
+      if (hours > 14 || minutes > 59) return { ok: false, error: `${zone} is not a valid UTC offset.` };
+      offsetMinutes = sign * (hours * 60 + minutes);
+    }
+    date = new Date(Date.UTC(fields.year, fields.month - 1, fields.day, fields.hour, fields.minute, fields.second, ms) - offsetMinutes * 60_000);
+  } else {
+    date = new Date(fields.year, fields.month - 1, fields.day, fields.hour, fields.minute, fields.second, ms);
+  }
+  if (Number.isNaN(date.getTime())) return { ok: false, error: `"${trimmed}" is not a real instant.` };
+  return { ok: true, date };
+}
+
+/** Validates a custom range; the error names the field that is wrong. */
+export function customRange(startText: string, endText: string, now: Date): { ok: true; range: TimeRange } | { ok: false; field: 'start' | 'end'; error: string } {
+  const start = parseUserTimestamp(startText);
+  if (!start.ok) return { ok: false, field: 'start', error: `Start: ${start.error}` };
+  const end = endText.trim() === '' || endText.trim().toLowerCase() === 'now' ? ({ ok: true, date: now } as const) : parseUserTimestamp(endText);
+  if (!end.ok) return { ok: false, field: 'end', error: `End: ${end.error}` };
+  if (start.date.getTime() >= end.date.getTime()) return { ok: false, field: 'end', error: 'End must be after the start.' };
+  if (start.date.getTime() > now.getTime()) return { ok: false, field: 'start', error: 'Start is in the future; no run can be there yet.' };
+  return { ok: true, range: { kind: 'custom', start: start.date.toISOString(), end: end.date.toISOString() } };
+}
+
+/** Reads persisted state defensively: anything malformed falls back to the default for that field. */
+export function reviveViewState(value: unknown): ViewState {
+  const state: ViewState = { ...DEFAULT_VIEW_STATE };
+  if (!value || typeof value !== 'object') return state;
+  const raw = value as Record<string, unknown>;
+  if (raw.scope === 'mine' || raw.scope === 'execEnv') state.scope = raw.scope;
+  if (raw.groupBy === 'names' || raw.groupBy === 'ids') state.groupBy = raw.groupBy;
+  if (typeof raw.failingOnly === 'boolean') state.failingOnly = raw.failingOnly;
+  if (typeof raw.textFilter === 'string') state.textFilter = raw.textFilter.slice(0, 200);
+  const range = raw.range as Record<string, unknown> | undefined;
+  if (range && range.kind === 'preset' && RANGE_PRESETS.some((p) => p.preset === range.preset)) {
+    state.range = { kind: 'preset', preset: range.preset as RangePreset };
+  } else if (range && range.kind === 'custom' && typeof range.start === 'string' && typeof range.end === 'string') {
+    const start = Date.parse(range.start);
+    const end = Date.parse(range.end);
+    if (Number.isFinite(start) && Number.isFinite(end) && start < end) state.range = { kind: 'custom', start: range.start, end: range.end };
+  }
+  return state;
+}
+
+/** Auto-refresh delay: the interval (at least 30 s), doubled per consecutive 429 up to 10 min, or Retry-After if longer. */
+export function autoRefreshDelayMs(intervalSeconds: unknown, consecutiveRateLimits: number, retryAfterMs?: number): number {
+  const seconds = typeof intervalSeconds === 'number' && Number.isFinite(intervalSeconds) ? Math.max(30, intervalSeconds) : 60;
+  const base = seconds * 1000;
+  const backedOff = Math.min(Math.max(base, 10 * 60_000), base * 2 ** Math.max(0, Math.min(10, consecutiveRateLimits)));
+  return Math.max(backedOff, retryAfterMs ?? 0);
+}

@@ -1,0 +1,262 @@
+// The UDF tree's pure model: queries per level, grouping, filters, ranges, merging pages.
+process.env.TZ = 'America/New_York';
+
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { AuditLogRecord } from '../../src/api/types';
+import {
+  DEFAULT_VIEW_STATE,
+  type ViewState,
+  autoRefreshDelayMs,
+  buildUdfEntries,
+  clampPageSize,
+  customRange,
+  dayWindowPlan,
+  describeState,
+  filterEntries,
+  mergeRuns,
+  parseUserTimestamp,
+  resolveRange,
+  reviveViewState,
+  rootQuery,
+  runsQuery,
+  usesDayWindows,
+  withinRange,
+} from '../../src/views/treeModel';
+
+const NOW = new Date('2026-11-25T12:00:00.000Z');
+
+function record(id: string, timestamp: string, fields: Partial<AuditLogRecord> = {}): AuditLogRecord {
+  return { id, timestamp, ...fields };
+}
+
+function state(overrides: Partial<ViewState> = {}): ViewState {
+  return { ...DEFAULT_VIEW_STATE, ...overrides };
+}
+
+describe('rootQuery', () => {
+  it('asks one distinct query by name for the last 24 h, mine, at the maximum scan', () => {
+    assert.deepEqual(rootQuery(state(), NOW), {
+      distinct: true,
+      distinct_type: 'names',
+      start_timestamp: '2026-11-24T12:00:00.000Z',
+      max_records_to_scan: 5000,
+    });
+  });
+
+  it('switches to ids and adds exec_env only for the execution-environment scope', () => {
+    const query = rootQuery(state({ groupBy: 'ids', scope: 'execEnv', range: { kind: 'preset', preset: 'hour' } }), NOW);
+    assert.equal(query.distinct_type, 'ids');
+    assert.equal(query.exec_env, true);
+    assert.equal(query.start_timestamp, '2026-11-25T11:00:00.000Z');
+    assert.equal('exec_env' in rootQuery(state(), NOW), false);
+  });
+
+  it('sends no time bounds for all time and both bounds for a custom range', () => {
+    const all = rootQuery(state({ range: { kind: 'preset', preset: 'all' } }), NOW);
+    assert.equal(all.start_timestamp, undefined);
+    assert.equal(all.end_timestamp, undefined);
+    const custom = rootQuery(state({ range: { kind: 'custom', start: '2026-11-20T00:00:00.000Z', end: '2026-11-20T06:00:00.000Z' } }), NOW);
+    assert.equal(custom.start_timestamp, '2026-11-20T00:00:00.000Z');
+    assert.equal(custom.end_timestamp, '2026-11-20T06:00:00.000Z');
+  });
+});
+
+describe('day windows', () => {
+  it('are used only for bounded ranges longer than a day', () => {
+    assert.equal(usesDayWindows({ kind: 'preset', preset: 'hour' }, NOW), false);
+    assert.equal(usesDayWindows({ kind: 'preset', preset: 'day' }, NOW), false);
+    assert.equal(usesDayWindows({ kind: 'preset', preset: 'week' }, NOW), true);
+    assert.equal(usesDayWindows({ kind: 'preset', preset: 'month' }, NOW), true);
+    assert.equal(usesDayWindows({ kind: 'preset', preset: 'all' }, NOW), false);
+    assert.equal(usesDayWindows({ kind: 'custom', start: '2026-11-20T00:00:00Z', end: '2026-11-21T00:00:00Z' }, NOW), false);
+    assert.equal(usesDayWindows({ kind: 'custom', start: '2026-11-20T00:00:00Z', end: '2026-11-21T00:00:01Z' }, NOW), true);
+  });
+
+  it('plan whole days ending at the range end', () => {
+    assert.deepEqual(dayWindowPlan({ kind: 'preset', preset: 'week' }, NOW), { days: 7, now: NOW, start: new Date('2026-11-18T12:00:00.000Z') });
+    const custom = dayWindowPlan({ kind: 'custom', start: '2026-11-20T00:00:00.000Z', end: '2026-11-22T06:00:00.000Z' }, NOW);
+    assert.equal(custom.days, 3);
+    assert.equal(custom.now.toISOString(), '2026-11-22T06:00:00.000Z');
+  });
+
+  it('drop records the oldest window brought in from before the range start', () => {
+    const start = new Date('2026-11-20T00:00:00Z');
+    const kept = withinRange([record('a', '2026-11-19T23:59:59Z'), record('b', '2026-11-20T00:00:00Z'), record('c', '2026-11-21T00:00:00Z')], start);
+    assert.deepEqual(kept.map((r) => r.id), ['b', 'c']);
+    assert.equal(withinRange([record('a', '2000-01-01T00:00:00Z')], undefined).length, 1);
+  });
+});
+
+describe('buildUdfEntries', () => {
+  const records = [
+    record('1', '2026-11-25T10:00:00Z', { udf_name: 'alpha', udf_id: 'id-a1' }),
+    record('2', '2026-11-25T11:00:00Z', { udf_name: 'beta', udf_id: 'id-b' }),
+    record('3', '2026-11-25T09:00:00Z', { udf_name: 'alpha', udf_id: 'id-a2' }),
+    record('4', '2026-11-25T11:30:00Z', { udf_name: null, udf_id: 'id-x' }),
+  ];
+
+  it('groups by name, newest latest run first, keeping the newest record per name', () => {
+    const { entries, unkeyed } = buildUdfEntries(records, 'names');
+    assert.deepEqual(entries.map((e) => [e.key, e.latest.id]), [['beta', '2'], ['alpha', '1']]);
+    assert.equal(unkeyed, 1);
+    assert.ok(entries.every((e) => !e.nameShared));
+  });
+
+  it('groups by id: two ids sharing a name both show and are marked', () => {
+    const { entries, unkeyed } = buildUdfEntries(records, 'ids');
+    assert.deepEqual(entries.map((e) => e.key), ['id-x', 'id-b', 'id-a1', 'id-a2']);
+    assert.equal(unkeyed, 0);
+    const shared = entries.filter((e) => e.nameShared).map((e) => e.key);
+    assert.deepEqual(shared.sort(), ['id-a1', 'id-a2']);
+    assert.equal(entries[0].name, '(unnamed id-x)');
+  });
+});
+
+describe('filterEntries', () => {
+  const { entries } = buildUdfEntries(
+    [
+      record('1', '2026-11-25T10:00:00Z', { udf_name: 'Load_Tiles', udf_id: 'u1' }),
+      record('2', '2026-11-25T11:00:00Z', { udf_name: 'buildings', udf_id: 'u2' }),
+      record('3', '2026-11-25T09:00:00Z', { udf_name: 'tiles_v2', udf_id: 'u3' }),
+    ],
+    'ids',
+  );
+
+  it('matches names case-insensitively, and ids when grouped by id', () => {
+    assert.deepEqual(filterEntries(entries, { textFilter: ' TILES ', failingOnly: false }).map((e) => e.name), ['Load_Tiles', 'tiles_v2']);
+    assert.deepEqual(filterEntries(entries, { textFilter: 'u2', failingOnly: false }).map((e) => e.name), ['buildings']);
+    assert.equal(filterEntries(entries, { textFilter: 'nothing', failingOnly: false }).length, 0);
+    assert.equal(filterEntries(entries, { textFilter: '', failingOnly: false }).length, 3);
+  });
+
+  it('failing only keeps the failing recipe names, and nothing before they are known', () => {
+    assert.deepEqual(filterEntries(entries, { textFilter: '', failingOnly: true }, new Set(['tiles_v2', 'gone'])).map((e) => e.name), ['tiles_v2']);
+    assert.equal(filterEntries(entries, { textFilter: '', failingOnly: true }).length, 0);
+    assert.deepEqual(filterEntries(entries, { textFilter: 'load', failingOnly: true }, new Set(['tiles_v2', 'Load_Tiles'])).map((e) => e.name), ['Load_Tiles']);
+  });
+});
+
+describe('runsQuery', () => {
+  it('asks by udf_name or udf_id, newest first, with the page size and range', () => {
+    assert.deepEqual(runsQuery({ groupBy: 'names', key: 'alpha' }, state(), 50, NOW), {
+      udf_name: 'alpha',
+      start_timestamp: '2026-11-24T12:00:00.000Z',
+      scan_forward: false,
+      limit: 50,
+    });
+    const byId = runsQuery({ groupBy: 'ids', key: 'u1' }, state({ scope: 'execEnv', range: { kind: 'preset', preset: 'all' } }), 999, NOW);
+    assert.deepEqual(byId, { udf_id: 'u1', exec_env: true, scan_forward: false, limit: 300 });
+  });
+
+  it('never sends a limit outside 1..300', () => {
+    assert.equal(clampPageSize(0), 1);
+    assert.equal(clampPageSize(301), 300);
+    assert.equal(clampPageSize('50'), 50);
+    assert.equal(clampPageSize(12.7), 12);
+    assert.equal(clampPageSize(Number.NaN), 50);
+  });
+});
+
+describe('mergeRuns', () => {
+  it('appends in order and skips ids already shown', () => {
+    const first = [record('a', '2026-11-25T10:00:00Z'), record('b', '2026-11-25T09:00:00Z')];
+    const { records, added } = mergeRuns(first, [record('b', '2026-11-25T09:00:00Z'), record('c', '2026-11-25T08:00:00Z'), record('c', '2026-11-25T08:00:00Z')]);
+    assert.deepEqual(records.map((r) => r.id), ['a', 'b', 'c']);
+    assert.equal(added, 1);
+    assert.equal(first.length, 2, 'the existing list is not modified');
+  });
+});
+
+describe('time ranges', () => {
+  it('resolve presets against the clock, leaving the end open', () => {
+    const week = resolveRange({ kind: 'preset', preset: 'week' }, NOW);
+    assert.equal(week.start?.toISOString(), '2026-11-18T12:00:00.000Z');
+    assert.equal(week.end, undefined);
+    assert.equal(resolveRange({ kind: 'preset', preset: 'all' }, NOW).spanMs, Number.POSITIVE_INFINITY);
+  });
+
+  it('parse user timestamps: offsets, Z, and local time (America/New_York) without one', () => {
+    const withOffset = parseUserTimestamp('2026-11-20T14:30:00-05:00');
+    assert.ok(withOffset.ok);
+    assert.equal(withOffset.date.toISOString(), '2026-11-20T19:30:00.000Z');
+    const zulu = parseUserTimestamp('2026-11-20T14:30Z');
+    assert.ok(zulu.ok);
+    assert.equal(zulu.date.toISOString(), '2026-11-20T14:30:00.000Z');
+    const local = parseUserTimestamp('2026-11-20 14:30');
+    assert.ok(local.ok);
+    assert.equal(local.date.toISOString(), '2026-11-20T19:30:00.000Z');
+    const summer = parseUserTimestamp('2026-07-01');
+    assert.ok(summer.ok);
+    assert.equal(summer.date.toISOString(), '2026-07-01T04:00:00.000Z');
+    const fraction = parseUserTimestamp('2026-11-20T14:30:00.250+0130');
+    assert.ok(fraction.ok);
+    assert.equal(fraction.date.toISOString(), '2026-11-20T13:00:00.250Z');
+  });
+
+  it('refuse what is not a real instant, saying why', () => {
+    const cases: [string, RegExp][] = [
+      ['', /Enter a date/],
+      ['yesterday', /not an ISO 8601/],
+      ['2026-02-30', /has no day 30/],
+      ['2026-13-01', /Month 13/],
+      ['2026-11-20T25:00', /not a time of day/],
+      ['2026-11-20T10:00+15:00', /not a valid UTC offset/],
+    ];
+    for (const [text, message] of cases) {
+      const parsed = parseUserTimestamp(text);
+      assert.equal(parsed.ok, false, text);
+      if (!parsed.ok) assert.match(parsed.error, message, text);
+    }
+  });
+
+  it('validate a custom range: order, future start, and "now" for the end', () => {
+    const ok = customRange('2026-11-20', 'now', NOW);
+    assert.ok(ok.ok);
+    assert.deepEqual(ok.range, { kind: 'custom', start: '2026-11-20T05:00:00.000Z', end: NOW.toISOString() });
+    const reversed = customRange('2026-11-21', '2026-11-20', NOW);
+    assert.equal(reversed.ok, false);
+    if (!reversed.ok) assert.deepEqual([reversed.field, reversed.error], ['end', 'End must be after the start.']);
+    const future = customRange('2027-01-01', '2027-01-02', NOW);
+    assert.equal(future.ok, false);
+    if (!future.ok) assert.equal(future.field, 'start');
+    const badEnd = customRange('2026-11-20', 'soon', NOW);
+    assert.equal(badEnd.ok, false);
+    if (!badEnd.ok) assert.match(badEnd.error, /^End: /);
+  });
+});
+
+describe('describeState', () => {
+  it('names scope, range, grouping and filters', () => {
+    assert.equal(describeState(state()), 'Mine · last 24 h');
+    assert.equal(
+      describeState(state({ scope: 'execEnv', groupBy: 'ids', failingOnly: true, textFilter: ' tiles ', range: { kind: 'preset', preset: 'month' } })),
+      'Execution environment · last 30 days · by id · failing only · “tiles”',
+    );
+    assert.equal(describeState(state({ range: { kind: 'custom', start: '2026-11-20T05:00:00.000Z', end: '2026-11-21T17:30:00.000Z' } })), 'Mine · 2026-11-20 00:00 – 2026-11-21 12:30');
+  });
+});
+
+describe('reviveViewState', () => {
+  it('keeps valid fields and replaces malformed ones with defaults', () => {
+    assert.deepEqual(reviveViewState(undefined), DEFAULT_VIEW_STATE);
+    assert.deepEqual(reviveViewState({ scope: 'execEnv', groupBy: 'bogus', failingOnly: 'yes', textFilter: 7, range: { kind: 'preset', preset: 'week' } }), {
+      ...DEFAULT_VIEW_STATE,
+      scope: 'execEnv',
+      range: { kind: 'preset', preset: 'week' },
+    });
+    assert.deepEqual(reviveViewState({ range: { kind: 'custom', start: '2026-11-21T00:00:00Z', end: '2026-11-20T00:00:00Z' } }).range, DEFAULT_VIEW_STATE.range);
+  });
+});
+
+describe('autoRefreshDelayMs', () => {
+  it('never goes under 30 s, doubles per 429 up to 10 min, and honours Retry-After', () => {
+    assert.equal(autoRefreshDelayMs(5, 0), 30_000);
+    assert.equal(autoRefreshDelayMs(60, 0), 60_000);
+    assert.equal(autoRefreshDelayMs(60, 2), 240_000);
+    assert.equal(autoRefreshDelayMs(60, 20), 600_000);
+    assert.equal(autoRefreshDelayMs(1200, 3), 1_200_000);
+    assert.equal(autoRefreshDelayMs(60, 1, 900_000), 900_000);
+    assert.equal(autoRefreshDelayMs('x', 0), 60_000);
+  });
+});
