@@ -1,6 +1,7 @@
 // Commands run from a tree row, an editor title, a webview, a hover link or the palette.
 // Each passes a different argument; this reads a run reference out of any of them.
 import type { AuditLogRecord } from '../api/types';
+import { RUN_SCHEME, runPathFromUriString, tryParseRunPath } from '../documents/runUri';
 
 export interface RunRef {
   id: string;
@@ -29,13 +30,15 @@ function isRecord(value: unknown): value is AuditLogRecord {
 export function extractRunRef(arg: unknown): RunRef | undefined {
   if (arg === undefined || arg === null) return undefined;
   if (typeof arg === 'string') {
-    if (arg.startsWith('fused-run:')) return runRefFromPath(arg.slice('fused-run:'.length));
+    const uriPath = runPathFromUriString(arg);
+    if (uriPath !== undefined) return runRefFromPath(uriPath);
     return isRecordId(arg) ? { id: arg } : undefined;
   }
   if (typeof arg !== 'object') return undefined;
   if (isRecord(arg)) return { id: arg.id, udf_name: arg.udf_name, record: arg };
   const obj = arg as Record<string, unknown>;
-  if (obj.scheme === 'fused-run' && typeof obj.path === 'string') return runRefFromPath(obj.path);
+  // A vscode.Uri (or its serialized UriComponents): `path` holds the document path as built.
+  if (obj.scheme === RUN_SCHEME && typeof obj.path === 'string') return runRefFromPath(obj.path);
   if (isRecord(obj.record)) return { id: obj.record.id, udf_name: obj.record.udf_name, record: obj.record };
   if (obj.runRef && typeof obj.runRef === 'object') return extractRunRef(obj.runRef);
   const id = obj.id ?? obj.recordId;
@@ -43,20 +46,9 @@ export function extractRunRef(arg: unknown): RunRef | undefined {
   return undefined;
 }
 
-/** `fused-run:/<udf_name>/<record_id>/<file>` → the record it shows. */
+/** `Uri.path` of a `fused-run:/<udf_name>/<record_id>/<file>` document (see src/documents/runUri.ts) → the record it shows. */
 export function runRefFromPath(path: string): RunRef | undefined {
-  const segments = path.replace(/^\/+/, '').split('/');
-  if (segments.length < 2) return undefined;
-  const [name, id] = segments;
-  const decodedId = safeDecode(id);
-  if (!isRecordId(decodedId)) return undefined;
-  return { id: decodedId, udf_name: safeDecode(name) };
-}
-
-function safeDecode(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
+  const address = tryParseRunPath(path);
+  if (!address || !isRecordId(address.recordId)) return undefined;
+  return { id: address.recordId, udf_name: address.udfName };
 }
