@@ -49,7 +49,6 @@ const UNNAMED = '~';
 // eslint-disable-next-line no-control-regex
 const ESCAPED = /[%/\\?#\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff]/gu;
 
-// eslint-disable-next-line no-misleading-character-class
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /**

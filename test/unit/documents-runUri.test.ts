@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { extractRunRef } from '../../src/commands/args';
 import {
   decodeSegment,
   encodeSegment,
@@ -106,8 +107,7 @@ test('runFolder groups all documents of one run', () => {
   for (const file of FILES) assert.ok(runPath({ udfName: 'a/b', recordId: 'r1', file }).startsWith(`${folder}/`));
 });
 
-test('extractRunRef reads run documents given as a Uri-like object or as a URI string', async () => {
-  const { extractRunRef } = await import('../../src/commands/args');
+test('extractRunRef reads run documents given as a Uri-like object or as a URI string', () => {
   const path = runPath({ udfName: 'odd/name 100%', recordId: 'c0ffee00-1234-4abc-8def-000000000001', file: { kind: 'stderr' } });
   assert.deepEqual(extractRunRef({ scheme: 'fused-run', path }), { id: 'c0ffee00-1234-4abc-8def-000000000001', udf_name: 'odd/name 100%' });
   assert.deepEqual(extractRunRef(`fused-run:${encodeURI(path)}`), { id: 'c0ffee00-1234-4abc-8def-000000000001', udf_name: 'odd/name 100%' });
