@@ -1,0 +1,144 @@
+// What the palette commands accept from InputBoxes and QuickPicks, checked before any request
+// so a typo gets a message naming the problem instead of a round trip. Pure: no `vscode` import.
+import { parseIsoTimestamp } from '../api/validate';
+import { LIMITS } from '../api/types';
+import { isRecordId } from './args';
+
+/** Returned by InputBox validators: a message, or undefined when the text is acceptable. */
+export type InputProblem = string | undefined;
+
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f]/;
+const MAX_TEXT_INPUT = 512;
+
+function blankOrControl(text: string, what: string): InputProblem {
+  if (text.trim() === '') return `Enter ${what}.`;
+  if (CONTROL_CHARS.test(text)) return `${capitalise(what)} cannot contain control characters.`;
+  if (text.length > MAX_TEXT_INPUT) return `${capitalise(what)} is ${text.length} characters long; at most ${MAX_TEXT_INPUT} are accepted.`;
+  return undefined;
+}
+
+function capitalise(text: string): string {
+  const bare = text.replace(/^(a|an|the) /, '');
+  return bare.charAt(0).toUpperCase() + bare.slice(1);
+}
+
+/** An audit record id (a UUID in Fused; any id of the shape the API hands out is accepted). */
+export function validateRecordIdInput(text: string): InputProblem {
+  const problem = blankOrControl(text, 'an audit record id');
+  if (problem) return problem;
+  const trimmed = text.trim();
+  if (/\s/.test(trimmed)) return 'A record id has no spaces; paste just the id, e.g. 3f2b9c1e-8d4a-4c55-9a63-0b1f7e2d4c10.';
+  if (!isRecordId(trimmed)) {
+    return 'That is not a record id: ids are letters, digits, "-", "_", "." or ":" (at most 128), e.g. 3f2b9c1e-8d4a-4c55-9a63-0b1f7e2d4c10.';
+  }
+  return undefined;
+}
+
+/** A UDF name (slug), as typed in the "runs of UDF by name" picker. */
+export function validateUdfNameInput(text: string): InputProblem {
+  const problem = blankOrControl(text, 'a UDF name');
+  if (problem) return problem;
+  if (text.trim() !== text) return 'A UDF name has no leading or trailing spaces.';
+  return undefined;
+}
+
+/** A UDF id (UUID). */
+export function validateUdfIdInput(text: string): InputProblem {
+  const problem = blankOrControl(text, 'a UDF id');
+  if (problem) return problem;
+  const trimmed = text.trim();
+  if (/\s/.test(trimmed)) return 'A UDF id has no spaces; paste just the id.';
+  if (!isRecordId(trimmed)) return 'That is not a UDF id: ids are letters, digits, "-", "_", "." or ":" (at most 128).';
+  return undefined;
+}
+
+export function validateSharedTokenInput(text: string): InputProblem {
+  const problem = blankOrControl(text, 'a shared token');
+  if (problem) return problem;
+  if (/\s/.test(text.trim())) return 'A shared token has no spaces; paste just the token (the part after /shared/ in a share link).';
+  return undefined;
+}
+
+/**
+ * A shared token, or a share link that contains one (users copy links, not tokens):
+ * `https://www.fused.io/server/v1/realtime-shared/fsh_abc/run/file` -> `fsh_abc`.
+ */
+export function sharedTokenFromInput(text: string): string {
+  const trimmed = text.trim();
+  const match = /\/(?:realtime-)?shared\/([^/?#\s]+)/.exec(trimmed);
+  return match ? decodeURIComponentSafe(match[1]) : trimmed;
+}
+
+function decodeURIComponentSafe(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+/** `max_records_to_scan` typed by the user: a whole number 1..5000. */
+export function parseMaxRecordsToScan(text: string): { value: number } | { problem: string } {
+  const trimmed = text.trim().replace(/[_,\s]/g, '');
+  if (trimmed === '') return { problem: `Enter how many records to scan, 1 to ${LIMITS.maxRecordsToScan}.` };
+  if (!/^\d+$/.test(trimmed)) return { problem: `"${text.trim()}" is not a whole number; enter 1 to ${LIMITS.maxRecordsToScan}.` };
+  const value = Number(trimmed);
+  if (value < 1) return { problem: 'Scan at least 1 record.' };
+  if (value > LIMITS.maxRecordsToScan) {
+    return { problem: `Fused scans at most ${LIMITS.maxRecordsToScan} records per distinct query; ${value} is over the cap.` };
+  }
+  return { value };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Time ranges
+
+export interface TimeRange {
+  /** ISO 8601 with an offset, as sent. */
+  start_timestamp: string;
+  end_timestamp: string;
+}
+
+export type TimeRangePresetId = 'hour' | 'day' | 'week' | 'month';
+
+export interface TimeRangePreset {
+  id: TimeRangePresetId;
+  label: string;
+  ms: number;
+}
+
+const HOUR = 3600_000;
+export const TIME_RANGE_PRESETS: readonly TimeRangePreset[] = [
+  { id: 'hour', label: 'Last hour', ms: HOUR },
+  { id: 'day', label: 'Last 24 hours', ms: 24 * HOUR },
+  { id: 'week', label: 'Last 7 days', ms: 7 * 24 * HOUR },
+  { id: 'month', label: 'Last 30 days', ms: 30 * 24 * HOUR },
+];
+
+export function presetRange(id: TimeRangePresetId, now: Date): TimeRange {
+  const preset = TIME_RANGE_PRESETS.find((p) => p.id === id);
+  if (!preset) throw new Error(`Unknown time range preset "${id}".`);
+  return { start_timestamp: new Date(now.getTime() - preset.ms).toISOString(), end_timestamp: now.toISOString() };
+}
+
+/**
+ * A timestamp typed by the user. ISO 8601 with an offset is required (a time without one is
+ * ambiguous); "now" is accepted as a convenience and resolved against `now`.
+ */
+export function parseTimestampInput(text: string, field: 'start' | 'end', now: Date): { iso: string; ms: number } | { problem: string } {
+  const trimmed = text.trim();
+  if (trimmed === '') return { problem: `Enter the ${field} time, e.g. ${now.toISOString()} (ISO 8601 with an offset).` };
+  if (trimmed.toLowerCase() === 'now') return { iso: now.toISOString(), ms: now.getTime() };
+  const parsed = parseIsoTimestamp(trimmed);
+  if ('problem' in parsed) return { problem: `The ${field} time "${trimmed}" ${parsed.problem}.` };
+  return { iso: trimmed, ms: parsed.ms };
+}
+
+/** Checks the end time against an already accepted start (inclusive range; equal is allowed). */
+export function validateEndAfterStart(endText: string, start: { iso: string; ms: number }, now: Date): InputProblem {
+  const end = parseTimestampInput(endText, 'end', now);
+  if ('problem' in end) return end.problem;
+  if (end.ms < start.ms) return `The end time is before the start time (${start.iso}); the range would be empty.`;
+  return undefined;
+}

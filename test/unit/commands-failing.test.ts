@@ -1,0 +1,54 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { FailingUdfSummary } from '../../src/api/recipes';
+import { failingRowText, sortFailingSummaries, UNNAMED_UDF_LABEL } from '../../src/commands/failingSummary';
+
+function summary(udf_name: string | null, failure_count: number, last_failure: string, sample_error: string | null = 'Traceback\nValueError: bad'): FailingUdfSummary {
+  return { udf_name, failure_count, last_failure, sample_error, error_count: failure_count, incomplete_count: 0 };
+}
+
+const rows = [
+  summary('beta', 3, '2026-11-25T10:00:00Z'),
+  summary('alpha', 7, '2026-11-24T10:00:00Z'),
+  summary(null, 3, '2026-11-25T12:00:00Z', null),
+  summary('Gamma', 3, '2026-11-25T10:00:00Z'),
+  summary('delta', 1, '2026-11-26T01:00:00Z'),
+];
+const names = (list: FailingUdfSummary[]) => list.map((s) => s.udf_name);
+
+describe('sortFailingSummaries', () => {
+  it('by count: most first, ties by newest failure, then by name', () => {
+    assert.deepEqual(names(sortFailingSummaries(rows, 'count')), ['alpha', null, 'beta', 'Gamma', 'delta']);
+  });
+  it('by last failure: newest first, ties by count then name', () => {
+    assert.deepEqual(names(sortFailingSummaries(rows, 'lastFailure')), ['delta', null, 'beta', 'Gamma', 'alpha']);
+  });
+  it('by name: case-insensitive A–Z, unnamed last', () => {
+    assert.deepEqual(names(sortFailingSummaries(rows, 'name')), ['alpha', 'beta', 'delta', 'Gamma', null]);
+  });
+  it('returns a copy and keeps the input order', () => {
+    const before = names(rows);
+    sortFailingSummaries(rows, 'name');
+    assert.deepEqual(names(rows), before);
+  });
+});
+
+describe('failingRowText', () => {
+  const now = new Date('2026-11-26T02:00:00Z');
+  it('says count, when, and the exception line', () => {
+    const text = failingRowText(summary('census_join', 2, '2026-11-26T01:00:00Z'), now, 'America/New_York');
+    assert.equal(text.label, 'census_join');
+    assert.equal(text.description, '2 failures · last 1 h ago (2026-11-25 20:00:00 EST)');
+    assert.equal(text.detail, 'ValueError: bad');
+  });
+  it('explains a failure without stderr and names unnamed runs', () => {
+    const text = failingRowText({ ...summary(null, 1, '2026-11-26T01:59:30Z', null), incomplete_count: 1 }, now, 'UTC');
+    assert.equal(text.label, UNNAMED_UDF_LABEL);
+    assert.match(text.description, /^1 failure · last just now .* · 1 never finished$/);
+    assert.match(text.detail, /No stderr/);
+  });
+  it('shows hostile stderr as one inert line', () => {
+    const text = failingRowText(summary('x', 1, '2026-11-26T01:00:00Z', 'ok\n\u001b[31m<img src=x onerror=alert(1)>\u0007'), now, 'UTC');
+    assert.equal(text.detail, '<img src=x onerror=alert(1)>\\u0007');
+  });
+});

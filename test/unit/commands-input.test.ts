@@ -1,0 +1,98 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import {
+  parseMaxRecordsToScan,
+  parseTimestampInput,
+  presetRange,
+  sharedTokenFromInput,
+  TIME_RANGE_PRESETS,
+  validateEndAfterStart,
+  validateRecordIdInput,
+  validateSharedTokenInput,
+  validateUdfIdInput,
+  validateUdfNameInput,
+} from '../../src/commands/queryInput';
+import { validateQuery } from '../../src/api/validate';
+
+const NOW = new Date('2026-11-26T02:00:00.000Z');
+
+describe('record id input', () => {
+  it('accepts a UUID, with surrounding spaces', () => {
+    assert.equal(validateRecordIdInput('3f2b9c1e-8d4a-4c55-9a63-0b1f7e2d4c10'), undefined);
+    assert.equal(validateRecordIdInput('  3f2b9c1e-8d4a-4c55-9a63-0b1f7e2d4c10 '), undefined);
+  });
+  it('names the problem for blank, spaced, hostile and overlong ids', () => {
+    assert.match(validateRecordIdInput('') ?? '', /Enter an audit record id/);
+    assert.match(validateRecordIdInput('   ') ?? '', /Enter an audit record id/);
+    assert.match(validateRecordIdInput('abc def') ?? '', /no spaces/);
+    assert.match(validateRecordIdInput('<script>') ?? '', /not a record id/);
+    assert.match(validateRecordIdInput('a'.repeat(129)) ?? '', /not a record id/);
+    assert.match(validateRecordIdInput('abc\u0007') ?? '', /control characters/);
+  });
+});
+
+describe('UDF name, UDF id and shared token input', () => {
+  it('accepts ordinary values', () => {
+    assert.equal(validateUdfNameInput('census_join'), undefined);
+    assert.equal(validateUdfNameInput('Überblick — ünïcode'), undefined);
+    assert.equal(validateUdfIdInput('0b3e2a4c-1111-4222-8333-944455556666'), undefined);
+    assert.equal(validateSharedTokenInput('fsh_4kq9Zx'), undefined);
+  });
+  it('rejects blank, padded, control and over-long text with a reason', () => {
+    assert.match(validateUdfNameInput('') ?? '', /Enter a UDF name/);
+    assert.match(validateUdfNameInput(' census') ?? '', /leading or trailing spaces/);
+    assert.match(validateUdfNameInput('x\ny') ?? '', /control characters/);
+    assert.match(validateUdfNameInput('x'.repeat(513)) ?? '', /513 characters long; at most 512/);
+    assert.match(validateUdfIdInput('a b') ?? '', /no spaces/);
+    assert.match(validateUdfIdInput('{}') ?? '', /not a UDF id/);
+    assert.match(validateSharedTokenInput('') ?? '', /Enter a shared token/);
+    assert.match(validateSharedTokenInput('fsh abc') ?? '', /no spaces/);
+  });
+  it('takes the token out of a pasted share link', () => {
+    assert.equal(sharedTokenFromInput('https://www.fused.io/server/v1/realtime-shared/fsh_4kq9Zx/run/file?x=1'), 'fsh_4kq9Zx');
+    assert.equal(sharedTokenFromInput('https://example.test/shared/fsh_A%2DB'), 'fsh_A-B');
+    assert.equal(sharedTokenFromInput('  fsh_plain  '), 'fsh_plain');
+  });
+});
+
+describe('max_records_to_scan input', () => {
+  it('accepts 1..5000, with separators', () => {
+    assert.deepEqual(parseMaxRecordsToScan('1'), { value: 1 });
+    assert.deepEqual(parseMaxRecordsToScan('5,000'), { value: 5000 });
+    assert.deepEqual(parseMaxRecordsToScan(' 2_500 '), { value: 2500 });
+  });
+  it('refuses the rest, saying why', () => {
+    assert.match((parseMaxRecordsToScan('5001') as { problem: string }).problem, /at most 5000.*5001 is over the cap/);
+    assert.match((parseMaxRecordsToScan('0') as { problem: string }).problem, /at least 1/);
+    assert.match((parseMaxRecordsToScan('1.5') as { problem: string }).problem, /not a whole number/);
+    assert.match((parseMaxRecordsToScan('-3') as { problem: string }).problem, /not a whole number/);
+    assert.match((parseMaxRecordsToScan('') as { problem: string }).problem, /Enter how many/);
+  });
+});
+
+describe('time range input', () => {
+  it('presets end now and reach back their length; the client accepts them', () => {
+    for (const preset of TIME_RANGE_PRESETS) {
+      const range = presetRange(preset.id, NOW);
+      assert.equal(range.end_timestamp, NOW.toISOString());
+      assert.equal(NOW.getTime() - Date.parse(range.start_timestamp), preset.ms);
+      assert.doesNotThrow(() => validateQuery({ ...range, limit: 300 }));
+    }
+    assert.equal(presetRange('day', NOW).start_timestamp, '2026-11-25T02:00:00.000Z');
+  });
+  it('requires an offset and a real instant', () => {
+    assert.deepEqual(parseTimestampInput('2026-11-25T10:00:00-05:00', 'start', NOW), { iso: '2026-11-25T10:00:00-05:00', ms: Date.parse('2026-11-25T15:00:00Z') });
+    assert.deepEqual(parseTimestampInput('now', 'end', NOW), { iso: NOW.toISOString(), ms: NOW.getTime() });
+    assert.match((parseTimestampInput('2026-11-25T10:00:00', 'start', NOW) as { problem: string }).problem, /start time .* has no UTC offset/);
+    assert.match((parseTimestampInput('yesterday', 'end', NOW) as { problem: string }).problem, /end time "yesterday" is not an ISO 8601/);
+    assert.match((parseTimestampInput('2026-02-30T00:00:00Z', 'start', NOW) as { problem: string }).problem, /day 30/);
+    assert.match((parseTimestampInput('', 'start', NOW) as { problem: string }).problem, /Enter the start time/);
+  });
+  it('refuses an end before the start, allows equal (inclusive range)', () => {
+    const start = { iso: '2026-11-25T00:00:00Z', ms: Date.parse('2026-11-25T00:00:00Z') };
+    assert.match(validateEndAfterStart('2026-11-24T23:59:59Z', start, NOW) ?? '', /before the start time/);
+    assert.equal(validateEndAfterStart('2026-11-25T00:00:00+00:00', start, NOW), undefined);
+    assert.equal(validateEndAfterStart('now', start, NOW), undefined);
+    assert.match(validateEndAfterStart('2026-11-26', start, NOW) ?? '', /no UTC offset/);
+  });
+});
