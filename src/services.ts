@@ -2,6 +2,8 @@
 // the audit-log client for the current settings, and the shared record cache.
 import * as vscode from 'vscode';
 import { AuditLogClient } from './api/client';
+import { PythonSdkSource } from './api/pythonSdkSource';
+import type { AuditLogSource } from './api/source';
 import type { AuditLogPage, AuditLogQuery, AuditLogRecord } from './api/types';
 import { AuthService } from './auth/secretStore';
 import { RecordCache } from './cache/recordCache';
@@ -10,7 +12,7 @@ import { affectsConnection, readConnectionSettings } from './config/settings';
 export class FusedServices implements vscode.Disposable {
   readonly auth: AuthService;
   readonly records: RecordCache;
-  private currentClient: AuditLogClient | undefined;
+  private currentClient: AuditLogSource | undefined;
   private readonly connectionChanged = new vscode.EventEmitter<void>();
   /** Settings or credentials changed: views should reload. */
   readonly onDidChangeConnection = this.connectionChanged.event;
@@ -40,18 +42,22 @@ export class FusedServices implements vscode.Disposable {
     );
   }
 
-  /** The client for the current settings, created on first use so activation stays cheap. */
-  client(): AuditLogClient {
+  /** The audit-log source for the current settings, created on first use so activation stays cheap. */
+  client(): AuditLogSource {
     if (!this.currentClient) {
       const settings = readConnectionSettings();
-      this.log.info(`Audit-log endpoint: ${settings.baseUrl}${settings.auditLogPath}`);
-      this.currentClient = new AuditLogClient({
-        baseUrl: settings.baseUrl,
-        auditLogPath: settings.auditLogPath,
-        timeoutMs: settings.timeoutMs,
-        getCredentials: () => this.auth.getCredentials(),
-        logger: this.log,
-      });
+      if (settings.backend === 'python-sdk') {
+        this.currentClient = new PythonSdkSource({ pythonPath: settings.pythonPath, timeoutMs: settings.timeoutMs * 2, logger: this.log });
+      } else {
+        this.currentClient = new AuditLogClient({
+          baseUrl: settings.baseUrl,
+          auditLogPath: settings.auditLogPath,
+          timeoutMs: settings.timeoutMs,
+          getCredentials: () => this.auth.getCredentials(),
+          logger: this.log,
+        });
+      }
+      this.log.info(`Reading audit logs from ${this.currentClient.description}.`);
     }
     return this.currentClient;
   }

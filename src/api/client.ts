@@ -156,6 +156,11 @@ export class AuditLogClient {
     return this.base.origin;
   }
 
+  /** Where the data comes from, for the log: the endpoint, never the token. */
+  get description(): string {
+    return `${this.base.origin}${this.endpointPath}`;
+  }
+
   /** Validates the query, sends it, retries what is worth retrying, and checks the page. */
   async query(query: AuditLogQuery, options: RequestOptions = {}): Promise<AuditLogPage> {
     const normalized = validateQuery(query);
