@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { registerUdfHovers } from './hover/udfHoverProvider';
 import { FusedServices } from './services';
+import { registerRecordDetails } from './webview/detailsPanel';
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('Fused Runs', { log: true });
@@ -19,6 +20,7 @@ export function activate(context: vscode.ExtensionContext): void {
   void services.auth.getCredentials();
 
   // Feature registrations (one line each).
+  context.subscriptions.push(registerRecordDetails(services));
   registerUdfHovers(services);
 }
 

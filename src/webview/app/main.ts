@@ -1,0 +1,281 @@
+// The browser side of the record details webview. It receives a ready-made view model by
+// postMessage and lays it out with DOM calls; every record value is set with textContent
+// (or a Lit property rendered as text), never parsed as HTML.
+
+import '@vscode-elements/elements/dist/vscode-badge/index.js';
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-collapsible/index.js';
+import type { DetailsState, FieldGroup, FieldRow, HostMessage, RecordAction, RecordView, TextPreview, UdfDataSummary, WebviewMessage } from '../protocol';
+import './details.css';
+
+interface VsCodeApi {
+  postMessage(message: WebviewMessage): void;
+  getState(): unknown;
+  setState(state: DetailsState): void;
+}
+declare function acquireVsCodeApi(): VsCodeApi;
+
+const vscode = acquireVsCodeApi();
+const app = document.getElementById('app') as HTMLElement;
+let currentId: string | undefined = readStoredId();
+let currentView: RecordView | undefined;
+
+window.addEventListener('message', (event: MessageEvent<unknown>) => {
+  const message = asHostMessage(event.data);
+  if (!message) return;
+  currentId = message.id;
+  vscode.setState({ id: message.id });
+  switch (message.type) {
+    case 'loading':
+      if (message.refreshing && currentView) setBanner('Refreshing…', 'info');
+      else renderPlaceholder('Loading run…');
+      break;
+    case 'record':
+      currentView = message.view;
+      renderRecord(message.view);
+      break;
+    case 'error':
+      renderError(message.message);
+      break;
+  }
+});
+
+vscode.postMessage({ type: 'ready' });
+
+function readStoredId(): string | undefined {
+  const state = vscode.getState();
+  if (typeof state === 'object' && state !== null && typeof (state as DetailsState).id === 'string') return (state as DetailsState).id;
+  return undefined;
+}
+
+/** The host is trusted, but a malformed message must not break the page. */
+function asHostMessage(data: unknown): HostMessage | undefined {
+  if (typeof data !== 'object' || data === null) return undefined;
+  const message = data as Partial<HostMessage>;
+  if (typeof message.id !== 'string') return undefined;
+  switch (message.type) {
+    case 'loading':
+      return typeof message.refreshing === 'boolean' ? (message as HostMessage) : undefined;
+    case 'record':
+      return typeof message.view === 'object' && message.view !== null && Array.isArray(message.view.groups) ? (message as HostMessage) : undefined;
+    case 'error':
+      return typeof message.message === 'string' ? (message as HostMessage) : undefined;
+    default:
+      return undefined;
+  }
+}
+
+function send(action: RecordAction): void {
+  if (currentId) vscode.postMessage({ type: 'action', action, id: currentId });
+}
+
+// ---------------------------------------------------------------------------------------------
+// DOM helpers: text only.
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function button(label: string, onClick: () => void, options: { secondary?: boolean; testId: string; title?: string }): HTMLElement {
+  const node = document.createElement('vscode-button');
+  node.textContent = label;
+  if (options.secondary) node.setAttribute('secondary', '');
+  node.dataset.action = options.testId;
+  if (options.title) node.title = options.title;
+  node.addEventListener('click', onClick);
+  return node;
+}
+
+function actionButton(label: string, action: RecordAction, secondary = true, title?: string): HTMLElement {
+  return button(label, () => send(action), { secondary, testId: action, title });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rendering
+
+function renderPlaceholder(text: string): void {
+  app.setAttribute('aria-busy', 'true');
+  app.replaceChildren(el('p', 'placeholder', text));
+}
+
+function renderError(message: string): void {
+  app.setAttribute('aria-busy', 'false');
+  const box = el('div', 'error-box');
+  box.setAttribute('role', 'alert');
+  box.append(el('h1', 'error-title', 'Could not load this run'), el('p', 'error-message', message));
+  if (currentId) box.append(el('p', 'error-id', `Record ID: ${currentId}`));
+  box.append(actionButton('Retry', 'refresh', false));
+  if (currentView) {
+    // Keep what was shown before the failed refresh, below the error.
+    app.replaceChildren(box, header(currentView), ...recordSections(currentView));
+  } else {
+    app.replaceChildren(box);
+  }
+}
+
+function setBanner(text: string, kind: 'info' | 'error'): void {
+  app.querySelector('.banner')?.remove();
+  const banner = el('div', `banner banner-${kind}`, text);
+  banner.setAttribute('role', 'status');
+  app.prepend(banner);
+}
+
+function renderRecord(view: RecordView): void {
+  app.setAttribute('aria-busy', 'false');
+  app.replaceChildren(header(view), ...recordSections(view));
+}
+
+function header(view: RecordView): HTMLElement {
+  const head = el('header', 'header');
+  const titleRow = el('div', 'title-row');
+  const heading = el('h1', 'heading', view.heading);
+  heading.id = 'heading';
+  const status = el('span', `status status-${view.status}`, view.statusLabel);
+  status.dataset.status = view.status;
+  const cache = document.createElement('vscode-badge');
+  cache.className = `cache-badge cache-${view.cache}`;
+  cache.textContent = view.cache === 'hit' ? 'cache hit' : view.cache === 'miss' ? 'cache miss' : 'cache unknown';
+  titleRow.append(heading, status, cache);
+
+  const subtitle = el('p', 'subtitle');
+  subtitle.append(el('span', 'local-time', view.localTime), el('span', 'sep', ' · '), el('span', 'relative', view.relative), el('span', 'sep', ' · '), el('span', 'duration', view.duration));
+
+  const toolbar = el('div', 'toolbar');
+  toolbar.setAttribute('role', 'toolbar');
+  toolbar.setAttribute('aria-label', 'Run actions');
+  toolbar.append(
+    actionButton('Open Code', 'openCode', false, 'Open the code that ran (udf_data) as a read-only document'),
+    actionButton('Open stderr', 'openStderr'),
+    actionButton('Open stdout', 'openStdout'),
+    actionButton('Compare with Local File…', 'compareWithLocalFile', true, 'Diff the code that ran against the active editor or a workspace file'),
+    actionButton('Compare with Previous Run', 'compareWithPreviousRun', true, "Diff against this UDF's previous run whose code differs"),
+    actionButton('Copy ID', 'copyId', true, 'Copy the record id to the clipboard'),
+    actionButton('Refresh', 'refresh', true, 'Fetch this record again'),
+  );
+  head.append(titleRow, subtitle, toolbar);
+  return head;
+}
+
+function recordSections(view: RecordView): HTMLElement[] {
+  const sections = view.groups.map((group) => groupSection(group, group.key === 'outcome' ? view.previews : []));
+  sections.push(udfDataSection(view.udfData));
+  return sections;
+}
+
+function groupSection(group: FieldGroup, previews: TextPreview[]): HTMLElement {
+  const section = el('section', 'group');
+  section.dataset.group = group.key;
+  section.setAttribute('aria-label', group.title);
+  section.append(el('h2', 'group-title', group.title));
+  const table = el('table', 'fields');
+  const body = el('tbody');
+  for (const row of group.rows) body.append(fieldRow(row));
+  table.append(body);
+  section.append(table);
+  for (const preview of previews) section.append(previewBlock(preview));
+  return section;
+}
+
+function fieldRow(row: FieldRow): HTMLTableRowElement {
+  const tr = el('tr', 'field');
+  tr.dataset.field = row.field;
+  tr.dataset.state = row.state;
+  const th = el('th', 'field-label', row.label);
+  th.scope = 'row';
+  const td = el('td', 'field-value');
+  td.append(valueSpan(row.state, row.text, row.monospace));
+  if (row.secondary) td.append(el('span', 'secondary', row.secondary));
+  tr.append(th, td);
+  return tr;
+}
+
+function valueSpan(state: FieldRow['state'], text: string, monospace: boolean): HTMLElement {
+  if (state === 'absent') return el('span', 'value missing', 'absent');
+  if (state === 'null') return el('span', 'value missing', 'null');
+  if (state === 'empty' && text === '') return el('span', 'value missing', 'empty string');
+  return el('span', monospace ? 'value mono' : 'value', text);
+}
+
+function previewBlock(preview: TextPreview): HTMLElement {
+  const block = el('div', 'preview');
+  block.dataset.field = preview.field;
+  block.dataset.state = preview.state;
+  const head = el('div', 'preview-head');
+  head.append(el('h3', 'preview-title', preview.label), el('span', 'preview-note', preview.note));
+  const label = preview.field === 'udf_data' ? 'Open Code' : `Open ${preview.label}`;
+  head.append(button(label, () => send(preview.openAction), { secondary: true, testId: `${preview.openAction}-preview` }));
+  block.append(head);
+  if (preview.state === 'value' || (preview.state === 'empty' && preview.text !== '')) {
+    const pre = el('pre', `preview-text preview-${preview.mode}`);
+    if (preview.truncated && preview.mode === 'tail') pre.append(el('span', 'elided', '…\n'));
+    pre.append(el('code', 'preview-code', preview.text));
+    if (preview.truncated && preview.mode === 'head') pre.append(el('span', 'elided', '\n…'));
+    block.append(pre);
+  } else {
+    block.append(valueSpan(preview.state, '', false));
+  }
+  return block;
+}
+
+function udfDataSection(summary: UdfDataSummary): HTMLElement {
+  const section = el('section', 'group');
+  section.dataset.group = 'udf';
+  section.setAttribute('aria-label', 'UDF payload');
+  section.append(el('h2', 'group-title', 'UDF payload'));
+  const table = el('table', 'fields');
+  const body = el('tbody');
+  const rows: [string, string, string | undefined][] = [
+    ['kind', 'Recorded as', summary.kindLabel],
+    ['name', 'Name', summary.name],
+    ['entrypoint', 'Entrypoint', summary.entrypoint],
+  ];
+  for (const [key, label, value] of rows) {
+    if (value === undefined && key !== 'kind') continue;
+    const tr = el('tr', 'field');
+    tr.dataset.udf = key;
+    const th = el('th', 'field-label', label);
+    th.scope = 'row';
+    const td = el('td', 'field-value');
+    td.append(el('span', key === 'kind' ? 'value' : 'value mono', value ?? ''));
+    tr.append(th, td);
+    body.append(tr);
+  }
+  table.append(body);
+  section.append(table);
+  for (const [key, title, json] of [
+    ['metadata', 'Metadata', summary.metadata],
+    ['parameters', 'Parameters', summary.parameters],
+  ] as const) {
+    if (json === undefined) continue;
+    const collapsible = document.createElement('vscode-collapsible');
+    collapsible.heading = title;
+    collapsible.open = true;
+    collapsible.dataset.udf = key;
+    const pre = el('pre', 'json');
+    pre.append(el('code', undefined, json));
+    collapsible.append(pre);
+    section.append(collapsible);
+  }
+  if (summary.headers.length) {
+    section.append(el('h3', 'subheading', 'Header modules'));
+    const list = el('ul', 'headers');
+    for (const header of summary.headers) {
+      const item = el('li', 'header-module');
+      item.dataset.module = header.module_name;
+      item.append(el('span', 'value mono', header.module_name), el('span', 'secondary', header.reference ? `by reference: ${header.reference}` : `${header.lines} lines`));
+      item.append(
+        button('Open', () => currentId && vscode.postMessage({ type: 'openHeader', id: currentId, module_name: header.module_name }), {
+          secondary: true,
+          testId: 'openHeader',
+          title: `Open ${header.module_name} as a document`,
+        }),
+      );
+      list.append(item);
+    }
+    section.append(list);
+  }
+  return section;
+}

@@ -1,0 +1,252 @@
+// The record details webview: one panel per record id, reused when shown again, restored after
+// a window reload from the record id the webview stored. This is the thin vscode adapter; the
+// view model (viewModel.ts), the protocol checks (protocol.ts) and the HTML (html.ts) are pure.
+
+import * as vscode from 'vscode';
+import { FusedApiError } from '../api/errors';
+import type { AuditLogRecord } from '../api/types';
+import { extractRunRef, isRecordId, type RunRef } from '../commands/args';
+import { runPath, RUN_SCHEME } from '../documents/runUri';
+import { parseUdfData } from '../documents/udfData';
+import type { FusedServices } from '../services';
+import { visibleControlChars } from '../views/presentation';
+import { buildShellHtml, createNonce } from './html';
+import { DETAILS_VIEW_TYPE, parseDetailsState, parseWebviewMessage, type HostMessage, type RecordAction, type WebviewMessage } from './protocol';
+import { buildRecordView } from './viewModel';
+
+/** Commands of the documents feature that the panel's buttons run, with `{ id, udf_name }`. */
+const DOCUMENT_COMMANDS: Partial<Record<RecordAction, string>> = {
+  openCode: 'fusedRuns.openCode',
+  openStderr: 'fusedRuns.openStderr',
+  openStdout: 'fusedRuns.openStdout',
+  compareWithLocalFile: 'fusedRuns.compareWithLocalFile',
+  compareWithPreviousRun: 'fusedRuns.compareWithPreviousRun',
+};
+
+export class RecordDetailsPanels implements vscode.Disposable {
+  private readonly panels = new Map<string, RecordDetailsPanel>();
+  private readonly bundleRoot: vscode.Uri;
+
+  constructor(private readonly services: FusedServices) {
+    this.bundleRoot = vscode.Uri.joinPath(services.context.extensionUri, 'dist', 'webview');
+  }
+
+  /** Opens the panel of a run, or reveals it when it is already open. */
+  show(ref: RunRef): void {
+    if (ref.record) this.services.records.put(ref.record);
+    const existing = this.panels.get(ref.id);
+    if (existing) {
+      existing.reveal();
+      return;
+    }
+    const panel = vscode.window.createWebviewPanel(DETAILS_VIEW_TYPE, initialTitle(ref), { viewColumn: vscode.ViewColumn.Active, preserveFocus: false }, this.webviewOptions());
+    this.adopt(panel, ref.id);
+  }
+
+  /** Called by the serializer after a reload: the panel exists, only the record id survived. */
+  restore(panel: vscode.WebviewPanel, state: unknown): void {
+    const parsed = parseDetailsState(state);
+    if (!parsed) {
+      this.services.log.warn('Run details: a panel could not be restored (no record id in its saved state); closing it.');
+      panel.dispose();
+      return;
+    }
+    if (this.panels.has(parsed.id)) {
+      // Two restored panels for one record (a state from an older version): keep one.
+      panel.dispose();
+      return;
+    }
+    panel.webview.options = this.webviewOptions();
+    panel.title = initialTitle({ id: parsed.id });
+    this.adopt(panel, parsed.id);
+  }
+
+  private webviewOptions(): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+    return {
+      enableScripts: true,
+      enableCommandUris: false,
+      enableForms: false,
+      localResourceRoots: [this.bundleRoot],
+      // The webview keeps its record id in its state and asks for the record when re-shown, so
+      // hidden panels can release their DOM.
+      retainContextWhenHidden: false,
+    };
+  }
+
+  private adopt(panel: vscode.WebviewPanel, id: string): void {
+    const details = new RecordDetailsPanel(panel, id, this.services, this.bundleRoot, () => this.panels.delete(id));
+    this.panels.set(id, details);
+    details.load(false);
+  }
+
+  dispose(): void {
+    for (const panel of [...this.panels.values()]) panel.dispose();
+    this.panels.clear();
+  }
+}
+
+class RecordDetailsPanel {
+  private record: AuditLogRecord | undefined;
+  private lastMessage: HostMessage | undefined;
+  private loading: AbortController | undefined;
+  private readonly subscriptions: vscode.Disposable[] = [];
+  private disposed = false;
+
+  constructor(
+    private readonly panel: vscode.WebviewPanel,
+    readonly id: string,
+    private readonly services: FusedServices,
+    bundleRoot: vscode.Uri,
+    private readonly onDisposed: () => void,
+  ) {
+    const webview = panel.webview;
+    webview.html = buildShellHtml({
+      cspSource: webview.cspSource,
+      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(bundleRoot, 'details.js')).toString(),
+      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(bundleRoot, 'details.css')).toString(),
+      nonce: createNonce(),
+    });
+    this.subscriptions.push(
+      webview.onDidReceiveMessage((message: unknown) => this.receive(message)),
+      panel.onDidDispose(() => this.dispose()),
+    );
+  }
+
+  reveal(): void {
+    this.panel.reveal(undefined, false);
+  }
+
+  /** Fetches the record (from the shared cache unless refreshing) and sends it to the webview. */
+  load(refresh: boolean): void {
+    this.loading?.abort();
+    const controller = new AbortController();
+    this.loading = controller;
+    this.post({ type: 'loading', id: this.id, refreshing: refresh && this.record !== undefined });
+    const fetch = refresh ? this.services.records.refresh(this.id, controller.signal) : this.services.getRecord(this.id, controller.signal);
+    fetch.then(
+      (record) => {
+        if (controller.signal.aborted || this.disposed) return;
+        this.record = record;
+        const view = buildRecordView(record);
+        this.panel.title = view.title;
+        this.post({ type: 'record', id: this.id, view });
+      },
+      (error: unknown) => {
+        if (controller.signal.aborted || this.disposed) return;
+        const message = error instanceof FusedApiError ? error.message : `Could not load run ${this.id}: ${error instanceof Error ? error.message : String(error)}`;
+        this.services.log.warn(`Run details ${this.id}: ${message}`);
+        this.post({ type: 'error', id: this.id, message });
+      },
+    );
+  }
+
+  private post(message: HostMessage): void {
+    this.lastMessage = message;
+    void this.panel.webview.postMessage(message);
+  }
+
+  private receive(raw: unknown): void {
+    const parsed = parseWebviewMessage(raw, this.id);
+    if (!parsed.ok) {
+      this.services.log.warn(`Run details ${this.id}: ignored a message from the webview: ${parsed.reason}`);
+      return;
+    }
+    void this.act(parsed.message).catch((error: unknown) => {
+      const text = error instanceof Error ? error.message : String(error);
+      this.services.log.error(`Run details ${this.id}: ${text}`);
+      void vscode.window.showErrorMessage(`Fused Runs: ${text}`);
+    });
+  }
+
+  private async act(message: WebviewMessage): Promise<void> {
+    switch (message.type) {
+      case 'ready':
+        // A (re)loaded webview: send what it should show, or start the fetch if none is running.
+        if (this.lastMessage && this.lastMessage.type !== 'loading') void this.panel.webview.postMessage(this.lastMessage);
+        else if (!this.loading || this.loading.signal.aborted) this.load(false);
+        else if (this.lastMessage) void this.panel.webview.postMessage(this.lastMessage);
+        return;
+      case 'openHeader':
+        await this.openHeader(message.module_name);
+        return;
+      case 'action':
+        break;
+    }
+    const runArgument = { id: this.id, udf_name: this.record?.udf_name ?? undefined };
+    switch (message.action) {
+      case 'refresh':
+        this.load(true);
+        return;
+      case 'copyId':
+        await vscode.env.clipboard.writeText(this.id);
+        vscode.window.setStatusBarMessage(`$(copy) Copied run ID ${this.id}`, 4000);
+        return;
+      default: {
+        const command = DOCUMENT_COMMANDS[message.action];
+        if (command) await vscode.commands.executeCommand(command, runArgument);
+      }
+    }
+  }
+
+  private async openHeader(requestedName: string): Promise<void> {
+    const record = this.record;
+    if (!record) return;
+    // The webview only knows the names as displayed; find the module they stand for.
+    const header = parseUdfData(record.udf_data).headers.find((h) => visibleControlChars(h.module_name) === requestedName);
+    if (!header) {
+      this.services.log.warn(`Run details ${this.id}: no header module named ${JSON.stringify(requestedName)} in this run.`);
+      return;
+    }
+    // The documents feature serves `fused-run:/<udf>/<id>/headers/<module>.py` from the record.
+    const uri = vscode.Uri.from({ scheme: RUN_SCHEME, path: runPath({ recordId: this.id, udfName: record.udf_name, file: { kind: 'header', module: header.module_name } }) });
+    await vscode.window.showTextDocument(uri, { viewColumn: vscode.ViewColumn.Beside, preview: false });
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.loading?.abort();
+    for (const subscription of this.subscriptions) subscription.dispose();
+    this.onDisposed();
+    this.panel.dispose();
+  }
+}
+
+function initialTitle(ref: { id: string; udf_name?: string | null }): string {
+  const name = ref.udf_name ? visibleControlChars(ref.udf_name).slice(0, 40) : `Run ${ref.id.slice(0, 8)}`;
+  return `${name} · loading…`;
+}
+
+/** The command and the serializer; one line in extension.ts registers both. */
+export function registerRecordDetails(services: FusedServices): vscode.Disposable {
+  const panels = new RecordDetailsPanels(services);
+  return vscode.Disposable.from(
+    panels,
+    vscode.commands.registerCommand('fusedRuns.showDetails', async (arg?: unknown) => {
+      const ref = arg === undefined ? await askForRecordId() : extractRunRef(arg);
+      if (ref) {
+        panels.show(ref);
+        return;
+      }
+      if (arg !== undefined) {
+        services.log.warn('Show Run Details: the argument is not a run.');
+        void vscode.window.showErrorMessage('Fused Runs: "Show Run Details" needs a run (a record, a record id or a fused-run: document).');
+      }
+    }),
+    vscode.window.registerWebviewPanelSerializer(DETAILS_VIEW_TYPE, {
+      deserializeWebviewPanel: async (panel, state) => panels.restore(panel, state),
+    }),
+  );
+}
+
+async function askForRecordId(): Promise<RunRef | undefined> {
+  const id = await vscode.window.showInputBox({
+    title: 'Show Run Details',
+    prompt: 'The audit-log record id of a run (fused.api.log(id=...))',
+    placeHolder: 'e.g. 3f2b9c1e-8a4d-4e7f-9b1a-2c5d6e7f8a9b',
+    ignoreFocusOut: true,
+    validateInput: (value) => (isRecordId(value.trim()) ? undefined : 'A record id: letters, digits, and . _ : - (up to 128 characters).'),
+  });
+  const trimmed = id?.trim();
+  return trimmed ? { id: trimmed } : undefined;
+}

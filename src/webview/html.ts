@@ -1,0 +1,58 @@
+// The details webview's HTML shell. It holds no record data at all: the record arrives by
+// postMessage and the script lays it out as text. Pure, so the CSP is unit-tested.
+
+import { randomBytes } from 'node:crypto';
+
+export interface ShellOptions {
+  /** `webview.cspSource`: the origin the webview loads extension resources from. */
+  cspSource: string;
+  /** `webview.asWebviewUri(...)` of dist/webview/details.js and details.css, as strings. */
+  scriptUri: string;
+  styleUri: string;
+  nonce: string;
+}
+
+/** 128 random bits, base64: a fresh one for every HTML the panel gets. */
+export function createNonce(): string {
+  return randomBytes(16).toString('base64');
+}
+
+/**
+ * No inline script or style, nothing from the network: scripts only with the nonce, styles,
+ * images and fonts only from the extension. Lit's component styles are constructable
+ * stylesheets (adoptedStyleSheets), which `style-src` does not govern, so no 'unsafe-inline'.
+ */
+export function contentSecurityPolicy(cspSource: string, nonce: string): string {
+  return [
+    "default-src 'none'",
+    `script-src 'nonce-${nonce}'`,
+    `style-src ${cspSource}`,
+    `img-src ${cspSource}`,
+    `font-src ${cspSource}`,
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-src 'none'",
+  ].join('; ');
+}
+
+export function buildShellHtml(options: ShellOptions): string {
+  for (const [name, value] of Object.entries(options)) {
+    // These come from VS Code and crypto, never from a record; refuse anything that could break out of an attribute.
+    if (/["'<>\s]/.test(value)) throw new Error(`Refusing to build the details page: ${name} contains a quote, bracket or space.`);
+  }
+  const csp = contentSecurityPolicy(options.cspSource, options.nonce);
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${options.styleUri}">
+<title>Run details</title>
+</head>
+<body>
+<main id="app" aria-busy="true"><p class="placeholder">Loading run…</p></main>
+<script nonce="${options.nonce}" src="${options.scriptUri}"></script>
+</body>
+</html>`;
+}

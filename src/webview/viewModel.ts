@@ -1,0 +1,300 @@
+// Builds what the details webview shows from one audit-log record: every field of the
+// contract, grouped, formatted, with bounded previews of the long text fields. Pure (no
+// `vscode`), so it is unit-tested in Node and the webview only ever lays out text.
+
+import { runStatus } from '../api/status';
+import type { AuditLogRecord } from '../api/types';
+import { parseUdfData } from '../documents/udfData';
+import { formatDuration, formatLocalTime, oneLine, relativeTime, statusPresentation, visibleControlChars } from '../views/presentation';
+import type { DetailsField, FieldGroup, FieldRow, FieldState, GroupKey, PreviewField, RecordView, TextPreview, UdfDataSummary } from './protocol';
+
+/** Bounds of a preview: whichever is reached first. */
+export interface PreviewBounds {
+  maxLines: number;
+  maxChars: number;
+}
+
+export const DEFAULT_PREVIEW_BOUNDS: PreviewBounds = { maxLines: 40, maxChars: 4096 };
+
+/** Metadata/parameters JSON is shown whole up to this size, then cut. */
+const MAX_JSON_CHARS = 8192;
+
+export interface ViewOptions {
+  now?: Date;
+  /** IANA zone for local times; the process zone when unset. */
+  timeZone?: string;
+  bounds?: PreviewBounds;
+}
+
+type RecordKey = Exclude<DetailsField, 'status'>;
+
+interface RowSpec {
+  field: DetailsField;
+  label: string;
+  monospace: boolean;
+}
+
+/** The groups and their order. stderr/stdout/udf_data are the previews of the outcome group. */
+const GROUPS: { key: GroupKey; title: string; rows: RowSpec[] }[] = [
+  {
+    key: 'run',
+    title: 'Run',
+    rows: [
+      { field: 'id', label: 'Record ID', monospace: true },
+      { field: 'udf_name', label: 'UDF name', monospace: true },
+      { field: 'udf_id', label: 'UDF ID', monospace: true },
+      { field: 'timestamp', label: 'Time', monospace: false },
+      { field: 'status', label: 'Status', monospace: false },
+    ],
+  },
+  {
+    key: 'who',
+    title: 'Who',
+    rows: [
+      { field: 'user_email', label: 'User email', monospace: false },
+      { field: 'user_id', label: 'User ID', monospace: true },
+      { field: 'client_ip', label: 'Client IP', monospace: true },
+      { field: 'shared_token', label: 'Shared token', monospace: true },
+    ],
+  },
+  {
+    key: 'where',
+    title: 'Where',
+    rows: [
+      { field: 'exec_env_id', label: 'Execution environment', monospace: true },
+      { field: 'execution_engine', label: 'Engine', monospace: false },
+    ],
+  },
+  {
+    key: 'outcome',
+    title: 'Outcome',
+    rows: [
+      { field: 'execution_time', label: 'Duration', monospace: false },
+      { field: 'cache', label: 'Cache', monospace: false },
+    ],
+  },
+];
+
+const PREVIEWS: { field: PreviewField; label: string; mode: 'head' | 'tail'; openAction: TextPreview['openAction'] }[] = [
+  { field: 'stderr', label: 'stderr', mode: 'tail', openAction: 'openStderr' },
+  { field: 'stdout', label: 'stdout', mode: 'head', openAction: 'openStdout' },
+  { field: 'udf_data', label: 'Code (udf_data)', mode: 'head', openAction: 'openCode' },
+];
+
+export function buildRecordView(record: AuditLogRecord, options: ViewOptions = {}): RecordView {
+  const now = options.now ?? new Date();
+  const bounds = options.bounds ?? DEFAULT_PREVIEW_BOUNDS;
+  const status = runStatus(record);
+  const statusLabel = statusPresentation(status).label;
+  const localTime = formatLocalTime(record.timestamp, options.timeZone);
+  const udfName = typeof record.udf_name === 'string' && record.udf_name.trim() ? record.udf_name : null;
+  const displayName = oneLine(udfName ?? record.udf_id ?? 'Unnamed UDF', 80) || 'Unnamed UDF';
+
+  const groups: FieldGroup[] = GROUPS.map((group) => ({
+    key: group.key,
+    title: group.title,
+    rows: group.rows.map((spec) => fieldRow(record, spec, statusLabel, localTime)),
+  }));
+
+  const parsedUdf = parseUdfData(record.udf_data);
+  const previews = PREVIEWS.map((spec) => {
+    // For a serialized UDF the preview shows its Python code, not the JSON around it.
+    const source = spec.field === 'udf_data' && parsedUdf.kind === 'serialized' ? parsedUdf.code : undefined;
+    return textPreview(record, spec, bounds, source);
+  });
+
+  return {
+    id: record.id,
+    title: `${oneLine(displayName, 40)} · ${shortLocalTime(localTime)}`,
+    heading: displayName,
+    udfName: udfName === null ? null : visibleControlChars(udfName),
+    status,
+    statusLabel,
+    localTime,
+    isoTime: record.timestamp,
+    relative: relativeTime(record.timestamp, now),
+    duration: formatDuration(record.execution_time),
+    cache: record.cache === true ? 'hit' : record.cache === false ? 'miss' : 'unknown',
+    groups,
+    previews,
+    udfData: udfDataSummary(parsedUdf),
+  };
+}
+
+/** "2026-11-25 14:03:12 EST" → "2026-11-25 14:03" for a tab title. */
+function shortLocalTime(localTime: string): string {
+  const match = /^(\d{4}-\d{2}-\d{2} \d{2}:\d{2})/.exec(localTime);
+  return match ? match[1] : localTime;
+}
+
+export function fieldState(record: AuditLogRecord, field: RecordKey): FieldState {
+  if (!Object.prototype.hasOwnProperty.call(record, field) || record[field] === undefined) return 'absent';
+  const value = record[field];
+  if (value === null) return 'null';
+  if (typeof value === 'string' && value.trim() === '') return 'empty';
+  return 'value';
+}
+
+function fieldRow(record: AuditLogRecord, spec: RowSpec, statusLabel: string, localTime: string): FieldRow {
+  if (spec.field === 'status') {
+    return { field: 'status', label: spec.label, state: 'value', text: statusLabel, monospace: false };
+  }
+  const field = spec.field;
+  const state = fieldState(record, field);
+  const row: FieldRow = { field, label: spec.label, state, text: '', monospace: spec.monospace };
+  if (state === 'absent' || state === 'null') return row;
+  const value = record[field];
+  switch (field) {
+    case 'timestamp':
+      row.text = localTime;
+      row.secondary = visibleControlChars(String(value));
+      break;
+    case 'execution_time':
+      row.text = typeof value === 'number' ? formatDuration(value) : visibleControlChars(String(value));
+      if (typeof value === 'number') row.secondary = `${value} s`;
+      break;
+    case 'cache':
+      row.text = value === true ? 'hit (served from cache)' : value === false ? 'miss' : visibleControlChars(String(value));
+      break;
+    default:
+      row.text = visibleControlChars(String(value));
+  }
+  return row;
+}
+
+/**
+ * The first (head) or last (tail) lines of a text field within the bounds. Works on a slice
+ * near the end it reads, so a 10 MB field costs one linear line count and a small copy.
+ */
+export function textPreview(
+  record: AuditLogRecord,
+  spec: { field: PreviewField; label: string; mode: 'head' | 'tail'; openAction: TextPreview['openAction'] },
+  bounds: PreviewBounds = DEFAULT_PREVIEW_BOUNDS,
+  sourceOverride?: string,
+): TextPreview {
+  const state = fieldState(record, spec.field);
+  const base: TextPreview = { field: spec.field, label: spec.label, state, mode: spec.mode, text: '', totalChars: 0, totalLines: 0, shownLines: 0, truncated: false, note: '', openAction: spec.openAction };
+  if (state === 'absent') return { ...base, note: 'Not in this record' };
+  if (state === 'null') return { ...base, note: 'null' };
+  const text = sourceOverride ?? String(record[spec.field]);
+  const bounded = boundText(text, spec.mode, bounds);
+  const totalLines = countLines(text);
+  return {
+    ...base,
+    text: bounded.text,
+    totalChars: text.length,
+    totalLines,
+    shownLines: bounded.lines,
+    truncated: bounded.truncated,
+    note: previewNote(spec.mode, bounded, totalLines, text.length, state),
+  };
+}
+
+export interface BoundedText {
+  text: string;
+  lines: number;
+  truncated: boolean;
+}
+
+/** Head or tail of `text`, at most `maxLines` lines and `maxChars` characters, made safe to show. */
+export function boundText(text: string, mode: 'head' | 'tail', bounds: PreviewBounds = DEFAULT_PREVIEW_BOUNDS): BoundedText {
+  // Read a window a little larger than the bound (ANSI codes are removed afterwards), never the whole text.
+  const window = bounds.maxChars * 2;
+  let slice = mode === 'head' ? text.slice(0, window) : text.slice(Math.max(0, text.length - window));
+  const slicedAway = slice.length < text.length;
+  slice = slice.replace(/\r\n?/g, '\n');
+  let lines = slice.split('\n');
+  // A trailing newline ends the last line; it does not start an empty one.
+  if (lines.length > 1 && lines[lines.length - 1] === '') lines.pop();
+  // The window may have cut the first (tail) or last (head) line; drop the fragment when there are others.
+  if (slicedAway && lines.length > 1) lines = mode === 'head' ? lines.slice(0, -1) : lines.slice(1);
+  let truncated = slicedAway;
+  if (lines.length > bounds.maxLines) {
+    lines = mode === 'head' ? lines.slice(0, bounds.maxLines) : lines.slice(lines.length - bounds.maxLines);
+    truncated = true;
+  }
+  let shown = lines.map(stripAnsiKeepVisible).join('\n');
+  if (shown.length > bounds.maxChars) {
+    shown = mode === 'head' ? shown.slice(0, safeCut(shown, bounds.maxChars)) : shown.slice(safeCut(shown, shown.length - bounds.maxChars));
+    truncated = true;
+  }
+  return { text: shown, lines: shown === '' ? 0 : countLines(shown), truncated };
+}
+
+/** ANSI escapes removed, other control characters except tab shown as \uXXXX. */
+function stripAnsiKeepVisible(line: string): string {
+  return visibleControlChars(line);
+}
+
+/** Index adjusted so a cut never splits a UTF-16 surrogate pair. */
+function safeCut(text: string, index: number): number {
+  const code = text.charCodeAt(index);
+  return code >= 0xdc00 && code <= 0xdfff ? index + 1 : index;
+}
+
+/** Lines as an editor counts them: a trailing newline does not add an empty last line. */
+export function countLines(text: string): number {
+  if (text === '') return 0;
+  let lines = 1;
+  let at = text.indexOf('\n');
+  while (at !== -1) {
+    if (at !== text.length - 1) lines++;
+    at = text.indexOf('\n', at + 1);
+  }
+  return lines;
+}
+
+function previewNote(mode: 'head' | 'tail', bounded: BoundedText, totalLines: number, totalChars: number, state: FieldState): string {
+  if (state === 'empty') return totalChars === 0 ? 'Empty' : 'Blank (whitespace only)';
+  const size = formatSize(totalChars);
+  if (!bounded.truncated) return `${plural(totalLines, 'line')} (${size})`;
+  const which = mode === 'head' ? 'First' : 'Last';
+  return `${which} ${bounded.lines.toLocaleString('en-US')} of ${plural(totalLines, 'line')} (${size})`;
+}
+
+function plural(count: number, noun: string): string {
+  return `${count.toLocaleString('en-US')} ${noun}${count === 1 ? '' : 's'}`;
+}
+
+/** Characters as a size; close enough to bytes for the ASCII that logs mostly are. */
+export function formatSize(chars: number): string {
+  if (chars < 1024) return `${chars} B`;
+  if (chars < 1024 * 1024) return `${(chars / 1024).toFixed(chars < 10 * 1024 ? 1 : 0)} KB`;
+  return `${(chars / (1024 * 1024)).toFixed(1)} MB`;
+}
+
+const KIND_LABELS: Record<UdfDataSummary['kind'], string> = {
+  serialized: 'Serialized UDF (JSON)',
+  code: 'Python source',
+  text: 'Text',
+  missing: 'No code recorded',
+};
+
+function udfDataSummary(parsed: ReturnType<typeof parseUdfData>): UdfDataSummary {
+  const summary: UdfDataSummary = {
+    kind: parsed.kind,
+    kindLabel: KIND_LABELS[parsed.kind],
+    headers: parsed.headers.map((header) => ({
+      module_name: visibleControlChars(header.module_name),
+      lines: countLines(header.source_code),
+      ...(header.url || header.source_file ? { reference: visibleControlChars(header.url ?? header.source_file ?? '') } : {}),
+    })),
+  };
+  if (parsed.name !== undefined) summary.name = visibleControlChars(parsed.name);
+  if (parsed.entrypoint !== undefined) summary.entrypoint = visibleControlChars(parsed.entrypoint);
+  if (parsed.metadata !== undefined) summary.metadata = prettyJson(parsed.metadata);
+  if (parsed.parameters !== undefined) summary.parameters = prettyJson(parsed.parameters);
+  return summary;
+}
+
+/** JSON for reading, bounded; strings inside keep their escapes, so control characters stay visible. */
+export function prettyJson(value: unknown, maxChars = MAX_JSON_CHARS): string {
+  let text: string;
+  try {
+    text = JSON.stringify(value, null, 2) ?? String(value);
+  } catch {
+    text = String(value);
+  }
+  text = visibleControlChars(text);
+  return text.length > maxChars ? `${text.slice(0, safeCut(text, maxChars))}\n… (${formatSize(text.length)} in all; open the code document for the whole payload)` : text;
+}
