@@ -176,6 +176,11 @@ function clip(text: string): string {
 export function describeErrorBody(bodyText: string): string {
   const trimmed = bodyText.trim();
   if (!trimmed) return 'no details given';
+  if (/^<(!doctype|html|head|body)\b/i.test(trimmed)) {
+    // Gateways answer with an HTML page; its title ("502 Bad Gateway") is the useful part.
+    const title = /<title[^>]*>([^<]*)<\/title>/i.exec(trimmed)?.[1] ?? /<h1[^>]*>([^<]*)<\/h1>/i.exec(trimmed)?.[1];
+    return title ? clip(title) : 'an HTML error page';
+  }
   let parsed: unknown;
   try {
     parsed = JSON.parse(trimmed);

@@ -77,6 +77,11 @@ describe('describeErrorBody (422 bodies)', () => {
     assert.equal(long.length, 500);
     assert.ok(long.endsWith('…'));
   });
+  it('reduces a gateway HTML page to its title', () => {
+    const html = '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body><center><h1>502 Bad Gateway</h1></center></body></html>';
+    assert.equal(describeErrorBody(html), '502 Bad Gateway');
+    assert.equal(describeErrorBody('<!DOCTYPE html><html><body>oops</body></html>'), 'an HTML error page');
+  });
   it('handles odd detail shapes', () => {
     assert.equal(describeErrorBody('{"detail":[{"msg":"nope"}]}'), 'nope');
     assert.equal(describeErrorBody('{"detail":{"a":1}}'), '{"a":1}');
