@@ -171,19 +171,21 @@ function mergeNewest(into: Map<string, AuditLogRecord>, records: readonly AuditL
 /**
  * The server scans at most max_records_to_scan raw records per distinct query and does not say
  * whether it stopped early, so a distinct reply alone can never show that UDFs are missing.
- * Rule used here, per window: read the window's CAP_PROBE_LIMIT newest runs with a regular query.
- *  - If the probe shows the window has no more runs than that (no next page), and no more than
- *    the cap, the window cannot be capped.
+ * Distinct keeps "the most recent execution" of each UDF, so the scan runs newest first and a
+ * capped scan loses the OLDEST part of the window. Rule used here, per window: read the
+ * window's CAP_PROBE_LIMIT oldest runs with a regular query (scan_forward=true).
  *  - If a probed run's key is absent from the distinct reply, or is newer than the distinct
  *    record for its key, the scan demonstrably missed runs: capped ('missed').
+ *  - If the probe shows the window has no more runs than that (no next page), the window is
+ *    capped only if even those exceed the cap.
  *  - Otherwise estimate the window's run count from how much of the window the probed runs
- *    span (count x window length / span); above the cap: capped ('estimated').
- * The probed runs are also merged into the result, since they are real, newer-or-equal runs.
+ *    cover (count x window length / covered span); above the cap: capped ('estimated').
+ * The probed runs are also merged into the result: they are real runs the scan may have missed.
  */
 export function judgeCap(
   window: TimeWindow,
   distinctItems: readonly AuditLogRecord[],
-  probe: { items: readonly AuditLogRecord[]; hasMore: boolean },
+  probe: { items: readonly AuditLogRecord[]; hasMore: boolean; oldestFirst: boolean },
   distinctType: DistinctType,
   cap: number,
 ): CappedWindow | undefined {
@@ -198,13 +200,14 @@ export function judgeCap(
   if (!probe.hasMore) {
     return probe.items.length > cap ? { ...window, reason: 'estimated', estimatedRuns: probe.items.length } : undefined;
   }
-  if (probe.items.length === 0) return undefined;
+  const times = probe.items.map(timeOf).filter(Number.isFinite);
+  if (times.length === 0) return undefined;
   const windowStart = Date.parse(window.start);
   const windowEnd = Date.parse(window.end);
-  const oldestProbed = Math.min(...probe.items.map(timeOf).filter(Number.isFinite));
-  if (!Number.isFinite(oldestProbed)) return undefined;
-  const spanMs = Math.max(1, windowEnd - Math.max(oldestProbed, windowStart));
-  const estimatedRuns = Math.round((probe.items.length * Math.max(1, windowEnd - windowStart)) / spanMs);
+  const coveredMs = probe.oldestFirst
+    ? Math.min(Math.max(...times), windowEnd) - windowStart
+    : windowEnd - Math.max(Math.min(...times), windowStart);
+  const estimatedRuns = Math.round((probe.items.length * Math.max(1, windowEnd - windowStart)) / Math.max(1, coveredMs));
   return estimatedRuns > cap ? { ...window, reason: 'estimated', estimatedRuns } : undefined;
 }
 
@@ -224,8 +227,8 @@ export async function recentlyUsedUdfs(source: PageSource, options: RecentlyUsed
       { signal: windowSignal },
     );
     if (!detectCap) return { items: distinct.items, probed: [] as AuditLogRecord[], capped: undefined };
-    const probe = await source.query({ ...range, limit: CAP_PROBE_LIMIT, scan_forward: false }, { signal: windowSignal });
-    const probeResult = { items: probe.items, hasMore: probe.next_page_token !== null };
+    const probe = await source.query({ ...range, limit: CAP_PROBE_LIMIT, scan_forward: true }, { signal: windowSignal });
+    const probeResult = { items: probe.items, hasMore: probe.next_page_token !== null, oldestFirst: true };
     return { items: distinct.items, probed: probe.items, capped: judgeCap(window, distinct.items, probeResult, distinctType, cap) };
   });
 

@@ -13,7 +13,7 @@ export interface FakeSourceOptions {
   failOnCall?: { call: number; error: Error };
   /** Repeat the last record of each page at the start of the next (a server bug). */
   overlapPages?: boolean;
-  /** Distinct answers scan only this many records (oldest first), like the server cap. */
+  /** Distinct answers scan only this many records (newest first), like the server cap. */
   distinctScanCap?: number;
 }
 
@@ -33,13 +33,14 @@ export class FakeSource implements PageSource {
       .sort((a, b) => Date.parse(a.timestamp) - Date.parse(b.timestamp) || a.id.localeCompare(b.id));
     if (query.id) return { items: inRange.filter((r) => r.id === query.id), limit: 100, next_page_token: null };
     if (query.distinct) {
-      const scanned = inRange.slice(0, this.options.distinctScanCap ?? query.max_records_to_scan ?? 1000);
+      // Like the server: scan newest first, keep the first (most recent) record per key.
+      const scanned = [...inRange].reverse().slice(0, this.options.distinctScanCap ?? query.max_records_to_scan ?? 1000);
       const newest = new Map<string, AuditLogRecord>();
       for (const r of scanned) {
         const key = (query.distinct_type === 'names' ? r.udf_name : r.udf_id) ?? '';
-        newest.set(key, r);
+        if (!newest.has(key)) newest.set(key, r);
       }
-      return { items: [...newest.values()].reverse(), limit: query.limit ?? 100, next_page_token: 'ignored-for-distinct' };
+      return { items: [...newest.values()], limit: query.limit ?? 100, next_page_token: 'ignored-for-distinct' };
     }
     const ordered = query.scan_forward === false ? [...inRange].reverse() : inRange;
     const limit = query.limit ?? 100;

@@ -108,13 +108,15 @@ describe('recentlyUsedUdfs', () => {
     assert.equal(source.calls.length, 7, 'no probe requests when detectCap is false');
   });
   it('reports a window whose distinct scan missed runs, and still returns those runs', async () => {
-    // 30 runs of "busy" in the newest window, then one run of "late" newer than all of them.
+    // One early run of "early", then 30 runs of "busy": a newest-first scan capped at 25 never reaches "early".
+    const early = record('early', hoursAgo(12), { udf_name: 'early' });
     const busy = Array.from({ length: 30 }, (_, i) => record(`busy${i}`, hoursAgo(10 - i * 0.1), { udf_name: 'busy' }));
-    const late = record('late', hoursAgo(0.5), { udf_name: 'late' });
-    const source = new FakeSource({ records: [...busy, late], distinctScanCap: 25 });
+    const source = new FakeSource({ records: [early, ...busy], distinctScanCap: 25 });
     const result = await recentlyUsedUdfs(source, { distinctType: 'names', now, days: 2, maxRecordsToScan: 25 });
     assert.deepEqual(result.cappedWindows.map((w) => [w.end, w.reason]), [[now.toISOString(), 'missed']]);
-    assert.deepEqual(result.records.map((r) => r.id).sort(), ['busy29', 'late'].sort());
+    assert.deepEqual(result.records.map((r) => r.id), ['busy29', 'early']);
+    const probes = source.calls.filter((c) => !c.distinct);
+    assert.ok(probes.length === 2 && probes.every((c) => c.limit === 20 && c.scan_forward === true));
   });
   it('explicit start and end override days', async () => {
     const source = new FakeSource({ records: udfRecords() });
@@ -128,21 +130,28 @@ describe('judgeCap', () => {
   const window = { start: hoursAgo(24), end: now.toISOString() };
   it('not capped when the probe saw the whole window', () => {
     const items = [record('x', hoursAgo(1), { udf_name: 'x' })];
-    assert.equal(judgeCap(window, items, { items, hasMore: false }, 'names', 5000), undefined);
+    assert.equal(judgeCap(window, items, { items, hasMore: false, oldestFirst: true }, 'names', 5000), undefined);
   });
-  it('capped by estimate when 20 runs span an hour of a day window', () => {
-    const probe = Array.from({ length: 20 }, (_, i) => record(`p${i}`, hoursAgo(i * 0.05), { udf_name: 'x' }));
-    const capped = judgeCap(window, [probe[0]], { items: probe, hasMore: true }, 'names', 100);
+  it('capped ("missed") when a probed key is missing from the distinct answer', () => {
+    const probe = [record('y', hoursAgo(23), { udf_name: 'y' })];
+    const distinct = [record('x', hoursAgo(1), { udf_name: 'x' })];
+    assert.equal(judgeCap(window, distinct, { items: probe, hasMore: true, oldestFirst: true }, 'names', 5000)?.reason, 'missed');
+    assert.equal(judgeCap(window, distinct, { items: probe, hasMore: true, oldestFirst: true }, 'ids', 5000), undefined, 'no udf_id: nothing to compare');
+  });
+  it('capped ("estimated") when 20 runs cover only a sliver of a day window', () => {
+    const dense = Array.from({ length: 20 }, (_, i) => record(`p${i}`, hoursAgo(24 - i * 0.05), { udf_name: 'x' }));
+    const distinct = [dense[19]];
+    const capped = judgeCap(window, distinct, { items: dense, hasMore: true, oldestFirst: true }, 'names', 100);
     assert.equal(capped?.reason, 'estimated');
     assert.ok((capped?.estimatedRuns ?? 0) > 400);
     // ~505 runs a day is well under the maximum cap of 5000.
-    assert.equal(judgeCap(window, [probe[0]], { items: probe, hasMore: true }, 'names', 5000), undefined);
+    assert.equal(judgeCap(window, distinct, { items: dense, hasMore: true, oldestFirst: true }, 'names', 5000), undefined);
     const burst = Array.from({ length: 20 }, (_, i) => record(`q${i}`, hoursAgo(i * 0.001), { udf_name: 'x' }));
-    assert.equal(judgeCap(window, [burst[0]], { items: burst, hasMore: true }, 'names', 5000)?.reason, 'estimated');
+    assert.equal(judgeCap(window, [burst[0]], { items: burst, hasMore: true, oldestFirst: false }, 'names', 5000)?.reason, 'estimated');
   });
   it('not capped by estimate when the runs are sparse', () => {
-    const probe = Array.from({ length: 20 }, (_, i) => record(`p${i}`, hoursAgo(i), { udf_name: 'x' }));
-    assert.equal(judgeCap(window, [probe[0]], { items: probe, hasMore: true }, 'names', 5000), undefined);
+    const probe = Array.from({ length: 20 }, (_, i) => record(`p${i}`, hoursAgo(24 - i), { udf_name: 'x' }));
+    assert.equal(judgeCap(window, [probe[19]], { items: probe, hasMore: true, oldestFirst: true }, 'names', 5000), undefined);
   });
 });
 
