@@ -1,0 +1,110 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { buildShellHtml, contentSecurityPolicy, createNonce } from '../../src/webview/html';
+import { parseDetailsState, parseWebviewMessage, RECORD_ACTIONS } from '../../src/webview/protocol';
+
+const ID = 'rec-0001';
+
+function refused(value: unknown, pattern: RegExp): void {
+  const result = parseWebviewMessage(value, ID);
+  assert.equal(result.ok, false, `expected ${JSON.stringify(value)} to be refused`);
+  if (!result.ok) assert.match(result.reason, pattern);
+}
+
+describe('webview protocol: messages from the webview are validated', () => {
+  it('accepts ready, every action for the panel record, and openHeader', () => {
+    assert.deepEqual(parseWebviewMessage({ type: 'ready' }, ID), { ok: true, message: { type: 'ready' } });
+    for (const action of RECORD_ACTIONS) {
+      assert.deepEqual(parseWebviewMessage({ type: 'action', action, id: ID }, ID), { ok: true, message: { type: 'action', action, id: ID } });
+    }
+    assert.deepEqual(parseWebviewMessage({ type: 'openHeader', id: ID, module_name: 'utils' }, ID), {
+      ok: true,
+      message: { type: 'openHeader', id: ID, module_name: 'utils' },
+    });
+  });
+
+  it('refuses non-objects and unknown types', () => {
+    refused(null, /expected an object, got null/);
+    refused('ready', /expected an object, got "ready"/);
+    refused([{ type: 'ready' }], /got an array/);
+    refused({}, /unknown message type undefined/);
+    refused({ type: 'runCommand', command: 'workbench.action.quit' }, /unknown message type "runCommand"/);
+    refused({ type: '__proto__' }, /unknown message type/);
+  });
+
+  it('refuses an action for another record, a missing id, or a non-string id', () => {
+    refused({ type: 'action', action: 'openCode', id: 'rec-0002' }, /"rec-0002" is not this panel's record \(rec-0001\)/);
+    refused({ type: 'action', action: 'openCode' }, /id must be a string, got undefined/);
+    refused({ type: 'action', action: 'copyId', id: 42 }, /id must be a string, got number 42/);
+    refused({ type: 'openHeader', id: 'other', module_name: 'utils' }, /not this panel's record/);
+  });
+
+  it('refuses unknown actions and extra keys (no smuggled command arguments)', () => {
+    refused({ type: 'action', action: 'executeCommand', id: ID }, /unknown action "executeCommand"/);
+    refused({ type: 'action', action: 'toString', id: ID }, /unknown action "toString"/);
+    refused({ type: 'action', action: 'openCode', id: ID, args: ['x'] }, /unexpected key\(s\) "args" in a action message/);
+    refused({ type: 'ready', extra: true }, /unexpected key\(s\) "extra"/);
+  });
+
+  it('refuses a module name that is empty, not a string or too long', () => {
+    refused({ type: 'openHeader', id: ID, module_name: '' }, /module_name must be a non-empty string/);
+    refused({ type: 'openHeader', id: ID, module_name: { a: 1 } }, /got an object/);
+    refused({ type: 'openHeader', id: ID, module_name: 'm'.repeat(201) }, /at most 200 characters/);
+  });
+
+  it('quotes untrusted values shortly in the reason', () => {
+    const result = parseWebviewMessage({ type: 'x'.repeat(500) }, ID);
+    assert.equal(result.ok, false);
+    if (!result.ok) assert.ok(result.reason.length < 120, result.reason);
+  });
+});
+
+describe('webview protocol: restored state', () => {
+  it('reads the record id back, and nothing else', () => {
+    assert.deepEqual(parseDetailsState({ id: ID }), { id: ID });
+    assert.deepEqual(parseDetailsState({ id: ID, extra: 1 }), { id: ID });
+    assert.equal(parseDetailsState(undefined), undefined);
+    assert.equal(parseDetailsState(null), undefined);
+    assert.equal(parseDetailsState({ id: '' }), undefined);
+    assert.equal(parseDetailsState({ id: '../etc/passwd' }), undefined);
+    assert.equal(parseDetailsState({ id: 7 }), undefined);
+  });
+});
+
+describe('webview shell HTML', () => {
+  const options = {
+    cspSource: 'https://file+.vscode-resource.vscode-cdn.net',
+    scriptUri: 'https://file+.vscode-resource.vscode-cdn.net/ext/dist/webview/details.js',
+    styleUri: 'https://file+.vscode-resource.vscode-cdn.net/ext/dist/webview/details.css',
+    nonce: 'bm9uY2Utbm9uY2Utbm9uY2U=',
+  };
+
+  it('has a strict CSP: nothing by default, scripts by nonce only, no unsafe-inline or eval', () => {
+    const csp = contentSecurityPolicy(options.cspSource, options.nonce);
+    assert.match(csp, /^default-src 'none'; /);
+    assert.match(csp, /script-src 'nonce-bm9uY2Utbm9uY2Utbm9uY2U='(;|$)/);
+    assert.match(csp, /style-src https:\/\/file\+\.vscode-resource\.vscode-cdn\.net(;|$)/);
+    assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval|\*/);
+  });
+
+  it('loads only the bundled script (with the nonce) and stylesheet, and holds no inline script or style', () => {
+    const html = buildShellHtml(options);
+    assert.ok(html.includes(`<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(options.cspSource, options.nonce)}">`));
+    assert.equal(html.match(/<script\b/g)?.length, 1);
+    assert.ok(html.includes(`<script nonce="${options.nonce}" src="${options.scriptUri}"></script>`));
+    assert.ok(html.includes(`<link rel="stylesheet" href="${options.styleUri}">`));
+    assert.doesNotMatch(html, /<style\b|style="/);
+  });
+
+  it('refuses values that would break out of an attribute', () => {
+    assert.throws(() => buildShellHtml({ ...options, scriptUri: 'x" onload="alert(1)' }), /scriptUri contains a quote, bracket or space/);
+    assert.throws(() => buildShellHtml({ ...options, nonce: "a'b" }), /nonce/);
+  });
+
+  it('creates a fresh 128-bit nonce each time', () => {
+    const a = createNonce();
+    const b = createNonce();
+    assert.notEqual(a, b);
+    assert.equal(Buffer.from(a, 'base64').length, 16);
+  });
+});
