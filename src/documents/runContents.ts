@@ -1,0 +1,60 @@
+// The text of each run document, from the record alone. Pure: the file system provider encodes
+// it, tests read it directly. A missing or null field gives a document that says so.
+import type { AuditLogRecord } from '../api/types';
+import { stripAnsi } from './ansi';
+import type { RunFile } from './runUri';
+import { parseUdfData, type ParsedUdfData } from './udfData';
+
+/** The run has no such document (e.g. a header module its udf_data does not contain). */
+export class RunDocumentNotFoundError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RunDocumentNotFoundError';
+  }
+}
+
+/** Which document "the code" of a run is: Python, or the raw payload as text. */
+export function codeFileFor(parsed: ParsedUdfData): RunFile {
+  return parsed.kind === 'text' ? { kind: 'udf_data' } : { kind: 'code' };
+}
+
+export function runDocumentText(record: AuditLogRecord, file: RunFile, parsed: ParsedUdfData = parseUdfData(record.udf_data)): string {
+  switch (file.kind) {
+    case 'code':
+      if (parsed.kind === 'missing') return `# This run recorded no code: ${describeAbsence(record, 'udf_data')}.\n`;
+      // A text payload asked for as code.py (e.g. a restored tab): shown as recorded, not lost.
+      return parsed.code ?? parsed.raw;
+    case 'udf_data':
+      return parsed.kind === 'missing' ? `This run recorded no udf_data: ${describeAbsence(record, 'udf_data')}.\n` : parsed.raw;
+    case 'stderr':
+    case 'stdout':
+      return logText(record, file.kind);
+    case 'header': {
+      const header = parsed.headers.find((h) => h.module_name === file.module);
+      if (!header) {
+        const available = parsed.headers.map((h) => h.module_name);
+        throw new RunDocumentNotFoundError(
+          `Run ${record.id} has no header module "${file.module}"` + (available.length ? `; it has ${available.map((m) => `"${m}"`).join(', ')}.` : '; its udf_data lists no header modules.'),
+        );
+      }
+      return header.source_code;
+    }
+  }
+}
+
+function logText(record: AuditLogRecord, field: 'stderr' | 'stdout'): string {
+  const value = record[field];
+  if (typeof value === 'string' && value.length > 0) return stripAnsi(value).text;
+  let text = `# This run recorded no ${field}: ${describeAbsence(record, field)}.\n`;
+  if (field === 'stderr' && (record.execution_time === null || record.execution_time === undefined)) {
+    // The documented caveat: infrastructure failures (timeouts, crashes) may not populate stderr.
+    text += '# The run never reported an execution time (it did not complete); infrastructure failures such as timeouts or crashes may leave stderr empty.\n';
+  }
+  return text;
+}
+
+function describeAbsence(record: AuditLogRecord, field: 'stderr' | 'stdout' | 'udf_data'): string {
+  if (!(field in record) || record[field] === undefined) return `the ${field} field is absent from the record`;
+  if (record[field] === null) return `${field} is null`;
+  return `${field} is empty`;
+}
