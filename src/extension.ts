@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { registerUdfHovers } from './hover/udfHoverProvider';
 import { FusedServices } from './services';
 import { registerRecordDetails } from './webview/detailsPanel';
+import { registerUdfTree } from './views/registerUdfTree';
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('Fused Runs', { log: true });
@@ -22,6 +23,7 @@ export function activate(context: vscode.ExtensionContext): void {
   // Feature registrations (one line each).
   context.subscriptions.push(registerRecordDetails(services));
   registerUdfHovers(services);
+  registerUdfTree(services);
 }
 
 export function deactivate(): void {

@@ -66,14 +66,6 @@ export function usesDayWindows(range: TimeRange, now: Date): boolean {
   return Number.isFinite(spanMs) && spanMs > DAY_MS;
 }
 
-/** Day windows covering the range, for the recipes' `days` + `now` (windows end at `now`). */
-export function dayWindowPlan(range: TimeRange, now: Date): { days: number; now: Date; start?: Date } {
-  const resolved = resolveRange(range, now);
-  const end = resolved.end ?? now;
-  const days = Math.max(1, Math.ceil(resolved.spanMs / DAY_MS));
-  return { days, now: end, start: resolved.start };
-}
-
 function timeBounds(resolved: ResolvedRange): Pick<AuditLogQuery, 'start_timestamp' | 'end_timestamp'> {
   const bounds: Pick<AuditLogQuery, 'start_timestamp' | 'end_timestamp'> = {};
   if (resolved.start) bounds.start_timestamp = resolved.start.toISOString();
@@ -153,17 +145,6 @@ function isNewer(a: AuditLogRecord, b: AuditLogRecord): boolean {
 function compareNewestFirst(a: AuditLogRecord, b: AuditLogRecord): number {
   const diff = (Date.parse(b.timestamp) || 0) - (Date.parse(a.timestamp) || 0);
   return diff === 0 ? 0 : diff > 0 ? 1 : -1;
-}
-
-/**
- * Drops day-window results older than the range start: the oldest window may reach past it
- * (windows are whole days ending at the range end). A UDF with a run inside the range keeps
- * a newest record inside it, so nothing in range is lost.
- */
-export function withinRange(records: readonly AuditLogRecord[], start: Date | undefined): AuditLogRecord[] {
-  if (!start) return [...records];
-  const from = start.getTime();
-  return records.filter((r) => Date.parse(r.timestamp) >= from);
 }
 
 /**

@@ -11,7 +11,6 @@ import {
   buildUdfEntries,
   clampPageSize,
   customRange,
-  dayWindowPlan,
   describeState,
   filterEntries,
   mergeRuns,
@@ -21,7 +20,6 @@ import {
   rootQuery,
   runsQuery,
   usesDayWindows,
-  withinRange,
 } from '../../src/views/treeModel';
 
 const NOW = new Date('2026-11-25T12:00:00.000Z');
@@ -71,20 +69,6 @@ describe('day windows', () => {
     assert.equal(usesDayWindows({ kind: 'preset', preset: 'all' }, NOW), false);
     assert.equal(usesDayWindows({ kind: 'custom', start: '2026-11-20T00:00:00Z', end: '2026-11-21T00:00:00Z' }, NOW), false);
     assert.equal(usesDayWindows({ kind: 'custom', start: '2026-11-20T00:00:00Z', end: '2026-11-21T00:00:01Z' }, NOW), true);
-  });
-
-  it('plan whole days ending at the range end', () => {
-    assert.deepEqual(dayWindowPlan({ kind: 'preset', preset: 'week' }, NOW), { days: 7, now: NOW, start: new Date('2026-11-18T12:00:00.000Z') });
-    const custom = dayWindowPlan({ kind: 'custom', start: '2026-11-20T00:00:00.000Z', end: '2026-11-22T06:00:00.000Z' }, NOW);
-    assert.equal(custom.days, 3);
-    assert.equal(custom.now.toISOString(), '2026-11-22T06:00:00.000Z');
-  });
-
-  it('drop records the oldest window brought in from before the range start', () => {
-    const start = new Date('2026-11-20T00:00:00Z');
-    const kept = withinRange([record('a', '2026-11-19T23:59:59Z'), record('b', '2026-11-20T00:00:00Z'), record('c', '2026-11-21T00:00:00Z')], start);
-    assert.deepEqual(kept.map((r) => r.id), ['b', 'c']);
-    assert.equal(withinRange([record('a', '2000-01-01T00:00:00Z')], undefined).length, 1);
   });
 });
 

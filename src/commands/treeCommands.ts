@@ -1,0 +1,186 @@
+// Commands of the UDF tree: view-title actions (scope, grouping, range, filters, refresh),
+// node actions (Load more, Retry, Copy Record ID), and the palette fallbacks that ask with a
+// QuickPick or InputBox when a command is not run on a tree node.
+import * as vscode from 'vscode';
+import type { AuditLogRecord } from '../api/types';
+import { formatLocalTime, oneLine, relativeTime, statusPresentation } from '../views/presentation';
+import { runStatus } from '../api/status';
+import { RANGE_PRESETS, customRange, describeRange, parseUserTimestamp, type TimeRange } from '../views/treeModel';
+import type { TreeNode, UdfTreeProvider } from '../views/udfTree';
+import { VIEW_ID } from '../views/udfTree';
+import { extractRunRef } from './args';
+
+export function registerTreeCommands(tree: UdfTreeProvider): vscode.Disposable[] {
+  const register = (id: string, handler: (...args: unknown[]) => unknown) => vscode.commands.registerCommand(id, handler);
+  return [
+    register('fusedRuns.refresh', () => tree.refresh()),
+    register('fusedRuns.toggleScope', () => tree.updateState({ scope: tree.state.scope === 'mine' ? 'execEnv' : 'mine' })),
+    // Two title buttons (one per scope, swapped by the fusedRuns.scope context key) so the icon shows the current scope.
+    register('fusedRuns.scopeToExecEnv', () => tree.updateState({ scope: 'execEnv' })),
+    register('fusedRuns.scopeToMine', () => tree.updateState({ scope: 'mine' })),
+    register('fusedRuns.groupByName', () => tree.updateState({ groupBy: 'names' })),
+    register('fusedRuns.groupById', () => tree.updateState({ groupBy: 'ids' })),
+    register('fusedRuns.setTimeRange', () => setTimeRange(tree)),
+    register('fusedRuns.filterUdfs', () => filterUdfs(tree)),
+    register('fusedRuns.clearUdfFilter', () => tree.updateState({ textFilter: '' })),
+    register('fusedRuns.showFailingOnly', () => tree.updateState({ failingOnly: true })),
+    register('fusedRuns.showAllUdfs', () => tree.updateState({ failingOnly: false })),
+    register('fusedRuns.loadMore', (node) => {
+      if (isNode(node) && (node.kind === 'loadMore' || node.kind === 'udf')) return tree.loadMore(node.kind === 'loadMore' ? node.udf : node.entry);
+      return undefined;
+    }),
+    register('fusedRuns.retry', (node) => tree.retry(isNode(node) ? node : undefined)),
+    register('fusedRuns.copyRecordId', (arg) => copyRecordId(tree, arg)),
+    register('fusedRuns.openDemoSettings', () => openDemoSettings()),
+  ];
+}
+
+function isNode(value: unknown): value is TreeNode {
+  return typeof value === 'object' && value !== null && typeof (value as { kind?: unknown }).kind === 'string';
+}
+
+interface RangePick extends vscode.QuickPickItem {
+  range?: TimeRange;
+  custom?: true;
+}
+
+/** Presets in a QuickPick; "Custom range…" asks for start and end with live validation. */
+async function setTimeRange(tree: UdfTreeProvider): Promise<void> {
+  const current = tree.state.range;
+  const items: RangePick[] = RANGE_PRESETS.map((p) => ({
+    label: p.label,
+    description: current.kind === 'preset' && current.preset === p.preset ? 'current' : undefined,
+    range: { kind: 'preset', preset: p.preset },
+  }));
+  items.push({
+    label: 'Custom range…',
+    description: current.kind === 'custom' ? `current: ${describeRange(current)}` : 'start and end, ISO 8601',
+    custom: true,
+  });
+  const pick = await vscode.window.showQuickPick(items, { title: 'Fused: Set Time Range', placeHolder: `Runs to show (now: ${describeRange(current)})` });
+  if (!pick) return;
+  if (pick.range) return tree.updateState({ range: pick.range });
+  const range = await askCustomRange(current);
+  if (range) await tree.updateState({ range });
+}
+
+async function askCustomRange(current: TimeRange): Promise<TimeRange | undefined> {
+  const localExample = formatLocalTime(new Date(Date.now() - 24 * 3600_000).toISOString()).slice(0, 16);
+  const start = await vscode.window.showInputBox({
+    title: 'Fused: Custom Time Range (1/2)',
+    prompt: 'Start, ISO 8601. Without an offset it is local time; e.g. 2026-11-20, 2026-11-20T14:30, 2026-11-20T14:30:00Z',
+    placeHolder: localExample,
+    value: current.kind === 'custom' ? toLocalInput(current.start) : '',
+    ignoreFocusOut: true,
+    validateInput: (value) => {
+      const parsed = parseUserTimestamp(value);
+      if (!parsed.ok) return parsed.error;
+      return parsed.date.getTime() > Date.now() ? 'Start is in the future; no run can be there yet.' : undefined;
+    },
+  });
+  if (start === undefined) return undefined;
+  const end = await vscode.window.showInputBox({
+    title: 'Fused: Custom Time Range (2/2)',
+    prompt: 'End, ISO 8601 (local time without an offset), or "now"',
+    value: current.kind === 'custom' ? toLocalInput(current.end) : 'now',
+    ignoreFocusOut: true,
+    validateInput: (value) => {
+      const result = customRange(start, value, new Date());
+      return result.ok ? undefined : result.error;
+    },
+  });
+  if (end === undefined) return undefined;
+  const result = customRange(start, end, new Date());
+  if (!result.ok) {
+    void vscode.window.showErrorMessage(result.error);
+    return undefined;
+  }
+  return result.range;
+}
+
+/** "2026-11-20T14:30:00" in the local zone, for editing a stored range. */
+function toLocalInput(iso: string): string {
+  const local = formatLocalTime(iso); // "2026-11-20 14:30:00 EST"
+  return local.slice(0, 19).replace(' ', 'T');
+}
+
+/** A filter box that narrows the loaded UDFs as you type (no request); Escape restores the previous filter. */
+async function filterUdfs(tree: UdfTreeProvider): Promise<void> {
+  const previous = tree.state.textFilter;
+  const box = vscode.window.createInputBox();
+  box.title = 'Fused: Filter UDFs';
+  box.prompt = 'Show UDFs whose name contains this text (case-insensitive). Empty clears the filter.';
+  box.placeholder = 'e.g. tiles';
+  box.value = previous;
+  let accepted = false;
+  await new Promise<void>((resolve) => {
+    box.onDidChangeValue((value) => {
+      if (value.length > 200) box.validationMessage = 'Use at most 200 characters.';
+      else {
+        box.validationMessage = undefined;
+        void tree.updateState({ textFilter: value });
+      }
+    });
+    box.onDidAccept(() => {
+      if (box.value.length > 200) return;
+      accepted = true;
+      box.hide();
+    });
+    box.onDidHide(() => resolve());
+    box.show();
+  });
+  box.dispose();
+  if (!accepted) await tree.updateState({ textFilter: previous });
+  else await tree.updateState({ textFilter: box.value.trim() });
+}
+
+interface RunPick extends vscode.QuickPickItem {
+  record: AuditLogRecord;
+}
+
+/** From a node: copies its record id. From the palette: pick one of the runs the tree has loaded. */
+async function copyRecordId(tree: UdfTreeProvider, arg: unknown): Promise<void> {
+  let id: string | undefined;
+  if (isNode(arg)) {
+    if (arg.kind === 'run') id = arg.record.id;
+    else if (arg.kind === 'udf') id = arg.entry.latest.id;
+  } else {
+    id = extractRunRef(arg)?.id;
+  }
+  if (!id) {
+    const runs = tree.loadedRuns();
+    if (runs.length === 0) {
+      const open = 'Open Fused Runs';
+      const answer = await vscode.window.showInformationMessage('No runs are loaded yet. Open the Fused Runs view (and expand a UDF) to pick a run to copy.', open);
+      if (answer === open) await vscode.commands.executeCommand(`${VIEW_ID}.focus`);
+      return;
+    }
+    const now = new Date();
+    const picks: RunPick[] = runs.map((record) => {
+      const status = runStatus(record);
+      return {
+        label: `$(${statusPresentation(status).icon}) ${oneLine(record.udf_name ?? record.udf_id ?? 'Unnamed UDF', 60)}`,
+        description: `${formatLocalTime(record.timestamp)} · ${relativeTime(record.timestamp, now)}`,
+        detail: record.id,
+        record,
+      };
+    });
+    const pick = await vscode.window.showQuickPick(picks, {
+      title: 'Fused: Copy Record ID',
+      placeHolder: 'Pick a run (runs loaded in the Fused Runs view)',
+      matchOnDescription: true,
+      matchOnDetail: true,
+    });
+    if (!pick) return;
+    id = pick.record.id;
+  }
+  await vscode.env.clipboard.writeText(id);
+  void vscode.window.showInformationMessage(`Copied record ID ${id}`);
+}
+
+async function openDemoSettings(): Promise<void> {
+  await vscode.commands.executeCommand('workbench.action.openSettings', 'fusedRuns.api');
+  void vscode.window.showInformationMessage(
+    'Demo without a Fused account: in the fused-runs repository run "npm run demo". It starts the local Fused server with demo data, then set "fusedRuns.api.baseUrl" to the URL it prints (http://127.0.0.1:PORT/v1) and "Fused: Set API Token" to fused-demo-token.',
+  );
+}

@@ -1,0 +1,106 @@
+// Status-bar item: how many UDFs have failing runs in the tree's scope and range. It reads
+// the failing recipe only when the tree's root loads (so it refreshes with the tree and never
+// polls on its own), and opens the failing summary on click.
+import * as vscode from 'vscode';
+import { describeState, resolveRange } from '../views/treeModel';
+import type { FailingResult } from '../views/failingTracker';
+import { ALL_TIME_FAILING_DAYS } from '../views/failingTracker';
+import { escapeMarkdown, formatLocalTime, oneLine } from '../views/presentation';
+import { messageOf, type UdfTreeProvider } from '../views/udfTree';
+
+/** What `fusedRuns.showFailingUdfs` receives from the status bar: the summary already read. */
+export interface FailingUdfsCommandArg {
+  execEnv: boolean;
+  /** ISO instants of the range that was read. */
+  start?: string;
+  end?: string;
+  summaries: FailingResult['report']['summaries'];
+}
+
+export class FailingStatusBar implements vscode.Disposable {
+  private readonly item: vscode.StatusBarItem;
+  private readonly subscriptions: vscode.Disposable[] = [];
+  private readonly cts = new Set<AbortController>();
+
+  constructor(private readonly tree: UdfTreeProvider) {
+    this.item = vscode.window.createStatusBarItem('fusedRuns.failingUdfs', vscode.StatusBarAlignment.Left, 50);
+    this.item.name = 'Fused: Failing UDFs';
+    this.subscriptions.push(
+      this.item,
+      tree.onDidLoadRoot((outcome) => {
+        if (outcome.ok && this.enabled()) void this.update();
+      }),
+      vscode.workspace.onDidChangeConfiguration((event) => {
+        if (event.affectsConfiguration('fusedRuns.statusBar.failingUdfs')) {
+          if (this.enabled()) void this.update();
+          else this.item.hide();
+        }
+      }),
+    );
+  }
+
+  private enabled(): boolean {
+    return vscode.workspace.getConfiguration('fusedRuns').get<boolean>('statusBar.failingUdfs', true);
+  }
+
+  /** Reads the failing recipe for the tree's current scope and range (shared with failing-only). */
+  async update(): Promise<void> {
+    for (const controller of this.cts) controller.abort();
+    this.cts.clear();
+    const controller = new AbortController();
+    this.cts.add(controller);
+    const state = this.tree.state;
+    if (!this.item.text) {
+      this.item.text = '$(sync~spin) Fused';
+      this.item.show();
+    }
+    try {
+      const result = await this.tree.failing.get(state, new Date(), controller.signal);
+      if (controller.signal.aborted) return;
+      this.show(result);
+    } catch (error) {
+      if (controller.signal.aborted) return;
+      this.item.text = '$(warning) Fused: failing ?';
+      this.item.tooltip = `Could not read failing UDFs: ${messageOf(error)}`;
+      this.item.backgroundColor = undefined;
+      this.item.command = { command: 'fusedRuns.refresh', title: 'Refresh' };
+      this.item.show();
+    } finally {
+      this.cts.delete(controller);
+    }
+  }
+
+  private show(result: FailingResult): void {
+    const count = result.report.summaries.length;
+    const scope = describeState({ ...this.tree.state, scope: result.scope, range: result.range, failingOnly: false, textFilter: '', groupBy: 'names' });
+    this.item.text = count ? `$(error) ${count} failing` : '$(pass) 0 failing';
+    this.item.backgroundColor = count ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+    const tooltip = new vscode.MarkdownString(undefined, true);
+    tooltip.appendMarkdown(`**Fused: ${count} UDF${count === 1 ? '' : 's'} with failing runs**\n\n`);
+    tooltip.appendMarkdown(`${escapeMarkdown(scope)}${result.narrowed ? ` (failures of the last ${ALL_TIME_FAILING_DAYS} days)` : ''}, read ${escapeMarkdown(formatLocalTime(result.at.toISOString()))}\n\n`);
+    for (const summary of result.report.summaries.slice(0, 5)) {
+      tooltip.appendMarkdown(`- ${escapeMarkdown(summary.udf_name ?? '(unnamed)')}: ${summary.failure_count} — ${escapeMarkdown(oneLine(summary.sample_error ?? 'no stderr (did not complete)', 80))}\n`);
+    }
+    if (result.report.truncatedWindows.length) {
+      tooltip.appendMarkdown(`\n${result.report.truncatedWindows.length} day window(s) had more than 5000 runs; older failures in them were not read.\n`);
+    }
+    tooltip.appendMarkdown('\nClick to show the failing UDFs summary.');
+    this.item.tooltip = tooltip;
+    const resolved = resolveRange(result.range, result.at);
+    const start = result.narrowed ? new Date(result.at.getTime() - ALL_TIME_FAILING_DAYS * 24 * 3600_000) : resolved.start;
+    const arg: FailingUdfsCommandArg = {
+      execEnv: result.scope === 'execEnv',
+      start: start?.toISOString(),
+      end: (resolved.end ?? result.at).toISOString(),
+      summaries: result.report.summaries,
+    };
+    this.item.command = { command: 'fusedRuns.showFailingUdfs', title: 'Show Failing UDFs', arguments: [arg] };
+    this.item.accessibilityInformation = { label: `Fused: ${count} failing UDFs in ${scope}` };
+    this.item.show();
+  }
+
+  dispose(): void {
+    for (const controller of this.cts) controller.abort();
+    for (const subscription of this.subscriptions) subscription.dispose();
+  }
+}

@@ -1,0 +1,67 @@
+// Opt-in auto-refresh of the UDF tree: every fusedRuns.autoRefresh.intervalSeconds (at least
+// 30 s), only while the view is visible and the window focused, backing off on 429.
+import * as vscode from 'vscode';
+import { RateLimitedError } from '../api/errors';
+import { autoRefreshDelayMs } from './treeModel';
+import type { TreeNode, UdfTreeProvider } from './udfTree';
+
+export class AutoRefresher implements vscode.Disposable {
+  private timer: NodeJS.Timeout | undefined;
+  private rateLimited = 0;
+  private retryAfterMs: number | undefined;
+  private readonly subscriptions: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly tree: UdfTreeProvider,
+    private readonly view: vscode.TreeView<TreeNode>,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.subscriptions.push(
+      view.onDidChangeVisibility(() => this.reschedule()),
+      vscode.window.onDidChangeWindowState(() => this.reschedule()),
+      vscode.workspace.onDidChangeConfiguration((event) => {
+        if (event.affectsConfiguration('fusedRuns.autoRefresh')) this.reschedule();
+      }),
+      // Any load (manual or automatic) restarts the interval, so a manual refresh is not followed at once by another.
+      tree.onDidLoadRoot(() => this.reschedule()),
+    );
+    this.reschedule();
+  }
+
+  private settings(): { enabled: boolean; intervalSeconds: number } {
+    const config = vscode.workspace.getConfiguration('fusedRuns');
+    return { enabled: config.get<boolean>('autoRefresh.enabled', false), intervalSeconds: config.get<number>('autoRefresh.intervalSeconds', 60) };
+  }
+
+  private active(): boolean {
+    return this.settings().enabled && this.view.visible && vscode.window.state.focused;
+  }
+
+  private reschedule(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (!this.active()) return;
+    const delay = autoRefreshDelayMs(this.settings().intervalSeconds, this.rateLimited, this.retryAfterMs);
+    this.timer = setTimeout(() => void this.tick(), delay);
+  }
+
+  private async tick(): Promise<void> {
+    this.timer = undefined;
+    if (!this.active()) return;
+    const outcome = await this.tree.refreshAndWait();
+    if (outcome.error instanceof RateLimitedError) {
+      this.rateLimited++;
+      this.retryAfterMs = outcome.error.retryAfterMs;
+      this.log.info(`Fused Runs tree: rate limited; next auto-refresh in ${Math.round(autoRefreshDelayMs(this.settings().intervalSeconds, this.rateLimited, this.retryAfterMs) / 1000)} s.`);
+    } else if (outcome.ok) {
+      this.rateLimited = 0;
+      this.retryAfterMs = undefined;
+    }
+    this.reschedule();
+  }
+
+  dispose(): void {
+    if (this.timer) clearTimeout(this.timer);
+    for (const subscription of this.subscriptions) subscription.dispose();
+  }
+}

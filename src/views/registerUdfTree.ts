@@ -1,0 +1,27 @@
+// Wires the Fused Runs tree: the provider, its TreeView, its commands, the failing-UDFs
+// status-bar item and the opt-in auto-refresh. Nothing is requested until the view is shown.
+import * as vscode from 'vscode';
+import { registerTreeCommands } from '../commands/treeCommands';
+import type { FusedServices } from '../services';
+import { FailingStatusBar } from '../status/failingStatusBar';
+import { AutoRefresher } from './autoRefresh';
+import { UdfTreeProvider, VIEW_ID, type TreeNode } from './udfTree';
+
+export function registerUdfTree(services: FusedServices): UdfTreeProvider {
+  const tree = new UdfTreeProvider(services);
+  const view = vscode.window.createTreeView<TreeNode>(VIEW_ID, { treeDataProvider: tree, showCollapseAll: true });
+  tree.attach(view);
+  services.context.subscriptions.push(
+    tree,
+    view,
+    ...registerTreeCommands(tree),
+    new FailingStatusBar(tree),
+    new AutoRefresher(tree, view, services.log),
+    // New token, sign-out, or another server: what is shown belongs to the old connection.
+    services.onDidChangeConnection(() => tree.refresh()),
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (event.affectsConfiguration('fusedRuns.runs.pageSize')) tree.refresh();
+    }),
+  );
+  return tree;
+}

@@ -1,0 +1,438 @@
+// The Fused Runs tree: distinct UDFs at the root, their runs newest first with "Load more…",
+// and a run's Code / stderr / stdout / Details below it. The decisions live in treeModel.ts;
+// this file turns them into requests and TreeItems, and keeps what is shown when a load fails.
+import * as vscode from 'vscode';
+import { CancelledError, NotSignedInError, isFusedApiError } from '../api/errors';
+import type { PageSource } from '../api/paging';
+import { recentlyUsedUdfs, type CappedWindow } from '../api/recipes';
+import { runStatus } from '../api/status';
+import type { AuditLogRecord } from '../api/types';
+import type { FusedServices } from '../services';
+import { FailingTracker, type FailingResult } from './failingTracker';
+import { formatLocalTime, oneLine, relativeTime, runTooltipMarkdown, statusPresentation, escapeMarkdown } from './presentation';
+import { RunPager } from './runPager';
+import { runDetailChildren, runTreeItem } from './runItems';
+import {
+  DEFAULT_VIEW_STATE,
+  buildUdfEntries,
+  clampPageSize,
+  describeRange,
+  describeState,
+  filterEntries,
+  resolveRange,
+  reviveViewState,
+  rootQuery,
+  runsQuery,
+  usesDayWindows,
+  type UdfEntry,
+  type ViewState,
+} from './treeModel';
+
+export const VIEW_ID = 'fusedRuns.udfs';
+const STATE_KEY = 'fusedRuns.udfTree.viewState';
+
+export type TreeNode =
+  | { kind: 'udf'; entry: UdfEntry }
+  | { kind: 'run'; record: AuditLogRecord; udf: UdfEntry }
+  | { kind: 'part'; item: vscode.TreeItem }
+  | { kind: 'loadMore'; udf: UdfEntry }
+  | { kind: 'error'; id: string; title: string; message: string; udf?: UdfEntry }
+  | { kind: 'info'; id: string; label: string; description?: string; tooltip?: string; icon: string; color?: string };
+
+interface RootData {
+  entries: UdfEntry[];
+  unkeyed: number;
+  cappedWindows: CappedWindow[];
+  loadedAt: Date;
+  state: ViewState;
+  /** The failing recipe's result, when failing-only asked for it. */
+  failing?: FailingResult;
+}
+
+/** Why the last root load failed; what was shown stays shown. */
+interface RootFailure {
+  message: string;
+  error: unknown;
+}
+
+export class UdfTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<TreeNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly rootLoaded = new vscode.EventEmitter<{ ok: boolean; error?: unknown }>();
+  /** Fires after every root load attempt (the status bar and auto-refresh listen). */
+  readonly onDidLoadRoot = this.rootLoaded.event;
+  private readonly stateChanged = new vscode.EventEmitter<ViewState>();
+  readonly onDidChangeState = this.stateChanged.event;
+
+  private viewState: ViewState;
+  private root: RootData | undefined;
+  private rootFailure: RootFailure | undefined;
+  /** The root load in flight (shared by concurrent getChildren calls). */
+  private rootLoad: { promise: Promise<void>; controller: AbortController } | undefined;
+  /** Set by refresh(): the next getChildren(root) reads again. */
+  private rootStale = true;
+  private pagers = new Map<string, RunPager>();
+  private udfNodes = new Map<string, TreeNode & { kind: 'udf' }>();
+  private readonly source: PageSource;
+  readonly failing: FailingTracker;
+  private treeView: vscode.TreeView<TreeNode> | undefined;
+
+  constructor(private readonly services: FusedServices) {
+    this.viewState = reviveViewState(services.context.workspaceState.get(STATE_KEY));
+    // Every query goes through the validated client; list replies also fill the record cache.
+    this.source = { query: (query, options) => services.query(query, options?.signal) };
+    this.failing = new FailingTracker(this.source);
+    void this.publishContext();
+  }
+
+  attach(view: vscode.TreeView<TreeNode>): void {
+    this.treeView = view;
+    this.updateDescription();
+  }
+
+  get state(): ViewState {
+    return this.viewState;
+  }
+
+  /** Everything the tree has loaded, newest first: for "Copy Record ID" from the palette. */
+  loadedRuns(): AuditLogRecord[] {
+    const byId = new Map<string, AuditLogRecord>();
+    for (const pager of this.pagers.values()) for (const record of pager.records) byId.set(record.id, record);
+    for (const entry of this.root?.entries ?? []) if (!byId.has(entry.latest.id)) byId.set(entry.latest.id, entry.latest);
+    return [...byId.values()].sort((a, b) => Date.parse(b.timestamp) - Date.parse(a.timestamp));
+  }
+
+  get hasLoadedRoot(): boolean {
+    return this.root !== undefined;
+  }
+
+  /** Change scope, range, grouping or filters; persisted per workspace; reloads only when the query changes. */
+  async updateState(patch: Partial<ViewState>): Promise<void> {
+    const before = this.viewState;
+    this.viewState = { ...before, ...patch };
+    await this.services.context.workspaceState.update(STATE_KEY, this.viewState);
+    void this.publishContext();
+    this.updateDescription();
+    this.stateChanged.fire(this.viewState);
+    const queryChanged =
+      before.scope !== this.viewState.scope ||
+      before.groupBy !== this.viewState.groupBy ||
+      JSON.stringify(before.range) !== JSON.stringify(this.viewState.range) ||
+      (this.viewState.failingOnly && !before.failingOnly);
+    if (queryChanged) this.refresh();
+    else this.changed.fire(undefined); // text filter / failing-only off: filter what is loaded, no request
+  }
+
+  /** Reload the root (and, through VS Code, any expanded UDF). What is shown stays until the new data arrive. */
+  refresh(): void {
+    this.rootStale = true;
+    this.failing.invalidate();
+    this.changed.fire(undefined);
+  }
+
+  /** Re-reads the root now and waits for it (auto-refresh wants the outcome). */
+  async refreshAndWait(): Promise<{ ok: boolean; error?: unknown }> {
+    this.rootStale = true;
+    this.failing.invalidate();
+    const outcome = new Promise<{ ok: boolean; error?: unknown }>((resolve) => {
+      const subscription = this.onDidLoadRoot((result) => {
+        subscription.dispose();
+        resolve(result);
+      });
+    });
+    await this.ensureRoot();
+    this.changed.fire(undefined);
+    return outcome;
+  }
+
+  async retry(node: TreeNode | undefined): Promise<void> {
+    if (node?.kind === 'error' && node.udf) {
+      const pager = this.pagers.get(pagerKey(node.udf));
+      if (pager && pager.loaded) {
+        await this.loadMore(node.udf);
+        return;
+      }
+      this.pagers.delete(pagerKey(node.udf));
+      this.refreshUdf(node.udf);
+      return;
+    }
+    this.refresh();
+  }
+
+  /** The next page of a UDF's runs. Clicking again while it loads does nothing more. */
+  async loadMore(udf: UdfEntry): Promise<void> {
+    const pager = this.pagers.get(pagerKey(udf));
+    if (!pager || pager.loading) return;
+    const done = pager.loadMore();
+    this.refreshUdf(udf); // shows "Loading…"
+    await this.withViewProgress(done);
+    this.refreshUdf(udf);
+  }
+
+  getTreeItem(node: TreeNode): vscode.TreeItem {
+    switch (node.kind) {
+      case 'udf':
+        return this.udfItem(node.entry);
+      case 'run':
+        return runTreeItem(node.record, new Date(), { idPrefix: `run:${pagerKey(node.udf)}:` });
+      case 'part':
+        return node.item;
+      case 'loadMore': {
+        const pager = this.pagers.get(pagerKey(node.udf));
+        const loading = pager?.loading ?? false;
+        const item = new vscode.TreeItem(loading ? 'Loading…' : 'Load more…', vscode.TreeItemCollapsibleState.None);
+        item.id = `more:${pagerKey(node.udf)}`;
+        item.iconPath = new vscode.ThemeIcon(loading ? 'loading~spin' : 'more');
+        item.description = pager ? `${pager.records.length} shown` : undefined;
+        item.contextValue = 'fusedLoadMore';
+        item.tooltip = `Load the next ${clampPageSize(this.pageSize())} runs of ${node.udf.name}`;
+        item.command = { command: 'fusedRuns.loadMore', title: 'Load More', arguments: [node] };
+        return item;
+      }
+      case 'error': {
+        const item = new vscode.TreeItem(node.title, vscode.TreeItemCollapsibleState.None);
+        item.id = node.id;
+        item.description = oneLine(node.message, 200);
+        item.tooltip = new vscode.MarkdownString(`**${escapeMarkdown(node.title)}**\n\n${escapeMarkdown(node.message)}\n\nClick to retry.`);
+        item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
+        item.contextValue = 'fusedError';
+        item.command = { command: 'fusedRuns.retry', title: 'Retry', arguments: [node] };
+        return item;
+      }
+      case 'info': {
+        const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.None);
+        item.id = node.id;
+        item.description = node.description;
+        item.tooltip = node.tooltip;
+        item.iconPath = new vscode.ThemeIcon(node.icon, node.color ? new vscode.ThemeColor(node.color) : undefined);
+        item.contextValue = 'fusedInfo';
+        return item;
+      }
+    }
+  }
+
+  async getChildren(node?: TreeNode): Promise<TreeNode[]> {
+    if (!node) return this.rootChildren();
+    if (node.kind === 'udf') return this.runChildren(node.entry);
+    if (node.kind === 'run') return runDetailChildren(node.record, { idPrefix: `run:${pagerKey(node.udf)}:` }).map((item) => ({ kind: 'part', item }));
+    return [];
+  }
+
+  private async rootChildren(): Promise<TreeNode[]> {
+    // Not signed in: no request, and an empty tree so the welcome view (viewsWelcome) shows.
+    const credentials = await this.services.auth.getCredentials();
+    if (!credentials) {
+      this.root = undefined;
+      this.rootFailure = undefined;
+      return [];
+    }
+    await this.ensureRoot();
+    const nodes: TreeNode[] = [];
+    if (this.rootFailure) {
+      nodes.push({ kind: 'error', id: 'error:root', title: this.root ? 'Refresh failed' : 'Could not load UDFs', message: this.rootFailure.message });
+    }
+    const root = this.root;
+    if (!root) return nodes;
+    if (root.cappedWindows.length) {
+      const windows = root.cappedWindows.map((w) => `- ${formatLocalTime(w.start)} – ${formatLocalTime(w.end)}${w.estimatedRuns ? ` (~${w.estimatedRuns} runs)` : ''}`);
+      nodes.push({
+        kind: 'info',
+        id: 'info:capped',
+        label: `${root.cappedWindows.length} day window${root.cappedWindows.length === 1 ? '' : 's'} hit the 5000-run scan cap`,
+        description: 'some UDFs may be missing',
+        tooltip: `Distinct queries scan at most 5000 runs. These windows had more, so UDFs that ran only early in them may be missing:\n${windows.join('\n')}\n\nNarrow the time range to see them.`,
+        icon: 'warning',
+        color: 'list.warningForeground',
+      });
+    }
+    const failingNames = this.viewState.failingOnly ? root.failing?.names : undefined;
+    const shown = filterEntries(root.entries, this.viewState, failingNames);
+    for (const entry of shown) nodes.push(this.udfNode(entry));
+    if (shown.length === 0 && !this.rootFailure) {
+      const filtered = root.entries.length > 0;
+      nodes.push({
+        kind: 'info',
+        id: 'info:empty',
+        label: filtered ? 'No UDF matches the filters' : `No UDF runs in ${describeRange(this.viewState.range)}`,
+        description: filtered ? `${root.entries.length} hidden` : this.viewState.scope === 'mine' ? 'try the execution environment or a longer range' : 'try a longer range',
+        icon: 'info',
+      });
+    }
+    return nodes;
+  }
+
+  /** Loads the root if stale; concurrent callers share the load; a superseded load is aborted. */
+  private async ensureRoot(): Promise<void> {
+    if (!this.rootStale && (this.root || this.rootFailure)) return;
+    if (this.rootLoad && !this.rootStale) return this.rootLoad.promise;
+    this.rootLoad?.controller.abort();
+    this.rootStale = false;
+    const controller = new AbortController();
+    const state = this.viewState;
+    const promise = this.withViewProgress(this.loadRoot(state, controller.signal))
+      .then((data) => {
+        if (this.rootLoad?.controller !== controller) return;
+        this.root = data;
+        this.rootFailure = undefined;
+        // Expanded UDFs read their first page again under the new data.
+        this.pagers = new Map();
+        this.udfNodes = new Map();
+        this.rootLoaded.fire({ ok: true });
+      })
+      .catch((error: unknown) => {
+        if (this.rootLoad?.controller !== controller) return; // superseded: the newer load reports
+        if (error instanceof NotSignedInError) {
+          this.root = undefined;
+          this.rootFailure = undefined;
+        } else {
+          this.rootFailure = { message: messageOf(error), error };
+          this.services.log.warn(`Fused Runs tree: loading UDFs failed: ${messageOf(error)}`);
+        }
+        this.rootLoaded.fire({ ok: false, error });
+      })
+      .finally(() => {
+        if (this.rootLoad?.controller === controller) this.rootLoad = undefined;
+      });
+    this.rootLoad = { promise, controller };
+    return promise;
+  }
+
+  private async loadRoot(state: ViewState, signal: AbortSignal): Promise<RootData> {
+    const now = new Date();
+    let records: AuditLogRecord[];
+    let cappedWindows: CappedWindow[] = [];
+    if (usesDayWindows(state.range, now)) {
+      // Over a day, one distinct scan (max 5000 runs) could hide UDFs: the documented day-window recipe.
+      const resolved = resolveRange(state.range, now);
+      const result = await recentlyUsedUdfs(this.source, {
+        distinctType: state.groupBy,
+        execEnv: state.scope === 'execEnv',
+        start: resolved.start,
+        end: resolved.end ?? now,
+        signal,
+      });
+      records = result.records;
+      cappedWindows = result.cappedWindows;
+      for (const record of records) this.services.records.put(record);
+    } else {
+      records = (await this.services.query(rootQuery(state, now), signal)).items;
+    }
+    const { entries, unkeyed } = buildUdfEntries(records, state.groupBy);
+    if (unkeyed) this.services.log.info(`Fused Runs tree: ${unkeyed} run(s) without a UDF ${state.groupBy === 'names' ? 'name' : 'id'} are not listed.`);
+    const failing = state.failingOnly ? await this.failing.get(state, now, signal) : undefined;
+    return { entries, unkeyed, cappedWindows, loadedAt: now, state, failing };
+  }
+
+  /**
+   * One node object per UDF for the current root data: VS Code finds the row to update
+   * by object identity when a node is passed to onDidChangeTreeData.
+   */
+  private udfNode(entry: UdfEntry): TreeNode & { kind: 'udf' } {
+    const key = pagerKey(entry);
+    const known = this.udfNodes.get(key);
+    if (known && known.entry === entry) return known;
+    const node = { kind: 'udf' as const, entry };
+    this.udfNodes.set(key, node);
+    return node;
+  }
+
+  private refreshUdf(entry: UdfEntry): void {
+    this.changed.fire(this.udfNodes.get(pagerKey(entry)));
+  }
+
+  private async runChildren(entry: UdfEntry): Promise<TreeNode[]> {
+    const key = pagerKey(entry);
+    let pager = this.pagers.get(key);
+    if (!pager) {
+      pager = new RunPager(runsQuery(entry, this.viewState, this.pageSize(), new Date()), (query, signal) => this.services.query(query, signal));
+      this.pagers.set(key, pager);
+    }
+    if (!pager.loaded) await this.withViewProgress(pager.ensureLoaded());
+    const nodes: TreeNode[] = pager.records.map((record) => ({ kind: 'run', record, udf: entry }));
+    if (pager.error && !isCancelled(pager.error)) {
+      nodes.push({
+        kind: 'error',
+        id: `error:${key}`,
+        title: pager.loaded ? 'Could not load more runs' : 'Could not load runs',
+        message: messageOf(pager.error),
+        udf: entry,
+      });
+    }
+    if (pager.hasMore) nodes.push({ kind: 'loadMore', udf: entry });
+    if (pager.loaded && pager.records.length === 0) {
+      nodes.push({ kind: 'info', id: `info:${key}:empty`, label: `No runs in ${describeRange(this.viewState.range)}`, icon: 'info' });
+    }
+    return nodes;
+  }
+
+  private udfItem(entry: UdfEntry): vscode.TreeItem {
+    const now = new Date();
+    const latest = entry.latest;
+    const status = runStatus(latest);
+    const look = statusPresentation(status);
+    const item = new vscode.TreeItem(entry.name, vscode.TreeItemCollapsibleState.Collapsed);
+    item.id = `udf:${pagerKey(entry)}`;
+    const parts = [relativeTime(latest.timestamp, now)];
+    if (entry.groupBy === 'ids') parts.push(entry.key);
+    const failing = this.root?.failing?.report.summaries.find((s) => s.udf_name === latest.udf_name);
+    if (failing && this.viewState.failingOnly) parts.push(`${failing.failure_count} failing`);
+    item.description = parts.join(' · ');
+    item.iconPath = new vscode.ThemeIcon(look.icon, new vscode.ThemeColor(look.color));
+    const lines = [runTooltipMarkdown(latest, status, now).replace(/^\*\*(.*?)\*\* — /, '**$1** — latest run: ')];
+    if (entry.udfId) lines.push(`- UDF ID: \`${entry.udfId.replace(/`/g, "'")}\``);
+    if (entry.nameShared) lines.push(`\nAnother UDF id has the same name; they are listed separately because the tree is grouped by id.`);
+    if (failing) lines.push(`\n${failing.failure_count} failing run(s) in ${escapeMarkdown(describeRange(this.viewState.range))}, last at ${escapeMarkdown(formatLocalTime(failing.last_failure))}`);
+    if (this.root?.cappedWindows.length) lines.push(`\n$(warning) ${this.root.cappedWindows.length} day window(s) hit the 5000-run scan cap; this list may be incomplete.`);
+    const tooltip = new vscode.MarkdownString(lines.join('\n'), true);
+    tooltip.isTrusted = false;
+    item.tooltip = tooltip;
+    item.contextValue = failing ? 'fusedUdf.failing' : 'fusedUdf';
+    return item;
+  }
+
+  private pageSize(): number {
+    return clampPageSize(vscode.workspace.getConfiguration('fusedRuns').get<number>('runs.pageSize', 50));
+  }
+
+  private withViewProgress<T>(work: Promise<T>): Promise<T> {
+    return Promise.resolve(vscode.window.withProgress({ location: { viewId: VIEW_ID } }, () => work));
+  }
+
+  private updateDescription(): void {
+    if (this.treeView) this.treeView.description = describeState(this.viewState);
+  }
+
+  private async publishContext(): Promise<void> {
+    const state = this.viewState;
+    await Promise.all([
+      vscode.commands.executeCommand('setContext', 'fusedRuns.scope', state.scope),
+      vscode.commands.executeCommand('setContext', 'fusedRuns.groupBy', state.groupBy),
+      vscode.commands.executeCommand('setContext', 'fusedRuns.failingOnly', state.failingOnly),
+      vscode.commands.executeCommand('setContext', 'fusedRuns.udfFilterActive', state.textFilter.trim() !== ''),
+    ]);
+  }
+
+  dispose(): void {
+    this.rootLoad?.controller.abort();
+    this.changed.dispose();
+    this.rootLoaded.dispose();
+    this.stateChanged.dispose();
+  }
+}
+
+export { DEFAULT_VIEW_STATE };
+
+function pagerKey(entry: Pick<UdfEntry, 'groupBy' | 'key'>): string {
+  return `${entry.groupBy}:${entry.key}`;
+}
+
+function isCancelled(error: unknown): boolean {
+  return error instanceof CancelledError || (error instanceof Error && error.name === 'AbortError');
+}
+
+/** The client's message (written for users); anything else as text. */
+export function messageOf(error: unknown): string {
+  if (isFusedApiError(error)) return error.message;
+  if (error instanceof Error) return error.message || error.name;
+  return String(error);
+}
