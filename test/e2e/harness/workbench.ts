@@ -1,0 +1,470 @@
+// launchWorkbench(): the local Fused server + code-server with the built extension + headless
+// Chromium showing the workbench, and helpers that read and drive it the way a person would.
+// See test/e2e/README.md for the API and examples.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { BrowserContext, FrameLocator, Locator, Page } from 'playwright-core';
+import { launchBrowser } from './browser';
+import { BASE_SETTINGS, installUnpackedExtension, runFolders, startCodeServer, type CodeServer } from './codeServer';
+import { startFusedServer, type FusedTestServer, type StartFusedServerOptions } from './fusedServer';
+import { createRunDir, REPO_ROOT, TEST_RESULTS_DIR } from './paths';
+
+export interface LaunchOptions {
+  /** Label for the run folder and screenshots (default "workbench"). */
+  name?: string;
+  /** User settings merged over the harness defaults (which set fusedRuns.api.* to the local server). */
+  settings?: Record<string, unknown>;
+  /** FUSED_AUTH_TOKEN for the extension host: default the local server's token; null = not set at all. */
+  token?: string | null;
+  /** Options for the local Fused server (records, seed, dataFile, now, token). */
+  server?: StartFusedServerOptions;
+  /** Files written into the workspace folder before the window opens: relative path -> content. */
+  workspaceFiles?: Record<string, string>;
+  /** Files written into the isolated $HOME, e.g. { '.fused/credentials': '{...}' }. */
+  homeFiles?: Record<string, string>;
+  /** Extra environment for code-server and the extension host. */
+  env?: Record<string, string>;
+  /** The extension to install (default: the repository, which must be built with `node esbuild.js`). */
+  extensionPath?: string;
+  /** aria-label prefix of the activity-bar item to wait for; false = only wait for the workbench. */
+  waitForActivityBarItem?: string | false;
+  viewport?: { width: number; height: number };
+}
+
+export interface TreeRow {
+  /** The item's label as shown. */
+  label: string;
+  /** The item's description (grey text after the label), '' if none. */
+  description: string;
+  /** The accessible label VS Code computed (label, description, tooltip text...). */
+  ariaLabel: string;
+  /** 1 for root items, 2 for their children, ... */
+  level: number;
+  /** true/false for collapsible items, undefined for leaves. */
+  expanded: boolean | undefined;
+}
+
+const WORKBENCH_TIMEOUT_MS = 60_000;
+
+// Shapes of the DOM objects our page callbacks touch (the test build has no DOM lib).
+interface DomElement {
+  textContent: string | null;
+  innerText: string;
+  style: { top: string };
+  getAttribute(name: string): string | null;
+  querySelector(selector: string): DomElement | null;
+  querySelectorAll(selector: string): ArrayLike<DomElement>;
+}
+declare const document: { activeElement: { blur?: () => void } | null };
+
+function exactText(text: string): RegExp {
+  return new RegExp(`^\\s*${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
+}
+
+function asMatcher(text: string | RegExp): RegExp {
+  return typeof text === 'string' ? exactText(text) : text;
+}
+
+export class Workbench {
+  /** Uncaught errors in the workbench page (e.g. a script injected into a webview would not land here; check its frame). */
+  readonly pageErrors: string[] = [];
+  /** console.error lines of the workbench page. */
+  readonly consoleErrors: string[] = [];
+  private closed = false;
+
+  constructor(
+    readonly page: Page,
+    readonly context: BrowserContext,
+    /** The local Fused server this workbench talks to (records, stats, faults). */
+    readonly fused: FusedTestServer,
+    readonly codeServer: CodeServer,
+    /** The open workspace folder. */
+    readonly workspaceDir: string,
+    /** .e2e-runs/<run>/: logs, user data, settings of this run. */
+    readonly runDir: string,
+    /** URL the page opened (http://127.0.0.1:PORT/?folder=...). */
+    readonly url: string,
+    private readonly waitForItem: string | false,
+    private readonly label: string,
+  ) {
+    page.on('pageerror', (error) => this.pageErrors.push(error.message));
+    page.on('console', (message) => {
+      if (message.type() === 'error') this.consoleErrors.push(message.text());
+    });
+  }
+
+  // ---- workbench ---------------------------------------------------------------------------
+
+  async waitForWorkbench(timeoutMs = WORKBENCH_TIMEOUT_MS): Promise<void> {
+    await this.page.locator('.monaco-workbench .part.activitybar').first().waitFor({ state: 'visible', timeout: timeoutMs });
+    if (this.waitForItem) await this.activityBarItem(this.waitForItem).waitFor({ state: 'visible', timeout: timeoutMs });
+  }
+
+  /** Reloads the window (Developer: Reload Window equivalent) and waits for the workbench again. */
+  async reload(): Promise<void> {
+    await this.page.reload();
+    await this.waitForWorkbench();
+  }
+
+  /** The activity-bar item whose aria-label starts with `label` (e.g. "Fused Runs"). */
+  activityBarItem(label = 'Fused Runs'): Locator {
+    return this.page.locator(`.part.activitybar .action-item a[aria-label^="${label}"]`).first();
+  }
+
+  /** Opens the Fused Runs container (clicks its activity-bar icon unless it is already showing). */
+  async openView(label = 'Fused Runs'): Promise<void> {
+    const item = this.activityBarItem(label);
+    await item.waitFor({ state: 'visible' });
+    const actionItem = this.page
+      .locator('.part.activitybar .action-item')
+      .filter({ has: this.page.locator(`a[aria-label^="${label}"]`) })
+      .first();
+    const checked = await actionItem.evaluate((element) => element.classList.contains('checked'));
+    const sidebarVisible = await this.page.locator('.part.sidebar').isVisible();
+    if (!checked || !sidebarVisible) await item.click();
+    await this.page.locator('.part.sidebar').waitFor({ state: 'visible' });
+  }
+
+  /** The title of the side bar ("FUSED RUNS" when our container is open). */
+  async sideBarTitle(): Promise<string> {
+    return ((await this.page.locator('.part.sidebar .composite.title .title-label').first().innerText()) ?? '').trim();
+  }
+
+  // ---- tree --------------------------------------------------------------------------------
+
+  /** Locator of all tree rows in the side bar (all views of the open container). */
+  treeRowLocator(): Locator {
+    return this.page.locator('.part.sidebar .monaco-list-row[role="treeitem"]');
+  }
+
+  /** The rows VS Code currently renders (a long tree is virtualised: only rows in view exist). */
+  async treeRows(): Promise<TreeRow[]> {
+    return this.treeRowLocator().evaluateAll((rows) =>
+      rows.map((row) => {
+        const expanded = row.getAttribute('aria-expanded');
+        return {
+          label: (row.querySelector('.label-name')?.textContent ?? '').trim(),
+          description: (row.querySelector('.label-description')?.textContent ?? '').trim(),
+          ariaLabel: row.getAttribute('aria-label') ?? '',
+          level: Number(row.getAttribute('aria-level') ?? '1'),
+          expanded: expanded === null ? undefined : expanded === 'true',
+        };
+      }),
+    );
+  }
+
+  /** The row whose label is exactly `label` (or matches the RegExp). */
+  treeRow(label: string | RegExp): Locator {
+    return this.treeRowLocator().filter({ has: this.page.locator('.label-name', { hasText: asMatcher(label) }) }).first();
+  }
+
+  async waitForTreeRow(label: string | RegExp, timeoutMs = 30_000): Promise<Locator> {
+    const row = this.treeRow(label);
+    await row.waitFor({ state: 'visible', timeout: timeoutMs });
+    return row;
+  }
+
+  /** Expands a collapsible row (no-op when already expanded) and waits until VS Code says it is. */
+  async expandTreeRow(label: string | RegExp): Promise<Locator> {
+    const row = await this.waitForTreeRow(label);
+    if ((await row.getAttribute('aria-expanded')) === 'false') {
+      await row.locator('.monaco-tl-twistie').click();
+      await this.page.waitForFunction((element) => element.getAttribute('aria-expanded') === 'true', await row.elementHandle(), { timeout: 30_000 });
+    }
+    return row;
+  }
+
+  /** The text of the view pane headers in the side bar (title + description, e.g. "UDFs Mine · 24 h"). */
+  async viewHeaders(): Promise<string[]> {
+    return this.page.locator('.part.sidebar .pane-header').evaluateAll((headers) =>
+      (headers as unknown as DomElement[]).map((header) => header.innerText.replace(/\s+/g, ' ').trim()),
+    );
+  }
+
+  // ---- commands and quick input ------------------------------------------------------------
+
+  /** Runs a command by its palette title, e.g. "Fused: Refresh", through F1 like a person would. */
+  async runCommand(title: string): Promise<void> {
+    const input = await this.openQuickInput('F1');
+    await input.fill(`>${title}`);
+    const row = this.page
+      .locator('.quick-input-widget .monaco-list-row')
+      .filter({ has: this.page.locator('.label-name', { hasText: exactText(title) }) })
+      .first();
+    try {
+      await row.waitFor({ state: 'visible', timeout: 15_000 });
+    } catch {
+      const offered = await this.quickPickItems();
+      throw new Error(`command "${title}" is not in the palette; it offers: ${JSON.stringify(offered.slice(0, 15))}`);
+    }
+    await row.click();
+  }
+
+  private async openQuickInput(key: string): Promise<Locator> {
+    const input = this.page.locator('.quick-input-widget .quick-input-box input');
+    for (let attempt = 0; attempt < 3; attempt++) {
+      // Keys go to the focused frame; a focused webview or hover would swallow F1.
+      await this.page.evaluate(() => document.activeElement?.blur?.());
+      await this.page.keyboard.press(key);
+      try {
+        await input.waitFor({ state: 'visible', timeout: 3_000 });
+        return input;
+      } catch {
+        await this.page.keyboard.press('Escape');
+      }
+    }
+    throw new Error(`the quick input did not open on ${key}`);
+  }
+
+  /** Whether a quick pick / input box is showing. */
+  async quickInputVisible(): Promise<boolean> {
+    return this.page.locator('.quick-input-widget').isVisible();
+  }
+
+  /** Waits for a quick pick or input box (e.g. a command's fallback prompt) and returns its title/placeholder/prompt. */
+  async waitForQuickInput(timeoutMs = 15_000): Promise<{ title: string; placeholder: string; message: string }> {
+    const widget = this.page.locator('.quick-input-widget');
+    await widget.waitFor({ state: 'visible', timeout: timeoutMs });
+    return {
+      title: ((await widget.locator('.quick-input-title').textContent()) ?? '').trim(),
+      placeholder: (await widget.locator('.quick-input-box input').getAttribute('placeholder')) ?? '',
+      message: ((await widget.locator('.quick-input-message').textContent().catch(() => '')) ?? '').trim(),
+    };
+  }
+
+  /** Labels of the items the open quick pick shows. */
+  async quickPickItems(): Promise<string[]> {
+    return this.page
+      .locator('.quick-input-widget .monaco-list-row')
+      .evaluateAll((rows) => rows.map((row) => (row.querySelector('.label-name')?.textContent ?? '').trim()));
+  }
+
+  /** Types into the open quick input (replacing its value). */
+  async fillQuickInput(text: string): Promise<void> {
+    await this.page.locator('.quick-input-widget .quick-input-box input').fill(text);
+  }
+
+  /** Presses Enter in the open quick input. */
+  async acceptQuickInput(): Promise<void> {
+    await this.page.locator('.quick-input-widget .quick-input-box input').press('Enter');
+  }
+
+  /** Clicks the quick pick item whose label is exactly `label` (or matches the RegExp). */
+  async pickQuickPickItem(label: string | RegExp): Promise<void> {
+    const row = this.page
+      .locator('.quick-input-widget .monaco-list-row')
+      .filter({ has: this.page.locator('.label-name', { hasText: asMatcher(label) }) })
+      .first();
+    await row.waitFor({ state: 'visible', timeout: 15_000 });
+    await row.click();
+  }
+
+  // ---- notifications, status bar -----------------------------------------------------------
+
+  /** Messages of the notification toasts showing now (falls back to the notification center if open). */
+  async notifications(): Promise<string[]> {
+    const toasts = await this.page
+      .locator('.notifications-toasts .notification-toast .notification-list-item-message')
+      .allInnerTexts();
+    if (toasts.length) return toasts.map((text) => text.trim());
+    const center = await this.page.locator('.notifications-center .notification-list-item-message').allInnerTexts();
+    return center.map((text) => text.trim());
+  }
+
+  /** Waits until a notification matching `text` (substring or RegExp) shows, and returns its message. */
+  async waitForNotification(text: string | RegExp, timeoutMs = 20_000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    let seen: string[] = [];
+    while (Date.now() < deadline) {
+      seen = await this.notifications();
+      const hit = seen.find((message) => (typeof text === 'string' ? message.includes(text) : text.test(message)));
+      if (hit !== undefined) return hit;
+      await this.page.waitForTimeout(200);
+    }
+    throw new Error(`no notification matching ${String(text)} within ${timeoutMs} ms; showing: ${JSON.stringify(seen)}`);
+  }
+
+  /** Texts of the status-bar items (e.g. "$(error) 3 failing"). */
+  async statusBarItems(): Promise<string[]> {
+    const texts = await this.page.locator('.part.statusbar .statusbar-item').evaluateAll((items) =>
+      (items as unknown as DomElement[]).map((item) => (item.innerText || item.getAttribute('aria-label') || '').replace(/\s+/g, ' ').trim()),
+    );
+    return texts.filter((text) => text.length > 0);
+  }
+
+  // ---- editors -----------------------------------------------------------------------------
+
+  /** The lines the active editor renders (Monaco virtualises: only lines in view; read full documents in an ext-host test). */
+  async editorText(): Promise<string> {
+    const lines = this.page.locator('.editor-group-container.active .editor-instance .monaco-editor .view-lines').first();
+    await lines.waitFor({ state: 'visible', timeout: 15_000 });
+    return lines.evaluate((element) =>
+      Array.from((element as unknown as DomElement).querySelectorAll('.view-line'))
+        .sort((a, b) => parseFloat(a.style.top) - parseFloat(b.style.top))
+        .map((line) => (line.textContent ?? '').replace(/\u00a0/g, ' '))
+        .join('\n'),
+    );
+  }
+
+  /** Title of the active editor tab, e.g. "stderr.log". */
+  async activeTabTitle(): Promise<string> {
+    const tab = this.page.locator('.editor-group-container.active .tabs-container .tab.active').first();
+    await tab.waitFor({ state: 'visible', timeout: 15_000 });
+    const label = await tab.locator('.label-name').first().textContent().catch(() => null);
+    return (label ?? (await tab.getAttribute('aria-label')) ?? '').trim();
+  }
+
+  /** Titles of all open editor tabs (all groups). */
+  async tabTitles(): Promise<string[]> {
+    return this.page
+      .locator('.tabs-container .tab')
+      .evaluateAll((tabs) => tabs.map((tab) => (tab.querySelector('.label-name')?.textContent ?? tab.getAttribute('aria-label') ?? '').trim()));
+  }
+
+  // ---- webviews and hovers -----------------------------------------------------------------
+
+  /**
+   * The content frame of the visible webview (VS Code nests it: iframe.webview > iframe#active-frame).
+   * Use it like a page: `wb.webviewFrame().locator('h1')`.
+   */
+  webviewFrame(): FrameLocator {
+    return this.page
+      .locator('iframe.webview.ready')
+      .filter({ visible: true })
+      .last()
+      .contentFrame()
+      .locator('iframe#active-frame')
+      .contentFrame();
+  }
+
+  /**
+   * Hovers over `target` (a Locator, or the label of a tree row) and returns the text of the
+   * hover that appears (tree tooltips, editor hovers from a HoverProvider).
+   */
+  async hover(target: Locator | string | RegExp, timeoutMs = 15_000): Promise<string> {
+    const locator = typeof target === 'string' || target instanceof RegExp ? await this.waitForTreeRow(target) : target;
+    await this.page.mouse.move(0, 0);
+    await locator.hover();
+    const hoverWidget = this.page
+      .locator('.workbench-hover, .monaco-hover:not(.hidden)')
+      .filter({ visible: true })
+      .filter({ hasText: /\S/ })
+      .last();
+    await hoverWidget.waitFor({ state: 'visible', timeout: timeoutMs });
+    return (await hoverWidget.innerText()).trim();
+  }
+
+  // ---- artefacts and teardown --------------------------------------------------------------
+
+  /** Saves a PNG of the page under test-results/<run label>/<name>.png and returns its path. */
+  async screenshot(name: string): Promise<string> {
+    const dir = path.join(TEST_RESULTS_DIR, this.label);
+    fs.mkdirSync(dir, { recursive: true });
+    const file = path.join(dir, `${name.replace(/[^A-Za-z0-9_.-]+/g, '-')}.png`);
+    await this.page.screenshot({ path: file });
+    return file;
+  }
+
+  /** For node:test `afterEach((t) => wb.captureIfFailed(t))`: screenshot when the test failed. */
+  async captureIfFailed(t: { name: string; passed?: boolean }): Promise<void> {
+    if (t.passed === false && !this.closed) {
+      const file = await this.screenshot(`FAILED-${t.name}`).catch((error: Error) => `(screenshot failed: ${error.message})`);
+      process.stderr.write(`[e2e] failure screenshot: ${file}\n[e2e] code-server log: ${this.codeServer.logFile}\n`);
+    }
+  }
+
+  /** Stops Chromium, code-server (by PID: SIGTERM, then SIGKILL) and the local server. Safe to call twice. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const errors: unknown[] = [];
+    await this.context.close().catch((error) => errors.push(error));
+    await this.codeServer.stop().catch((error) => errors.push(error));
+    await this.fused.close().catch((error) => errors.push(error));
+    if (errors.length) throw new AggregateError(errors, 'workbench teardown failed');
+  }
+}
+
+function writeFiles(root: string, files: Record<string, string> | undefined): void {
+  for (const [relative, content] of Object.entries(files ?? {})) {
+    const target = path.resolve(root, relative);
+    if (!target.startsWith(root + path.sep)) throw new Error(`file path escapes its folder: ${relative}`);
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.writeFileSync(target, content);
+  }
+}
+
+/** Settings the harness writes: the base set, the local server's URL/path, then `extra`. */
+export function workbenchSettings(fused: FusedTestServer, extra: Record<string, unknown> | undefined): Record<string, unknown> {
+  return {
+    ...BASE_SETTINGS,
+    'fusedRuns.api.baseUrl': fused.baseUrl,
+    'fusedRuns.api.auditLogPath': fused.auditLogPath,
+    ...extra,
+  };
+}
+
+/** The environment that carries the token: FUSED_AUTH_TOKEN set, or removed entirely for token: null. */
+export function tokenEnv(fused: FusedTestServer, token: string | null | undefined): { env: Record<string, string>; unsetEnv: string[] } {
+  const always = ['FUSED_AUTH_TOKEN', 'FUSED_AUTH_TOKEN_TYPE'];
+  if (token === null) return { env: {}, unsetEnv: always };
+  return { env: { FUSED_AUTH_TOKEN: token ?? fused.token }, unsetEnv: always };
+}
+
+/**
+ * Starts the local Fused server, code-server (extension installed) and headless Chromium, and
+ * waits for the workbench. Always `await wb.close()` (use `useWorkbench` in node:test files).
+ */
+export async function launchWorkbench(options: LaunchOptions = {}): Promise<Workbench> {
+  const label = options.name ?? 'workbench';
+  const runDir = createRunDir(label);
+  const cleanups: Array<() => Promise<unknown>> = [];
+  try {
+    const fused = await startFusedServer(options.server ?? {});
+    cleanups.push(() => fused.close());
+
+    const workspaceDir = path.join(runDir, 'workspace');
+    fs.mkdirSync(workspaceDir, { recursive: true });
+    writeFiles(workspaceDir, options.workspaceFiles);
+    const folders = runFolders(runDir);
+    writeFiles(folders.homeDir, options.homeFiles);
+    installUnpackedExtension(folders.extensionsDir, options.extensionPath ?? REPO_ROOT);
+
+    const { env, unsetEnv } = tokenEnv(fused, options.token);
+    const codeServer = await startCodeServer({
+      runDir,
+      workspaceDir,
+      settings: workbenchSettings(fused, options.settings),
+      env: { ...env, ...options.env },
+      unsetEnv,
+    });
+    cleanups.push(() => codeServer.stop());
+
+    const context = await launchBrowser(runDir, options.viewport);
+    cleanups.push(() => context.close());
+    const page = context.pages()[0] ?? (await context.newPage());
+    const url = `${codeServer.url}/?folder=${encodeURIComponent(workspaceDir)}`;
+    const workbench = new Workbench(
+      page,
+      context,
+      fused,
+      codeServer,
+      workspaceDir,
+      runDir,
+      url,
+      options.waitForActivityBarItem ?? 'Fused Runs',
+      `${path.basename(runDir)}`,
+    );
+    await page.goto(url);
+    try {
+      await workbench.waitForWorkbench();
+    } catch (error) {
+      await workbench.screenshot('FAILED-launch').catch(() => undefined);
+      throw new Error(`the workbench did not come up (${(error as Error).message}); logs in ${runDir}`);
+    }
+    return workbench;
+  } catch (error) {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+    throw error;
+  }
+}
