@@ -2,6 +2,7 @@
 // made until a view is shown or a command runs.
 import * as vscode from 'vscode';
 import { registerUdfHovers } from './hover/udfHoverProvider';
+import { registerQueryCommands } from './commands/queryCommands';
 import { FusedServices } from './services';
 import { registerRecordDetails } from './webview/detailsPanel';
 import { registerUdfTree } from './views/registerUdfTree';
@@ -24,6 +25,7 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(registerRecordDetails(services));
   registerUdfHovers(services);
   registerUdfTree(services);
+  registerQueryCommands(context, services);
 }
 
 export function deactivate(): void {

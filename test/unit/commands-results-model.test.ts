@@ -75,7 +75,10 @@ describe('ResultsModel paging', () => {
     await model.loadMore();
     let snap = model.snapshot();
     assert.deepEqual(snap.records.map((r) => r.id), ['r1']);
-    assert.deepEqual(snap.error, { message: "Fused had a server error (503). This is on Fused's side; try again later.", during: 'more' });
+    assert.equal(snap.error?.message, "Fused had a server error (503). This is on Fused's side; try again later.");
+    assert.equal(snap.error?.during, 'more');
+    assert.equal(snap.error?.cancelled, false);
+    assert.ok(snap.error?.cause instanceof ServerError);
     assert.deepEqual(errors, ['Load more for udf_name = census_join']);
     await model.retry();
     snap = model.snapshot();
@@ -92,6 +95,25 @@ describe('ResultsModel paging', () => {
     assert.equal(model.snapshot().active, true);
     await model.retry();
     assert.deepEqual(model.snapshot().records.map((r) => r.id), ['r1']);
+  });
+
+  it('refresh keeps the rows on failure and replaces them on success', async () => {
+    const pages = [[record(1), record(2)], [record(3)]];
+    const failOn = new Set<number>();
+    const source = pagedSource(pages, { failOn });
+    const model = new ResultsModel(source.fetchPage);
+    await model.showQuery({ title: 't', query });
+    await model.loadMore();
+    assert.equal(model.snapshot().records.length, 3);
+    failOn.add(0);
+    await model.refresh();
+    assert.deepEqual(model.snapshot().records.map((r) => r.id), ['r1', 'r2', 'r3']);
+    assert.equal(model.snapshot().error?.during, 'first');
+    pages[0] = [record(0), record(1)];
+    await model.retry();
+    assert.deepEqual(model.snapshot().records.map((r) => r.id), ['r0', 'r1']);
+    assert.equal(model.snapshot().hasMore, true);
+    assert.equal(model.snapshot().error, undefined);
   });
 
   it('a reply to a replaced query is dropped', async () => {

@@ -6,6 +6,14 @@ import type { AuditLogPage, AuditLogQuery, AuditLogRecord } from '../../api/type
 
 export type FetchPage = (query: AuditLogQuery, signal: AbortSignal) => Promise<AuditLogPage>;
 
+export interface ResultsError {
+  message: string;
+  during: 'first' | 'more';
+  /** The error thrown (typed FusedApiError when from the client). */
+  cause: unknown;
+  cancelled: boolean;
+}
+
 /** What the view shows, rebuilt after every change. */
 export interface ResultsSnapshot {
   /** e.g. `udf_name = census_join`; empty when nothing is shown. */
@@ -19,7 +27,7 @@ export interface ResultsSnapshot {
   /** A request is in flight. */
   loading: boolean;
   /** The last request failed; the records shown stay. `during` says what Retry re-does. */
-  error?: { message: string; during: 'first' | 'more' };
+  error?: ResultsError;
   /** Extra context for the user, e.g. "2 day windows hit the 5000-record scan cap". */
   notice?: string;
   /** What `keep` keeps, e.g. "failing runs only". */
@@ -76,7 +84,7 @@ interface State {
   seen: Set<string>;
   nextPageToken: string | null;
   loading: boolean;
-  error?: { message: string; during: 'first' | 'more' };
+  error?: ResultsError;
   active: boolean;
 }
 
@@ -156,6 +164,13 @@ export class ResultsModel {
     await this.fetchFrom(this.state.nextPageToken, 'more', signal);
   }
 
+  /** Re-runs the query from its first page. What is shown stays until the new first page arrives. */
+  async refresh(signal?: AbortSignal): Promise<void> {
+    if (!this.state.query || !this.state.active) return;
+    this.begin();
+    await this.fetchFrom(undefined, 'first', signal);
+  }
+
   /** Re-does what failed: the first page, or the page after the last one received. */
   async retry(signal?: AbortSignal): Promise<void> {
     const error = this.state.error;
@@ -192,10 +207,16 @@ export class ResultsModel {
     this.changed();
     const baseQuery = this.state.query as AuditLogQuery;
     let token = pageToken;
+    let receivedAny = false;
     try {
       for (let pages = 0; ; pages++) {
         const page = await this.fetchPage(token === undefined ? { ...baseQuery } : { ...baseQuery, page_token: token }, controller.signal);
         if (generation !== this.generation) return;
+        if (token === undefined) {
+          // A first page (new query, refresh or retry of the first page) replaces what was shown.
+          this.state = { ...this.state, all: [], seen: new Set() };
+        }
+        receivedAny = true;
         const { records, added } = mergeRecords(this.state.all, page.items, this.state.seen);
         // A page token that comes back unchanged would loop forever; treat it as the end.
         const next = page.next_page_token && page.next_page_token !== token ? page.next_page_token : null;
@@ -216,7 +237,9 @@ export class ResultsModel {
         // What was already loaded stays; a failed page becomes an error row with Retry.
         error: {
           message: cancelled ? 'Cancelled.' : error instanceof Error ? error.message : String(error),
-          during: this.state.all.length === 0 && pageToken === undefined ? 'first' : 'more',
+          during: pageToken === undefined && !receivedAny ? 'first' : 'more',
+          cause: error,
+          cancelled,
         },
       };
     } finally {

@@ -1,0 +1,165 @@
+// "Export Runs": a query paged to the end (within the record budget) streamed to JSON Lines or
+// CSV, under a cancellable notification whose Cancel aborts the request in flight.
+import * as os from 'node:os';
+import * as vscode from 'vscode';
+import { iteratePages, isSinglePageQuery } from '../api/paging';
+import { LIMITS, type AuditLogQuery, type AuditLogRecord } from '../api/types';
+import type { FusedServices } from '../services';
+import { abortSignalFor } from '../util/cancellation';
+import { describeQuery } from '../views/results/resultsModel';
+import type { ResultsView } from '../views/results/resultsView';
+import { isCancellation, reportQueryError } from './errors';
+import { EXPORT_FORMATS, exportFileName, type ExportFormat } from './exportFormat';
+import { PartialExportError, writeExport } from './exportWriter';
+import { queryFromArg } from './queryArgs';
+import { exportMaxRecords } from './settings';
+
+/** What to export: a query to page through, or records already computed (a recipe's result). */
+export type ExportSource = { kind: 'query'; query: AuditLogQuery; title: string } | { kind: 'records'; records: readonly AuditLogRecord[]; title: string };
+
+export interface ExportArgs {
+  format?: ExportFormat;
+  /** Skip the save dialog (tests, other commands). */
+  target?: vscode.Uri | string;
+}
+
+/** The query as exported: no page token, full pages (300) for regular queries. */
+export function exportQuery(query: AuditLogQuery): AuditLogQuery {
+  const { page_token: _ignored, ...rest } = query;
+  return isSinglePageQuery(rest) ? rest : { ...rest, limit: LIMITS.maxLimit };
+}
+
+export async function exportRuns(services: FusedServices, results: ResultsView, arg: unknown, askQuery: () => Promise<{ query: AuditLogQuery; title: string } | undefined>): Promise<void> {
+  let source: ExportSource | undefined;
+  try {
+    const fromArg = queryFromArg(arg);
+    if (fromArg) source = { kind: 'query', query: fromArg.query, title: fromArg.title ?? describeQuery(fromArg.query) };
+  } catch (error) {
+    reportQueryError(services, 'Export Runs', error);
+    return;
+  }
+  if (!source) {
+    const snapshot = results.model.snapshot();
+    if (snapshot.active && snapshot.query) source = { kind: 'query', query: snapshot.query, title: snapshot.title };
+    else if (snapshot.active && snapshot.records.length) source = { kind: 'records', records: snapshot.records, title: snapshot.title };
+  }
+  if (!source) {
+    const asked = await askQuery();
+    if (!asked) return;
+    source = { kind: 'query', ...asked };
+  }
+  const options = readExportArgs(arg);
+  const format =
+    options.format ??
+    (await vscode.window
+      .showQuickPick(
+        (Object.keys(EXPORT_FORMATS) as ExportFormat[]).map((key) => ({
+          label: EXPORT_FORMATS[key].label,
+          description: key === 'jsonl' ? 'one JSON object per line, every field' : 'one row per run, spreadsheet-ready (RFC 4180)',
+          value: key,
+        })),
+        { title: `Export Runs: ${source.title}`, placeHolder: 'File format', ignoreFocusOut: true },
+      )
+      .then((picked) => picked?.value));
+  if (!format) return;
+
+  let target = typeof options.target === 'string' ? vscode.Uri.file(options.target) : options.target;
+  if (!target) {
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(os.homedir());
+    target = await vscode.window.showSaveDialog({
+      title: `Export Runs: ${source.title}`,
+      saveLabel: 'Export',
+      defaultUri: vscode.Uri.joinPath(folder, exportFileName(source.title, format, new Date())),
+      filters: { [EXPORT_FORMATS[format].filterName]: [EXPORT_FORMATS[format].extension] },
+    });
+  }
+  if (!target) return;
+  if (target.scheme !== 'file') {
+    void vscode.window.showErrorMessage(`Export Runs writes to local files only; ${target.toString(true)} is not one.`);
+    return;
+  }
+  await runExport(services, source, format, target);
+}
+
+function readExportArgs(arg: unknown): ExportArgs {
+  if (!arg || typeof arg !== 'object') return {};
+  const raw = arg as Record<string, unknown>;
+  const args: ExportArgs = {};
+  if (raw.format === 'csv' || raw.format === 'jsonl') args.format = raw.format;
+  if (typeof raw.target === 'string' || raw.target instanceof vscode.Uri) args.target = raw.target;
+  return args;
+}
+
+async function runExport(services: FusedServices, source: ExportSource, format: ExportFormat, target: vscode.Uri): Promise<void> {
+  const maxRecords = exportMaxRecords();
+  const fileName = target.path.split('/').pop() ?? target.fsPath;
+  let budgetReached = false;
+  try {
+    const result = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Exporting runs (${source.title})`, cancellable: true },
+      async (progress, token) => {
+        const abort = abortSignalFor(token);
+        let reported = 0;
+        try {
+          const pages =
+            source.kind === 'records'
+              ? onePage(source.records.slice(0, maxRecords))
+              : watchBudget(iteratePages(services.client(), exportQuery(source.query), { signal: abort.signal, maxRecords }), maxRecords, () => {
+                  budgetReached = true;
+                });
+          if (source.kind === 'records' && source.records.length > maxRecords) budgetReached = true;
+          return await writeExport({
+            target: target.fsPath,
+            format,
+            pages,
+            signal: abort.signal,
+            onProgress: (written) => {
+              progress.report({ message: `${written} run${written === 1 ? '' : 's'} written`, increment: ((written - reported) / maxRecords) * 100 });
+              reported = written;
+            },
+          });
+        } finally {
+          abort.dispose();
+        }
+      },
+    );
+    const budgetNote = budgetReached ? ` Stopped at the budget of ${maxRecords} runs (setting fusedRuns.export.maxRecords).` : '';
+    services.log.info(`Exported ${result.written} runs (${result.bytes} bytes) of ${source.title} to ${target.fsPath}.${budgetNote}`);
+    void vscode.window.showInformationMessage(`Exported ${result.written} run${result.written === 1 ? '' : 's'} to ${fileName}.${budgetNote}`, 'Open File').then((choice) => {
+      if (choice === 'Open File') void vscode.commands.executeCommand('vscode.open', target);
+    });
+  } catch (error) {
+    if (isCancellation(error)) {
+      services.log.info(`Export of ${source.title} cancelled; ${target.fsPath} was not written.`);
+      void vscode.window.showInformationMessage(`Export cancelled; ${fileName} was not written.`);
+      return;
+    }
+    if (error instanceof PartialExportError) {
+      services.log.error(error.message);
+      void vscode.window.showWarningMessage(error.message, 'Open File', 'Show Log').then((choice) => {
+        if (choice === 'Open File') void vscode.commands.executeCommand('vscode.open', target);
+        else if (choice === 'Show Log') services.log.show(true);
+      });
+      return;
+    }
+    reportQueryError(services, `Export of ${source.title}`, error, () => runExport(services, source, format, target));
+  }
+}
+
+async function* onePage(records: readonly AuditLogRecord[]): AsyncGenerator<{ items: readonly AuditLogRecord[] }> {
+  yield { items: records };
+}
+
+/** Passes pages through, noting when paging stopped because the budget ran out. */
+async function* watchBudget<T extends { items: readonly unknown[]; next_page_token: string | null; trimmed: boolean }>(
+  pages: AsyncIterable<T>,
+  maxRecords: number,
+  onBudgetReached: () => void,
+): AsyncGenerator<T> {
+  let count = 0;
+  for await (const page of pages) {
+    count += page.items.length;
+    if (page.trimmed || (page.next_page_token !== null && count >= maxRecords)) onBudgetReached();
+    yield page;
+  }
+}

@@ -1,0 +1,213 @@
+// "Show Failing UDFs": the failing recipe over the last days as a sortable QuickPick (count,
+// last failure, sample error). It computes under a cancellable notification; closing the
+// picker cancels too. Opening a row lists that UDF's failing runs in the results view.
+import * as vscode from 'vscode';
+import { failingUdfsReport, type FailingUdfSummary, type FailingUdfsReport } from '../api/recipes';
+import { isFailing } from '../api/status';
+import { LIMITS } from '../api/types';
+import type { FusedServices } from '../services';
+import { abortSignalFor } from '../util/cancellation';
+import type { ResultsView } from '../views/results/resultsView';
+import { reportQueryError, reportResultsError } from './errors';
+import { FAILING_SORT_LABELS, failingRowText, sortFailingSummaries, type FailingSortKey } from './failingSummary';
+import { scopeLabel } from './prompts';
+import { resultsPageSize } from './settings';
+
+export interface FailingUdfsArgs {
+  execEnv?: boolean;
+  scope?: 'mine' | 'execEnv';
+  /** Explicit range (ISO with offset); default: the last `days` days. */
+  start?: string;
+  end?: string;
+  days?: number;
+  sort?: FailingSortKey;
+  /** Summaries already read (the status bar passes them): shown at once, no request. */
+  summaries?: FailingUdfSummary[];
+}
+
+function isSummary(value: unknown): value is FailingUdfSummary {
+  if (!value || typeof value !== 'object') return false;
+  const s = value as Record<string, unknown>;
+  return (
+    (typeof s.udf_name === 'string' || s.udf_name === null) &&
+    typeof s.failure_count === 'number' &&
+    typeof s.last_failure === 'string' &&
+    (typeof s.sample_error === 'string' || s.sample_error === null)
+  );
+}
+
+interface FailingItem extends vscode.QuickPickItem {
+  summary?: FailingUdfSummary;
+}
+
+const SORT_BUTTONS: Record<FailingSortKey, { icon: string; tooltip: string }> = {
+  count: { icon: 'list-ordered', tooltip: 'Sort by failure count' },
+  lastFailure: { icon: 'history', tooltip: 'Sort by last failure' },
+  name: { icon: 'case-sensitive', tooltip: 'Sort by name' },
+};
+
+type PickerButton = vscode.QuickInputButton & { action: FailingSortKey | 'scope' | 'refresh' };
+
+export function readFailingArgs(arg: unknown): FailingUdfsArgs {
+  if (!arg || typeof arg !== 'object') return {};
+  const raw = arg as Record<string, unknown>;
+  const args: FailingUdfsArgs = {};
+  if (typeof raw.execEnv === 'boolean') args.execEnv = raw.execEnv;
+  if (raw.scope === 'mine' || raw.scope === 'execEnv') args.scope = raw.scope;
+  if (typeof raw.start === 'string') args.start = raw.start;
+  if (typeof raw.end === 'string') args.end = raw.end;
+  if (typeof raw.days === 'number' && raw.days > 0) args.days = raw.days;
+  if (raw.sort === 'count' || raw.sort === 'lastFailure' || raw.sort === 'name') args.sort = raw.sort;
+  if (Array.isArray(raw.summaries) && raw.summaries.every(isSummary)) {
+    args.summaries = raw.summaries.map((summary) => ({
+      ...summary,
+      error_count: typeof summary.error_count === 'number' ? summary.error_count : 0,
+      incomplete_count: typeof summary.incomplete_count === 'number' ? summary.incomplete_count : 0,
+    }));
+  }
+  return args;
+}
+
+export async function showFailingUdfs(services: FusedServices, results: ResultsView, arg?: unknown): Promise<void> {
+  const args = readFailingArgs(arg);
+  let execEnv = args.execEnv ?? args.scope === 'execEnv';
+  let sort: FailingSortKey = args.sort ?? 'count';
+  const days = args.days ?? 7;
+  const rangeLabel = args.start || args.end ? `${args.start ?? '…'} → ${args.end ?? 'now'}` : `last ${days} day${days === 1 ? '' : 's'}`;
+  let report: FailingUdfsReport | undefined;
+  let window: { start: string; end: string } | undefined;
+  let computing: vscode.CancellationTokenSource | undefined;
+
+  const picker = vscode.window.createQuickPick<FailingItem>();
+  picker.ignoreFocusOut = true;
+  picker.matchOnDescription = true;
+  picker.matchOnDetail = true;
+
+  const render = () => {
+    picker.title = `Failing UDFs · ${rangeLabel} · ${scopeLabel(execEnv)} · ${FAILING_SORT_LABELS[sort]}`;
+    const buttons: PickerButton[] = (Object.keys(SORT_BUTTONS) as FailingSortKey[]).map((key) => ({
+      action: key,
+      iconPath: new vscode.ThemeIcon(key === sort ? 'check' : SORT_BUTTONS[key].icon),
+      tooltip: `${SORT_BUTTONS[key].tooltip}${key === sort ? ' (current)' : ''}`,
+    }));
+    buttons.push(
+      { action: 'scope', iconPath: new vscode.ThemeIcon(execEnv ? 'organization' : 'person'), tooltip: `Scope: ${scopeLabel(execEnv)}. Switch to ${scopeLabel(!execEnv)}` },
+      { action: 'refresh', iconPath: new vscode.ThemeIcon('refresh'), tooltip: 'Recompute' },
+    );
+    picker.buttons = buttons;
+    if (!report) return;
+    const now = new Date();
+    const items: FailingItem[] = sortFailingSummaries(report.summaries, sort).map((summary) => ({ ...failingRowText(summary, now), summary }));
+    picker.items = items.length ? items : [{ label: `$(pass) No failing runs (${rangeLabel}, ${scopeLabel(execEnv)})`, description: Number.isNaN(report.scannedRuns) ? '' : `${report.scannedRuns} runs read` }];
+    const capped = report.truncatedWindows.length;
+    const scanned = Number.isNaN(report.scannedRuns) ? '' : ` in ${report.scannedRuns} runs`;
+    picker.placeholder =
+      `${report.summaries.length} failing UDF${report.summaries.length === 1 ? '' : 's'}${scanned}` +
+      (capped ? ` · ${capped} day window${capped === 1 ? '' : 's'} had over ${LIMITS.maxRecordsToScan} runs; older failures in ${capped === 1 ? 'it' : 'them'} were not read` : '') +
+      ' · pick one to see its failing runs';
+  };
+
+  const compute = async () => {
+    computing?.cancel();
+    const source = new vscode.CancellationTokenSource();
+    computing = source;
+    report = undefined;
+    picker.items = [];
+    picker.busy = true;
+    picker.placeholder = `Reading runs (${rangeLabel}, ${scopeLabel(execEnv)})…`;
+    render();
+    const now = new Date();
+    try {
+      const result = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `Fused: finding failing UDFs (${rangeLabel})`, cancellable: true },
+        async (_progress, token) => {
+          const fromNotification = token.onCancellationRequested(() => source.cancel());
+          const abort = abortSignalFor(source.token);
+          try {
+            return await failingUdfsReport(services.client(), {
+              execEnv,
+              days,
+              now,
+              ...(args.start ? { start: args.start } : {}),
+              ...(args.end ? { end: args.end } : {}),
+              signal: abort.signal,
+            });
+          } finally {
+            abort.dispose();
+            fromNotification.dispose();
+          }
+        },
+      );
+      if (computing !== source) return;
+      report = result;
+      window = {
+        start: args.start ?? new Date(now.getTime() - days * 24 * 3600_000).toISOString(),
+        end: args.end ?? now.toISOString(),
+      };
+      services.log.info(`Failing UDFs (${rangeLabel}, ${scopeLabel(execEnv)}): ${result.summaries.length} UDFs in ${result.scannedRuns} runs.`);
+    } catch (error) {
+      if (computing !== source) return;
+      reportQueryError(services, 'Finding failing UDFs', error, compute);
+      picker.items = [{ label: '$(error) Could not compute the failing UDFs', detail: error instanceof Error ? error.message : String(error) }];
+      picker.placeholder = 'Press the refresh button to try again';
+    } finally {
+      if (computing === source) {
+        picker.busy = false;
+        computing = undefined;
+      }
+    }
+    render();
+  };
+
+  picker.onDidTriggerButton((button) => {
+    const action = (button as PickerButton).action;
+    if (action === 'scope') {
+      execEnv = !execEnv;
+      void compute();
+    } else if (action === 'refresh') {
+      void compute();
+    } else {
+      sort = action;
+      render();
+    }
+  });
+  picker.onDidAccept(() => {
+    const summary = picker.selectedItems[0]?.summary;
+    if (!summary || !window) return;
+    picker.hide();
+    void showFailingRuns(services, results, summary, window, execEnv);
+  });
+  picker.onDidHide(() => {
+    computing?.cancel();
+    picker.dispose();
+  });
+  picker.show();
+  if (args.summaries) {
+    // The caller already ran the recipe for this scope and range: show it without a request.
+    report = { summaries: args.summaries, truncatedWindows: [], scannedRuns: Number.NaN };
+    window = { start: args.start ?? new Date(Date.now() - days * 24 * 3600_000).toISOString(), end: args.end ?? new Date().toISOString() };
+    render();
+    return;
+  }
+  await compute();
+}
+
+/** The failing runs of one UDF in the summary's window, newest first, in the results view. */
+export async function showFailingRuns(
+  services: FusedServices,
+  results: ResultsView,
+  summary: Pick<FailingUdfSummary, 'udf_name'>,
+  window: { start: string; end: string },
+  execEnv: boolean,
+): Promise<void> {
+  const base = { start_timestamp: window.start, end_timestamp: window.end, scan_forward: false, limit: Math.max(resultsPageSize(), 100), ...(execEnv ? { exec_env: true } : {}) };
+  // Runs without a UDF name cannot be asked for by name: read the window and keep those.
+  const named = summary.udf_name !== null;
+  const snapshot = await results.showQuery({
+    title: named ? `udf_name = ${summary.udf_name} · failing` : 'runs without a UDF name · failing',
+    query: named ? { ...base, udf_name: summary.udf_name as string } : base,
+    keep: named ? isFailing : (record) => isFailing(record) && !record.udf_name,
+    filterLabel: 'failing runs only',
+  });
+  reportResultsError(services, `Runs of ${summary.udf_name ?? 'unnamed UDFs'}`, snapshot, () => results.retry());
+}

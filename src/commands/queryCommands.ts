@@ -1,0 +1,267 @@
+// Every query mode of fused.api.log one palette command away. Each command takes its input from
+// its argument (tree node, hover link, record) or, from the palette, from a validated prompt,
+// and shows the answer in the "Query Results" view.
+import * as vscode from 'vscode';
+import { recentlyUsedUdfs } from '../api/recipes';
+import { LIMITS, type AuditLogQuery, type DistinctType } from '../api/types';
+import type { FusedServices } from '../services';
+import { abortSignalFor } from '../util/cancellation';
+import { describeQuery } from '../views/results/resultsModel';
+import { ResultsView } from '../views/results/resultsView';
+import { extractRunRef } from './args';
+import { reportQueryError, reportResultsError } from './errors';
+import { exportRuns } from './exportCommand';
+import { showFailingUdfs } from './failingPicker';
+import {
+  askMaxRecordsToScan,
+  askText,
+  askTimeRange,
+  pickDistinctAndScope,
+  pickOne,
+  pickScope,
+  pickUdf,
+  scopeLabel,
+} from './prompts';
+import { execEnvFromArg, sharedTokenFromArg, udfIdFromArg, udfNameFromArg } from './queryArgs';
+import { sharedTokenFromInput, validateRecordIdInput, validateSharedTokenInput, type TimeRange } from './queryInput';
+import { resultsPageSize } from './settings';
+
+export const QUERY_COMMANDS = {
+  showRunById: 'fusedRuns.showRunById',
+  showRunsOfUdfByName: 'fusedRuns.showRunsOfUdfByName',
+  showRunsOfUdfById: 'fusedRuns.showRunsOfUdfById',
+  showRunsForSharedToken: 'fusedRuns.showRunsForSharedToken',
+  showRunsInTimeRange: 'fusedRuns.showRunsInTimeRange',
+  showDistinctUdfs: 'fusedRuns.showDistinctUdfs',
+  showFailingUdfs: 'fusedRuns.showFailingUdfs',
+  showRecentlyUsedUdfs: 'fusedRuns.showRecentlyUsedUdfs',
+  exportRuns: 'fusedRuns.exportRuns',
+} as const;
+
+const DETAILS_COMMAND = 'fusedRuns.showDetails';
+
+function scoped(execEnv: boolean): Pick<AuditLogQuery, 'exec_env'> {
+  // "Mine" is the API's default: leave exec_env out rather than send false.
+  return execEnv ? { exec_env: true } : {};
+}
+
+function withScope(title: string, execEnv: boolean): string {
+  return execEnv ? `${title} · exec env` : title;
+}
+
+/** Registers the query commands and the results view. One line in extension.ts. */
+export function registerQueryCommands(context: vscode.ExtensionContext, services: FusedServices): void {
+  const results = new ResultsView(services);
+  const commands = new QueryCommands(services, results);
+  context.subscriptions.push(
+    results,
+    vscode.commands.registerCommand(QUERY_COMMANDS.showRunById, (arg?: unknown) => commands.showRunById(arg)),
+    vscode.commands.registerCommand(QUERY_COMMANDS.showRunsOfUdfByName, (arg?: unknown) => commands.showRunsOfUdf('names', arg)),
+    vscode.commands.registerCommand(QUERY_COMMANDS.showRunsOfUdfById, (arg?: unknown) => commands.showRunsOfUdf('ids', arg)),
+    vscode.commands.registerCommand(QUERY_COMMANDS.showRunsForSharedToken, (arg?: unknown) => commands.showRunsForSharedToken(arg)),
+    vscode.commands.registerCommand(QUERY_COMMANDS.showRunsInTimeRange, (arg?: unknown) => commands.showRunsInTimeRange(arg)),
+    vscode.commands.registerCommand(QUERY_COMMANDS.showDistinctUdfs, (arg?: unknown) => commands.showDistinctUdfs(arg)),
+    vscode.commands.registerCommand(QUERY_COMMANDS.showFailingUdfs, (arg?: unknown) => showFailingUdfs(services, results, arg)),
+    vscode.commands.registerCommand(QUERY_COMMANDS.showRecentlyUsedUdfs, (arg?: unknown) => commands.showRecentlyUsedUdfs(arg)),
+    vscode.commands.registerCommand(QUERY_COMMANDS.exportRuns, (arg?: unknown) => exportRuns(services, results, arg, () => commands.askQueryToExport())),
+  );
+}
+
+class QueryCommands {
+  constructor(
+    private readonly services: FusedServices,
+    private readonly results: ResultsView,
+  ) {}
+
+  /** Runs a query in the results view and reports a failure with Retry. */
+  private async show(title: string, query: AuditLogQuery): Promise<void> {
+    const snapshot = await this.results.showQuery({ title, query });
+    reportResultsError(this.services, title, snapshot, () => this.results.retry());
+  }
+
+  async showRunById(arg?: unknown): Promise<void> {
+    let id = extractRunRef(arg)?.id;
+    if (!id) {
+      id = await askText({
+        title: 'Show Run by Record ID',
+        prompt: 'The audit record id (a UUID), e.g. from a log line or a teammate',
+        placeHolder: '3f2b9c1e-8d4a-4c55-9a63-0b1f7e2d4c10',
+        validate: validateRecordIdInput,
+      });
+      if (!id) return;
+    }
+    const recordId = id;
+    try {
+      const record = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `Fused: fetching run ${recordId}`, cancellable: true },
+        async (_progress, token) => {
+          const abort = abortSignalFor(token);
+          try {
+            return await this.services.getRecord(recordId, abort.signal);
+          } finally {
+            abort.dispose();
+          }
+        },
+      );
+      await this.results.showRecords({ title: `id = ${record.id}`, records: [record], query: { id: record.id } });
+      const registered = await vscode.commands.getCommands(true);
+      if (registered.includes(DETAILS_COMMAND)) {
+        await vscode.commands.executeCommand(DETAILS_COMMAND, { id: record.id, udf_name: record.udf_name });
+      } else {
+        await this.results.revealRecord(record.id);
+      }
+    } catch (error) {
+      reportQueryError(this.services, `Show run ${recordId}`, error, () => this.showRunById(recordId));
+    }
+  }
+
+  async showRunsOfUdf(by: DistinctType, arg?: unknown): Promise<void> {
+    const fromArg = by === 'names' ? udfNameFromArg(arg) : udfIdFromArg(arg);
+    let execEnv = execEnvFromArg(arg) ?? false;
+    let value = fromArg;
+    if (!value) {
+      const picked = await pickUdf(this.services, by, { execEnv });
+      if (!picked) return;
+      value = picked.value;
+      execEnv = picked.execEnv;
+    }
+    const key = by === 'names' ? 'udf_name' : 'udf_id';
+    const query: AuditLogQuery = { [key]: value, scan_forward: false, limit: resultsPageSize(), ...scoped(execEnv) };
+    await this.show(withScope(`${key} = ${value}`, execEnv), query);
+  }
+
+  async showRunsForSharedToken(arg?: unknown): Promise<void> {
+    let token = sharedTokenFromArg(arg);
+    if (token) token = sharedTokenFromInput(token);
+    if (!token) {
+      const typed = await askText({
+        title: 'Show Runs for Shared Token',
+        prompt: 'The shared token of a UDF share link (or paste the whole link)',
+        placeHolder: 'fsh_…',
+        validate: (text) => validateSharedTokenInput(sharedTokenFromInput(text) || text),
+      });
+      if (!typed) return;
+      token = sharedTokenFromInput(typed);
+    }
+    await this.show(`shared_token = ${token}`, { shared_token: token, scan_forward: false, limit: resultsPageSize() });
+  }
+
+  async showRunsInTimeRange(arg?: unknown): Promise<void> {
+    let range = timeRangeFromArg(arg);
+    let execEnv = execEnvFromArg(arg);
+    if (!range) {
+      range = await askTimeRange('Show Runs in Time Range');
+      if (!range) return;
+    }
+    if (execEnv === undefined) {
+      execEnv = await pickScope('Show Runs in Time Range: scope');
+      if (execEnv === undefined) return;
+    }
+    const query: AuditLogQuery = { ...range, scan_forward: false, limit: resultsPageSize(), ...scoped(execEnv) };
+    await this.show(withScope(`${range.start_timestamp} → ${range.end_timestamp}`, execEnv), query);
+  }
+
+  async showDistinctUdfs(arg?: unknown): Promise<void> {
+    const raw = arg && typeof arg === 'object' ? (arg as Record<string, unknown>) : {};
+    let choice: { distinctType: DistinctType; execEnv: boolean } | undefined;
+    if (raw.distinctType === 'names' || raw.distinctType === 'ids') choice = { distinctType: raw.distinctType, execEnv: execEnvFromArg(arg) ?? false };
+    else choice = await pickDistinctAndScope('Show Distinct UDFs');
+    if (!choice) return;
+    let scan = typeof raw.maxRecordsToScan === 'number' ? raw.maxRecordsToScan : undefined;
+    if (scan === undefined) {
+      scan = await askMaxRecordsToScan('Show Distinct UDFs: records to scan');
+      if (scan === undefined) return;
+    }
+    const query: AuditLogQuery = {
+      distinct: true,
+      distinct_type: choice.distinctType,
+      max_records_to_scan: Math.min(LIMITS.maxRecordsToScan, Math.max(1, Math.floor(scan))),
+      ...scoped(choice.execEnv),
+    };
+    await this.show(describeQuery(query), query);
+  }
+
+  async showRecentlyUsedUdfs(arg?: unknown): Promise<void> {
+    const raw = arg && typeof arg === 'object' ? (arg as Record<string, unknown>) : {};
+    let choice: { distinctType: DistinctType; execEnv: boolean } | undefined;
+    if (raw.distinctType === 'names' || raw.distinctType === 'ids') choice = { distinctType: raw.distinctType, execEnv: execEnvFromArg(arg) ?? false };
+    else choice = await pickDistinctAndScope('Show Recently Used UDFs (last 7 days)');
+    if (!choice) return;
+    const { distinctType, execEnv } = choice;
+    const title = `recently used UDF ${distinctType} · last 7 days · ${scopeLabel(execEnv)}`;
+    try {
+      const result = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `Fused: finding recently used UDFs (${scopeLabel(execEnv)})`, cancellable: true },
+        async (_progress, token) => {
+          const abort = abortSignalFor(token);
+          try {
+            return await recentlyUsedUdfs(this.services.client(), { distinctType, execEnv, days: 7, signal: abort.signal });
+          } finally {
+            abort.dispose();
+          }
+        },
+      );
+      for (const record of result.records) this.services.records.put(record);
+      const capped = result.cappedWindows.length;
+      const notice = capped
+        ? `${capped} day window${capped === 1 ? '' : 's'} hit the ${LIMITS.maxRecordsToScan}-record scan cap (${result.cappedWindows
+            .map((w) => w.start.slice(0, 10))
+            .join(', ')}); UDFs used only early in ${capped === 1 ? 'that day' : 'those days'} may be missing.`
+        : undefined;
+      await this.results.showRecords({ title, records: result.records, notice });
+      this.services.log.info(`Recently used UDFs (${distinctType}, ${scopeLabel(execEnv)}): ${result.records.length}; capped windows: ${capped}.`);
+      if (notice) void vscode.window.showWarningMessage(`Recently used UDFs: ${notice}`);
+    } catch (error) {
+      reportQueryError(this.services, 'Recently used UDFs', error, () => this.showRecentlyUsedUdfs({ distinctType, execEnv }));
+    }
+  }
+
+  /** Export's prompt when there is no query at hand: which runs to export. */
+  async askQueryToExport(): Promise<{ query: AuditLogQuery; title: string } | undefined> {
+    const mode = await pickOne<string>('Export Runs', 'Which runs?', [
+      { label: '$(symbol-text) Runs of a UDF by name…', value: 'name' },
+      { label: '$(symbol-key) Runs of a UDF by id…', value: 'id' },
+      { label: '$(link) Runs for a shared token…', value: 'token' },
+      { label: '$(calendar) Runs in a time range…', value: 'range' },
+      { label: '$(person) All my runs', value: 'mine' },
+      { label: '$(organization) All runs in my execution environment', value: 'env' },
+    ]);
+    switch (mode) {
+      case 'name':
+      case 'id': {
+        const by: DistinctType = mode === 'name' ? 'names' : 'ids';
+        const picked = await pickUdf(this.services, by, { execEnv: false });
+        if (!picked) return undefined;
+        const key = by === 'names' ? 'udf_name' : 'udf_id';
+        return { query: { [key]: picked.value, scan_forward: false, ...scoped(picked.execEnv) }, title: withScope(`${key} = ${picked.value}`, picked.execEnv) };
+      }
+      case 'token': {
+        const typed = await askText({ title: 'Export Runs: shared token', prompt: 'The shared token (or the share link)', validate: (text) => validateSharedTokenInput(sharedTokenFromInput(text) || text) });
+        if (!typed) return undefined;
+        const token = sharedTokenFromInput(typed);
+        return { query: { shared_token: token, scan_forward: false }, title: `shared_token = ${token}` };
+      }
+      case 'range': {
+        const range = await askTimeRange('Export Runs: time range');
+        if (!range) return undefined;
+        const execEnv = await pickScope('Export Runs: scope');
+        if (execEnv === undefined) return undefined;
+        return { query: { ...range, scan_forward: false, ...scoped(execEnv) }, title: withScope(`${range.start_timestamp} → ${range.end_timestamp}`, execEnv) };
+      }
+      case 'mine':
+        return { query: { scan_forward: false }, title: 'my runs' };
+      case 'env':
+        return { query: { exec_env: true, scan_forward: false }, title: 'exec env' };
+      default:
+        return undefined;
+    }
+  }
+}
+
+function timeRangeFromArg(arg: unknown): TimeRange | undefined {
+  if (!arg || typeof arg !== 'object') return undefined;
+  const raw = arg as Record<string, unknown>;
+  const start = raw.start_timestamp ?? raw.start;
+  const end = raw.end_timestamp ?? raw.end;
+  return typeof start === 'string' && typeof end === 'string' ? { start_timestamp: start, end_timestamp: end } : undefined;
+}

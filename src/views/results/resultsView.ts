@@ -1,0 +1,217 @@
+// The "Query Results" view (`fusedRuns.results`): what the last palette query returned, with
+// "Load more…" over next_page_token, an error row with Retry that keeps the rows already shown,
+// and run rows shared with the UDF tree. Visible only while it has something to show.
+import * as vscode from 'vscode';
+import { isFusedApiError } from '../../api/errors';
+import type { AuditLogRecord } from '../../api/types';
+import type { FusedServices } from '../../services';
+import { oneLine } from '../presentation';
+import { runDetailChildren, runTreeItem } from '../runItems';
+import { ResultsModel, type ResultsSnapshot, type ShowQuerySpec, type ShowRecordsSpec } from './resultsModel';
+
+export const RESULTS_VIEW_ID = 'fusedRuns.results';
+export const HAS_RESULTS_CONTEXT = 'fusedRuns.hasResults';
+export const RESULTS_COMMANDS = {
+  loadMore: 'fusedRuns.results.loadMore',
+  retry: 'fusedRuns.results.retry',
+  clear: 'fusedRuns.results.clear',
+  refresh: 'fusedRuns.results.refresh',
+} as const;
+
+const ID_PREFIX = 'results:';
+
+type ResultsNode =
+  | { kind: 'run'; record: AuditLogRecord }
+  | { kind: 'part'; item: vscode.TreeItem; parent: ResultsNode }
+  | { kind: 'loadMore' }
+  | { kind: 'loading' }
+  | { kind: 'error'; message: string }
+  | { kind: 'empty'; text: string };
+
+export class ResultsView implements vscode.TreeDataProvider<ResultsNode>, vscode.Disposable {
+  readonly model: ResultsModel;
+  private readonly treeView: vscode.TreeView<ResultsNode>;
+  private readonly changeEmitter = new vscode.EventEmitter<ResultsNode | undefined>();
+  readonly onDidChangeTreeData = this.changeEmitter.event;
+  private readonly disposables: vscode.Disposable[] = [];
+  /** One node object per record, so reveal() and re-renders find the same element. */
+  private runNodes = new Map<string, ResultsNode & { kind: 'run' }>();
+  private readonly fixedNodes = { loadMore: { kind: 'loadMore' } as const, loading: { kind: 'loading' } as const };
+  private lastActive = false;
+
+  constructor(private readonly services: FusedServices) {
+    this.model = new ResultsModel(
+      (query, signal) => services.query(query, signal),
+      (error, context) => services.log.error(`${context}: ${error instanceof Error ? error.message : String(error)}`),
+    );
+    this.treeView = vscode.window.createTreeView(RESULTS_VIEW_ID, { treeDataProvider: this, showCollapseAll: true });
+    this.disposables.push(
+      this.treeView,
+      this.changeEmitter,
+      this.model.onDidChange(() => this.render()),
+      vscode.commands.registerCommand(RESULTS_COMMANDS.loadMore, () => this.loadMore()),
+      vscode.commands.registerCommand(RESULTS_COMMANDS.retry, () => this.retry()),
+      vscode.commands.registerCommand(RESULTS_COMMANDS.clear, () => this.model.clear()),
+      vscode.commands.registerCommand(RESULTS_COMMANDS.refresh, () => this.refresh()),
+      // Other credentials or another server: what is shown may no longer be readable or true.
+      services.onDidChangeConnection(() => {
+        if (this.model.snapshot().active) void this.refresh();
+      }),
+    );
+    void vscode.commands.executeCommand('setContext', HAS_RESULTS_CONTEXT, false);
+  }
+
+  /** Runs a query and shows its first page; reveals the view. */
+  async showQuery(spec: ShowQuerySpec): Promise<ResultsSnapshot> {
+    const shown = this.withViewProgress(() => this.model.showQuery(spec));
+    await this.focus();
+    await shown;
+    return this.model.snapshot();
+  }
+
+  async showRecords(spec: ShowRecordsSpec): Promise<void> {
+    this.model.showRecords(spec);
+    await this.focus();
+  }
+
+  /** Shows a record's row (selected and expanded) in the view. */
+  async revealRecord(id: string): Promise<void> {
+    const node = this.runNodes.get(id);
+    if (!node) return;
+    await this.focus();
+    await this.treeView.reveal(node, { select: true, focus: true, expand: true });
+  }
+
+  loadMore(): Promise<void> {
+    return this.withViewProgress(() => this.model.loadMore());
+  }
+
+  retry(): Promise<void> {
+    return this.withViewProgress(() => this.model.retry());
+  }
+
+  /** Re-runs what is shown: the same query from its first page, or nothing for computed lists. */
+  async refresh(): Promise<void> {
+    const snapshot = this.model.snapshot();
+    if (!snapshot.active || !snapshot.query) return;
+    await this.withViewProgress(() => this.model.refresh());
+  }
+
+  private async focus(): Promise<void> {
+    // The view only exists in the layout once the context key is set.
+    await vscode.commands.executeCommand('setContext', HAS_RESULTS_CONTEXT, true);
+    this.lastActive = true;
+    try {
+      await vscode.commands.executeCommand(`${RESULTS_VIEW_ID}.focus`);
+    } catch (error) {
+      this.services.log.debug(`Could not focus the results view: ${String(error)}`);
+    }
+  }
+
+  private withViewProgress(work: () => Promise<void>): Promise<void> {
+    return Promise.resolve(vscode.window.withProgress({ location: { viewId: RESULTS_VIEW_ID } }, work));
+  }
+
+  private render(): void {
+    const snapshot = this.model.snapshot();
+    if (snapshot.active !== this.lastActive) {
+      this.lastActive = snapshot.active;
+      void vscode.commands.executeCommand('setContext', HAS_RESULTS_CONTEXT, snapshot.active);
+    }
+    this.treeView.title = snapshot.active ? oneLine(snapshot.title, 100) : 'Query Results';
+    this.treeView.description = snapshot.active ? describeCounts(snapshot) : undefined;
+    this.treeView.message = snapshot.notice;
+    this.changeEmitter.fire(undefined);
+  }
+
+  getTreeItem(node: ResultsNode): vscode.TreeItem {
+    switch (node.kind) {
+      case 'run': {
+        const item = runTreeItem(node.record, new Date(), { idPrefix: ID_PREFIX, showUdfName: true });
+        item.contextValue = `${item.contextValue ?? 'fusedRun'}.result`;
+        return item;
+      }
+      case 'part':
+        return node.item;
+      case 'loadMore': {
+        const item = new vscode.TreeItem('Load more…', vscode.TreeItemCollapsibleState.None);
+        item.id = `${ID_PREFIX}loadMore`;
+        item.iconPath = new vscode.ThemeIcon('ellipsis');
+        item.tooltip = 'Fetch the next page of this query';
+        item.contextValue = 'fusedResults.loadMore';
+        item.command = { command: RESULTS_COMMANDS.loadMore, title: 'Load more' };
+        return item;
+      }
+      case 'loading': {
+        const item = new vscode.TreeItem('Loading…', vscode.TreeItemCollapsibleState.None);
+        item.id = `${ID_PREFIX}loading`;
+        item.iconPath = new vscode.ThemeIcon('loading~spin');
+        return item;
+      }
+      case 'error': {
+        const item = new vscode.TreeItem(oneLine(node.message, 200), vscode.TreeItemCollapsibleState.None);
+        item.id = `${ID_PREFIX}error`;
+        item.description = 'Retry';
+        item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
+        item.tooltip = `${node.message}\n\nClick to retry.`;
+        item.contextValue = 'fusedResults.error';
+        item.command = { command: RESULTS_COMMANDS.retry, title: 'Retry' };
+        return item;
+      }
+      case 'empty': {
+        const item = new vscode.TreeItem(node.text, vscode.TreeItemCollapsibleState.None);
+        item.id = `${ID_PREFIX}empty`;
+        item.iconPath = new vscode.ThemeIcon('info');
+        return item;
+      }
+    }
+  }
+
+  getChildren(node?: ResultsNode): ResultsNode[] {
+    if (node) {
+      if (node.kind !== 'run') return [];
+      return runDetailChildren(node.record, { idPrefix: ID_PREFIX }).map((item) => ({ kind: 'part', item, parent: node }));
+    }
+    const snapshot = this.model.snapshot();
+    if (!snapshot.active) return [];
+    const nodes: ResultsNode[] = [];
+    const nextRunNodes = new Map<string, ResultsNode & { kind: 'run' }>();
+    for (const record of snapshot.records) {
+      const existing = this.runNodes.get(record.id);
+      const runNode = existing && existing.record === record ? existing : { kind: 'run' as const, record };
+      nextRunNodes.set(record.id, runNode);
+      nodes.push(runNode);
+    }
+    this.runNodes = nextRunNodes;
+    if (snapshot.error) nodes.push({ kind: 'error', message: snapshot.error.message });
+    else if (snapshot.loading) nodes.push(this.fixedNodes.loading);
+    else if (snapshot.hasMore) nodes.push(this.fixedNodes.loadMore);
+    else if (snapshot.records.length === 0) {
+      nodes.push({ kind: 'empty', text: snapshot.filterLabel && snapshot.loadedCount > 0 ? `No ${snapshot.filterLabel.replace(/ only$/, '')} among ${snapshot.loadedCount} runs` : 'No runs match this query' });
+    }
+    return nodes;
+  }
+
+  getParent(node: ResultsNode): ResultsNode | undefined {
+    return node.kind === 'part' ? node.parent : undefined;
+  }
+
+  dispose(): void {
+    this.model.clear();
+    for (const disposable of this.disposables) disposable.dispose();
+  }
+}
+
+/** "12 runs · more available · failing runs only" */
+function describeCounts(snapshot: ResultsSnapshot): string {
+  const parts = [`${snapshot.records.length} run${snapshot.records.length === 1 ? '' : 's'}`];
+  if (snapshot.filterLabel) parts.push(`${snapshot.filterLabel} (of ${snapshot.loadedCount} loaded)`);
+  if (snapshot.hasMore) parts.push('more available');
+  return parts.join(' · ');
+}
+
+/** True for errors worth a Retry button (not bad input, not a missing record, not a cancel). */
+export function isRetryable(error: unknown): boolean {
+  if (!isFusedApiError(error)) return true;
+  return !['validation', 'not-found', 'cancelled', 'not-signed-in', 'authentication', 'rejected'].includes(error.kind);
+}
