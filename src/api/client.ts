@@ -259,7 +259,9 @@ export class AuditLogClient {
         chunks.push(buffer);
       }
     } catch (error) {
-      (error as { bytesRead?: number }).bytesRead = bytes;
+      if (error !== null && typeof error === 'object') {
+        Object.assign(error, { bytesRead: bytes, declaredLength: Number(firstHeader(response.headers['content-length'])) || undefined });
+      }
       throw error;
     }
     return { status: response.statusCode, headers: response.headers, text: Buffer.concat(chunks).toString('utf8'), bytes };
@@ -304,11 +306,12 @@ export class AuditLogClient {
     }
     if (name === 'AbortError') return { error: new CancelledError(), retryable: false };
     if (RETRYABLE_NETWORK_CODES.has(code)) {
-      const when = bytesRead > 0 ? ` after ${bytesRead} bytes of the response` : '';
-      return {
-        error: new NetworkError(`The connection to ${host} was reset${when} (${detail}). Check your network and try again.`, { cause: error }),
-        retryable: true,
-      };
+      const declared = (error as { declaredLength?: number }).declaredLength;
+      const message =
+        bytesRead > 0
+          ? `The connection to ${host} closed after ${bytesRead}${declared ? ` of ${declared}` : ''} bytes of the response, so the response was truncated (${detail}). Try again.`
+          : `The connection to ${host} was reset (${detail}). Check your network and try again.`;
+      return { error: new NetworkError(message, { cause: error }), retryable: true };
     }
     return { error: new NetworkError(`Could not reach ${host}: ${detail}${code ? ` (${code})` : ''}.`, { cause: error }), retryable: false };
   }
@@ -394,7 +397,12 @@ export class AuditLogClient {
     } catch (error) {
       const declared = Number(firstHeader(response.headers['content-length']));
       const shortOfLength = Number.isFinite(declared) && declared > response.bytes;
-      const endedEarly = /end of (JSON|data) input|Unterminated|Unexpected end/i.test((error as Error).message);
+      // V8 words an early end in several ways; any error at the very end of the text is one.
+      const reason = (error as Error).message;
+      const position = /at position (\d+)/.exec(reason);
+      const endedEarly =
+        /end of (JSON|data) input|Unterminated|Unexpected end/i.test(reason) ||
+        (position !== null && Number(position[1]) >= response.text.trimEnd().length - 1);
       const truncated = shortOfLength || endedEarly;
       throw new InvalidResponseError(
         truncated
