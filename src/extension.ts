@@ -1,6 +1,7 @@
 // Activation wires features to shared services. Everything here is cheap: no request is
 // made until a view is shown or a command runs.
 import * as vscode from 'vscode';
+import { registerRunDocuments } from './documents';
 import { registerUdfHovers } from './hover/udfHoverProvider';
 import { registerQueryCommands } from './commands/queryCommands';
 import { FusedServices } from './services';
@@ -22,6 +23,7 @@ export function activate(context: vscode.ExtensionContext): void {
   void services.auth.getCredentials();
 
   // Feature registrations (one line each).
+  context.subscriptions.push(registerRunDocuments(services));
   context.subscriptions.push(registerRecordDetails(services));
   registerUdfHovers(services);
   registerUdfTree(services);

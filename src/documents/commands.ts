@@ -1,0 +1,308 @@
+// Commands that open a run's documents and diffs. Each takes anything extractRunRef accepts
+// (a tree row, `{ id, udf_name }`, a record, a fused-run URI); from the palette it asks for a
+// record id, offering the run of the active fused-run editor.
+import * as vscode from 'vscode';
+import { isFusedApiError } from '../api/errors';
+import { iteratePages } from '../api/paging';
+import { runStatus } from '../api/status';
+import type { AuditLogRecord } from '../api/types';
+import { extractRunRef, type RunRef } from '../commands/args';
+import { validateRecordIdInput } from '../commands/queryInput';
+import type { FusedServices } from '../services';
+import { abortSignalFor } from '../util/cancellation';
+import { formatLocalTime, oneLine, relativeTime, statusPresentation } from '../views/presentation';
+import { comparableCode, findPreviousRunWithDifferentCode, sameUdfQuery } from './previousRun';
+import { codeFileFor } from './runContents';
+import { runAddressOf, runDocumentUri, type RunFileSystemProvider } from './runFileSystem';
+import { RUN_SCHEME, type RunFile } from './runUri';
+
+/** How many earlier runs "Compare with Previous Run" reads before giving up. */
+const PREVIOUS_RUN_BUDGET = 1000;
+/** How many runs "Compare with Run…" offers. */
+const PICK_RUNS = 100;
+
+export const DOCUMENT_COMMANDS = {
+  openCode: 'fusedRuns.openCode',
+  openStderr: 'fusedRuns.openStderr',
+  openStdout: 'fusedRuns.openStdout',
+  openUdfData: 'fusedRuns.openUdfData',
+  openHeaderModule: 'fusedRuns.openHeaderModule',
+  compareWithLocalFile: 'fusedRuns.compareWithLocalFile',
+  compareWithPreviousRun: 'fusedRuns.compareWithPreviousRun',
+  compareWithRun: 'fusedRuns.compareWithRun',
+  reloadRun: 'fusedRuns.reloadRunDocuments',
+} as const;
+
+export class RunDocumentCommands {
+  constructor(
+    private readonly services: FusedServices,
+    private readonly files: RunFileSystemProvider,
+  ) {}
+
+  register(): vscode.Disposable {
+    // Commands resolve to the editor they opened (undefined when cancelled), so callers and
+    // tests can use it; failures are reported to the user, never thrown at the caller's menu.
+    const run = (name: string, action: (arg: unknown) => Promise<unknown>) =>
+      vscode.commands.registerCommand(name, async (arg: unknown) => {
+        try {
+          return await action(arg);
+        } catch (error) {
+          this.reportError(error);
+          return undefined;
+        }
+      });
+    return vscode.Disposable.from(
+      run(DOCUMENT_COMMANDS.openCode, (arg) => this.openPart(arg, 'code')),
+      run(DOCUMENT_COMMANDS.openStderr, (arg) => this.openPart(arg, 'stderr')),
+      run(DOCUMENT_COMMANDS.openStdout, (arg) => this.openPart(arg, 'stdout')),
+      run(DOCUMENT_COMMANDS.openUdfData, (arg) => this.openPart(arg, 'udf_data')),
+      run(DOCUMENT_COMMANDS.openHeaderModule, (arg) => this.openHeaderModule(arg)),
+      run(DOCUMENT_COMMANDS.compareWithLocalFile, (arg) => this.compareWithLocalFile(arg)),
+      run(DOCUMENT_COMMANDS.compareWithPreviousRun, (arg) => this.compareWithPreviousRun(arg)),
+      run(DOCUMENT_COMMANDS.compareWithRun, (arg) => this.compareWithRun(arg)),
+      run(DOCUMENT_COMMANDS.reloadRun, (arg) => this.reloadRun(arg)),
+    );
+  }
+
+  // --- opening documents ---
+
+  async openPart(arg: unknown, part: 'code' | 'stderr' | 'stdout' | 'udf_data'): Promise<vscode.TextEditor | undefined> {
+    const record = await this.resolveRecord(arg, `Open the ${part === 'code' ? 'code' : part} of which run?`);
+    if (!record) return undefined;
+    const file: RunFile = part === 'code' ? codeFileFor(this.files.parsedUdfData(record)) : { kind: part };
+    return this.show(record, file);
+  }
+
+  async openHeaderModule(arg: unknown): Promise<vscode.TextEditor | undefined> {
+    const record = await this.resolveRecord(arg, 'Open a header module of which run?');
+    if (!record) return undefined;
+    const headers = this.files.parsedUdfData(record).headers;
+    if (headers.length === 0) {
+      void vscode.window.showInformationMessage(`This run of ${displayName(record)} recorded no header modules.`);
+      return undefined;
+    }
+    const picked =
+      headers.length === 1
+        ? headers[0]
+        : (
+            await vscode.window.showQuickPick(
+              headers.map((header) => ({ label: oneLine(header.module_name, 80), description: oneLine(header.source_file ?? header.url ?? '', 80), header })),
+              { title: `Header modules of ${displayName(record)}`, placeHolder: 'Module to open' },
+            )
+          )?.header;
+    if (!picked) return undefined;
+    return this.show(record, { kind: 'header', module: picked.module_name });
+  }
+
+  private async show(record: AuditLogRecord, file: RunFile): Promise<vscode.TextEditor> {
+    const uri = runDocumentUri({ recordId: record.id, udfName: record.udf_name, file });
+    const editor = await vscode.window.showTextDocument(uri, { viewColumn: vscode.ViewColumn.Beside, preview: false });
+    await ensureLogLanguage(editor.document);
+    return editor;
+  }
+
+  // --- diffs ---
+
+  async compareWithLocalFile(arg: unknown): Promise<void> {
+    const record = await this.resolveRecord(arg, 'Compare the code of which run with a local file?');
+    if (!record) return;
+    const runUri = this.codeUri(record);
+    const active = vscode.window.activeTextEditor?.document;
+    const local = active && active.uri.scheme !== RUN_SCHEME && active.uri.scheme !== 'output' ? active.uri : await pickLocalFile(record);
+    if (!local) return;
+    const title = `${displayName(record)} (run ${shortTime(record.timestamp)}) ↔ ${baseName(local)}`;
+    await vscode.commands.executeCommand('vscode.diff', runUri, local, title, { preview: false });
+  }
+
+  async compareWithPreviousRun(arg: unknown): Promise<void> {
+    const record = await this.resolveRecord(arg, 'Compare which run with its previous run?');
+    if (!record) return;
+    const query = sameUdfQuery(record);
+    if (!query) {
+      void vscode.window.showWarningMessage('This run records neither a udf_id nor a udf_name, so other runs of its UDF cannot be found.');
+      return;
+    }
+    const result = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Looking for the previous run of ${displayName(record)} with different code…`, cancellable: true },
+      async (_progress, token) => {
+        const abort = abortSignalFor(token);
+        try {
+          return await findPreviousRunWithDifferentCode(record, iteratePages(this.pageSource(), query, { signal: abort.signal, maxRecords: PREVIOUS_RUN_BUDGET }), PREVIOUS_RUN_BUDGET);
+        } finally {
+          abort.dispose();
+        }
+      },
+    );
+    if (result.found) {
+      await this.diffRuns(result.found, record);
+      return;
+    }
+    if (result.earlier.length === 0) {
+      void vscode.window.showInformationMessage(`This is the earliest recorded run of ${displayName(record)}: there is no previous run to compare with.`);
+      return;
+    }
+    const why = result.budgetSpent
+      ? `None of the ${PREVIOUS_RUN_BUDGET} most recent earlier runs has different code.`
+      : `No earlier run has different code (${result.sameCode} ran the same code).`;
+    const picked = await this.pickRun(record, result.earlier, `${why} Pick a run to compare with`);
+    if (picked) await this.diffRuns(picked, record);
+  }
+
+  async compareWithRun(arg: unknown): Promise<void> {
+    const record = await this.resolveRecord(arg, 'Compare which run with another run?');
+    if (!record) return;
+    const query = sameUdfQuery(record, PICK_RUNS);
+    if (!query) {
+      void vscode.window.showWarningMessage('This run records neither a udf_id nor a udf_name, so other runs of its UDF cannot be found.');
+      return;
+    }
+    // Any run of the UDF, newer ones included.
+    delete query.end_timestamp;
+    const page = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Fetching runs of ${displayName(record)}` }, () => this.services.query(query));
+    const others = page.items.filter((r) => r.id !== record.id);
+    if (others.length === 0) {
+      void vscode.window.showInformationMessage(`${displayName(record)} has no other recorded run to compare with.`);
+      return;
+    }
+    const picked = await this.pickRun(record, others, `Compare ${displayName(record)} (run ${shortTime(record.timestamp)}) with`);
+    if (!picked) return;
+    const [older, newer] = Date.parse(picked.timestamp) <= Date.parse(record.timestamp) ? [picked, record] : [record, picked];
+    await this.diffRuns(older, newer);
+  }
+
+  private async pickRun(current: AuditLogRecord, runs: readonly AuditLogRecord[], placeHolder: string): Promise<AuditLogRecord | undefined> {
+    const currentCode = comparableCode(current);
+    const items = runs.map((run) => {
+      const look = statusPresentation(runStatus(run));
+      const code = comparableCode(run);
+      return {
+        label: `$(${look.icon}) ${formatLocalTime(run.timestamp)}`,
+        description: `${relativeTime(run.timestamp)} · ${look.label}`,
+        detail: code === undefined ? 'recorded no code' : code === currentCode ? 'same code' : 'code differs',
+        run,
+      };
+    });
+    return (await vscode.window.showQuickPick(items, { title: `Runs of ${displayName(current)}`, placeHolder, matchOnDescription: true, matchOnDetail: true }))?.run;
+  }
+
+  private async diffRuns(older: AuditLogRecord, newer: AuditLogRecord): Promise<void> {
+    const title = `${displayName(newer)}: run ${shortTime(older.timestamp)} ↔ run ${shortTime(newer.timestamp)}`;
+    await vscode.commands.executeCommand('vscode.diff', this.codeUri(older), this.codeUri(newer), title, { preview: false });
+  }
+
+  private codeUri(record: AuditLogRecord): vscode.Uri {
+    return runDocumentUri({ recordId: record.id, udfName: record.udf_name, file: codeFileFor(this.files.parsedUdfData(record)) });
+  }
+
+  private pageSource() {
+    return { query: (query: Parameters<FusedServices['query']>[0], options?: { signal?: AbortSignal }) => this.services.query(query, options?.signal) };
+  }
+
+  // --- reload ---
+
+  async reloadRun(arg: unknown): Promise<void> {
+    const ref = extractRunRef(arg) ?? activeRunRef();
+    if (!ref) {
+      void vscode.window.showInformationMessage('Open a run document (code, stderr or stdout) to reload it from the server.');
+      return;
+    }
+    await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Reloading run from the server' }, () => this.files.reload(ref.id));
+  }
+
+  // --- arguments ---
+
+  /** The record behind the argument, fetched once (shared cache); asks for an id from the palette. */
+  private async resolveRecord(arg: unknown, prompt: string): Promise<AuditLogRecord | undefined> {
+    let ref: RunRef | undefined = extractRunRef(arg);
+    if (!ref) {
+      if (arg !== undefined && !(arg instanceof vscode.Uri)) {
+        void vscode.window.showErrorMessage('That is not a Fused run: expected a run from the Fused Runs view, a record id or a fused-run document.');
+        return undefined;
+      }
+      ref = await askForRun(prompt);
+      if (!ref) return undefined;
+    }
+    if (ref.record) return ref.record;
+    const id = ref.id;
+    return vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Fetching Fused run ${id}` }, () => this.services.getRecord(id));
+  }
+
+  private reportError(error: unknown): void {
+    const message = error instanceof Error ? error.message : String(error);
+    this.services.log.error(`Run documents: ${message}`);
+    const actions = isFusedApiError(error) && (error.kind === 'not-signed-in' || error.kind === 'authentication') ? ['Set API Token', 'Show Log'] : ['Show Log'];
+    void vscode.window.showErrorMessage(message, ...actions).then((choice) => {
+      if (choice === 'Set API Token') void vscode.commands.executeCommand('fusedRuns.setApiToken');
+      else if (choice === 'Show Log') void vscode.commands.executeCommand('fusedRuns.showLog');
+    });
+  }
+}
+
+function activeRunRef(): RunRef | undefined {
+  const uri = vscode.window.activeTextEditor?.document.uri;
+  const address = uri ? runAddressOf(uri) : undefined;
+  return address ? { id: address.recordId, udf_name: address.udfName } : undefined;
+}
+
+async function askForRun(prompt: string): Promise<RunRef | undefined> {
+  const active = activeRunRef();
+  const id = await vscode.window.showInputBox({
+    title: prompt,
+    prompt: 'Audit record id (the id column of fused.api.log)',
+    placeHolder: 'e.g. 3f2b9c1e-8d4a-4c55-9a63-0b1f7e2d4c10',
+    value: active?.id,
+    ignoreFocusOut: true,
+    validateInput: validateRecordIdInput,
+  });
+  return id ? { id: id.trim() } : undefined;
+}
+
+/** Open editors first, then the workspace's Python files, then a file dialog. */
+async function pickLocalFile(record: AuditLogRecord): Promise<vscode.Uri | undefined> {
+  type Item = vscode.QuickPickItem & { uri?: vscode.Uri; browse?: true };
+  const seen = new Set<string>();
+  const items: Item[] = [];
+  const add = (uri: vscode.Uri, description: string) => {
+    if (uri.scheme === RUN_SCHEME || seen.has(uri.toString())) return;
+    seen.add(uri.toString());
+    items.push({ label: `$(file) ${baseName(uri)}`, description: vscode.workspace.asRelativePath(uri, true), detail: description, uri });
+  };
+  for (const document of vscode.workspace.textDocuments) {
+    if (document.uri.scheme === 'file' || document.uri.scheme === 'untitled' || document.uri.scheme === 'vscode-remote') add(document.uri, 'open in the editor');
+  }
+  if (vscode.workspace.workspaceFolders?.length) {
+    const files = await vscode.workspace.findFiles('**/*.py', '**/{node_modules,.git,.venv,venv,__pycache__,site-packages}/**', 500);
+    files.sort((a, b) => a.path.localeCompare(b.path));
+    for (const uri of files) add(uri, '');
+  }
+  items.push({ label: '$(folder-opened) Browse…', description: 'pick any file', browse: true });
+  const picked = await vscode.window.showQuickPick(items, {
+    title: `Compare the code of ${displayName(record)} (run ${shortTime(record.timestamp)}) with…`,
+    placeHolder: 'A local file',
+    matchOnDescription: true,
+  });
+  if (!picked) return undefined;
+  if (picked.uri) return picked.uri;
+  const chosen = await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: 'Compare', filters: { Python: ['py'], 'All files': ['*'] } });
+  return chosen?.[0];
+}
+
+/** VS Code's built-in `log` language claims `.log`; make sure a run's log uses it even if another extension took the extension. */
+async function ensureLogLanguage(document: vscode.TextDocument): Promise<void> {
+  const kind = runAddressOf(document.uri)?.file.kind;
+  if ((kind === 'stderr' || kind === 'stdout') && document.languageId !== 'log' && (await vscode.languages.getLanguages()).includes('log')) {
+    await vscode.languages.setTextDocumentLanguage(document, 'log');
+  }
+}
+
+function displayName(record: AuditLogRecord): string {
+  return oneLine(record.udf_name ?? record.udf_id ?? 'unnamed UDF', 60);
+}
+
+function shortTime(iso: string): string {
+  return formatLocalTime(iso);
+}
+
+function baseName(uri: vscode.Uri): string {
+  return uri.path.slice(uri.path.lastIndexOf('/') + 1) || uri.toString();
+}
