@@ -522,9 +522,10 @@ export interface DemoFixtures {
 export function demoFixtures(records: readonly AuditLogRecord[], demoEmail = 'ada@example.com'): DemoFixtures {
   const newestFirst = [...records].sort((a, b) => compareRecords(b, a));
   const mine = newestFirst.filter((r) => r.user_email === demoEmail);
+  const missing = (label: string): Error => new Error(`demo fixture "${label}" not found: generate at least ${SPECIAL_RECORD_COUNT} records with the demo generator`);
   const find = (label: string, predicate: (r: AuditLogRecord) => boolean, pool = mine): AuditLogRecord => {
     const found = pool.find(predicate);
-    if (!found) throw new Error(`demo fixture "${label}" not found: generate at least ${SPECIAL_RECORD_COUNT} records with the demo generator`);
+    if (!found) throw missing(label);
     return found;
   };
   const big = 100 * 1024;
@@ -533,11 +534,11 @@ export function demoFixtures(records: readonly AuditLogRecord[], demoEmail = 'ad
   const huge = mine.find((r) => (r.stderr?.length ?? 0) >= 1024 * 1024);
   const ok = (r: AuditLogRecord): boolean => r.stderr === '' && typeof r.execution_time === 'number' && r.cache === false;
   const censusIds = [...new Set(newestFirst.filter((r) => r.udf_name === 'census_join' && r.exec_env_id === ENV_MERCATOR).map((r) => r.udf_id))];
-  if (censusIds.length < 2 || !censusIds[0] || !censusIds[1]) throw new Error('demo fixture "duplicateName" not found');
+  if (censusIds.length < 2 || !censusIds[0] || !censusIds[1]) throw missing('duplicateName');
   const shared = find('sharedToken', (r) => typeof r.shared_token === 'string' && r.shared_token.startsWith('fsh_'));
   const tied = mine.find((r, i) => i > 0 && mine[i - 1].timestamp === r.timestamp && r.udf_name === 'h3_building_density');
   const tiedPartner = tied ? mine[mine.indexOf(tied) - 1] : undefined;
-  if (!tied || !tiedPartner) throw new Error('demo fixture "tiedIds" not found');
+  if (!tied || !tiedPartner) throw missing('tiedIds');
   return {
     demoEmail,
     hostileId: find('hostile', (r) => r.stdout?.includes('<script>alert(1)</script>') === true).id,

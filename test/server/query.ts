@@ -162,11 +162,12 @@ export function parseAuditQuery(params: URLSearchParams): ParseResult {
 export function queryShape(params: URLSearchParams): string {
   if (params.has('id')) return 'id';
   const truthy = (name: string): boolean => TRUE_WORDS.has((last(params, name) ?? '').trim().toLowerCase());
-  let shape = 'all';
-  if (truthy('distinct')) shape = `distinct:${last(params, 'distinct_type') ?? '?'}`;
-  const filter = (['udf_id', 'udf_name', 'shared_token'] as const).filter((key) => params.has(key));
-  if (filter.length > 0) shape = shape === 'all' ? filter.join('+') : `${shape}+${filter.join('+')}`;
-  if (truthy('exec_env')) shape += '+exec_env';
-  if (params.has('page_token') && !truthy('distinct')) shape += '+page';
-  return shape;
+  const parts: string[] = [];
+  if (truthy('distinct')) parts.push(`distinct:${last(params, 'distinct_type') ?? '?'}`);
+  parts.push(...(['udf_id', 'udf_name', 'shared_token'] as const).filter((key) => params.has(key)));
+  if (truthy('exec_env')) parts.push('exec_env');
+  if (params.has('page_token') && !truthy('distinct')) parts.push('page');
+  if (parts.length === 0) return 'all';
+  if (parts[0] === 'page') return 'all+page';
+  return parts.join('+');
 }
