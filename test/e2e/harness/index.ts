@@ -4,7 +4,7 @@ import { launchWorkbench, type LaunchOptions, type Workbench } from './workbench
 
 export { launchWorkbench, Workbench, workbenchSettings, tokenEnv, type LaunchOptions, type TreeRow } from './workbench';
 export { runExtensionHostTests, type ExtensionHostTestOptions, type ExtensionHostTestResult } from './exthost';
-export type { FusedTestServer, StartFusedServerOptions } from './fusedServer';
+export type { FusedTestServer, StartFusedServerOptions, FaultConfig, DemoUser, ServerStats } from './fusedServer';
 export { ensureToolchain, REPO_ROOT, TEST_RESULTS_DIR } from './paths';
 
 /** How long `before` may take to bring up server + code-server + Chromium (a cold ext host included). */
