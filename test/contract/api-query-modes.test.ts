@@ -183,7 +183,10 @@ describe('paging', () => {
 
 describe('recipes against the server', () => {
   it('recently used UDF names over 7 day windows match the contract', async () => {
+    server.resetStats();
     const result = await recentlyUsedUdfs(client, { distinctType: 'names', now: NOW, days: 7 });
+    // One distinct query and one small probe per day window.
+    assert.deepEqual(server.stats().byQuery, { 'distinct:names': 7, all: 7 });
     const weekAgo = new Date(NOW.getTime() - 7 * 86400_000).toISOString();
     const inWeek = expectedRecords(all, ada, { start_timestamp: weekAgo, end_timestamp: NOW.toISOString() });
     const expected = expectedDistinct(inWeek, 'names', Infinity).filter((r) => r.udf_name);
