@@ -181,18 +181,29 @@ function versionAt(udf: DemoUdf, micros: number): UdfVersion {
   return chosen;
 }
 
+/** The serialized UDF up to (not including) its parameters, per version and description. */
+const serializedPrefixes = new WeakMap<UdfVersion, Map<string, string>>();
+
 function serializeUdf(udf: DemoUdf, version: UdfVersion, parameters: Record<string, unknown>, description = udf.spec.description): string {
-  // The shape of the Fused SDK's serialized UDF (GeoPandasUdfV2 model).
-  return JSON.stringify({
-    type: 'geopandas_v2',
-    name: udf.spec.name,
-    entrypoint: 'udf',
-    code: version.code.join('\n') + '\n',
-    headers: version.headers.map((h) => ({ module_name: h.module_name, source_file: h.source_file, source_code: h.lines.join('\n') + '\n' })),
-    metadata: { 'fused:description': description, 'fused:udfType': 'auto', 'fused:slug': udf.spec.name },
-    parameters,
-    table_schema: null,
-  });
+  // The shape of the Fused SDK's serialized UDF (GeoPandasUdfV2 model). Everything but the
+  // run's parameters is the same for every run of a version, so it is serialised once.
+  let byDescription = serializedPrefixes.get(version);
+  if (!byDescription) serializedPrefixes.set(version, (byDescription = new Map()));
+  const cacheKey = `${udf.spec.name}\u0000${description}`;
+  let prefix = byDescription.get(cacheKey);
+  if (prefix === undefined) {
+    const head = JSON.stringify({
+      type: 'geopandas_v2',
+      name: udf.spec.name,
+      entrypoint: 'udf',
+      code: version.code.join('\n') + '\n',
+      headers: version.headers.map((h) => ({ module_name: h.module_name, source_file: h.source_file, source_code: h.lines.join('\n') + '\n' })),
+      metadata: { 'fused:description': description, 'fused:udfType': 'auto', 'fused:slug': udf.spec.name },
+    });
+    prefix = `${head.slice(0, -1)},"parameters":`;
+    byDescription.set(cacheKey, prefix);
+  }
+  return `${prefix}${JSON.stringify(parameters)},"table_schema":null}`;
 }
 
 function plainCode(version: UdfVersion): string {
@@ -471,10 +482,17 @@ function buildSpecialRecords(context: RunContext, users: DemoUser[], hugeBytes: 
     const udf = byName('landsat_ndvi');
     const base = run('landsat_ndvi', 'failed');
     const tail = formatTraceback(versionAt(udf, nowMicros), udf.template.failures[2], rng.hex(8));
-    const parts: string[] = [];
-    let size = tail.length;
-    for (let i = 0; size < hugeBytes; i++) {
-      const line = `/usr/local/lib/python3.11/site-packages/rasterio/__init__.py:304: NotGeoreferencedWarning: Dataset has no geotransform, gcps, or rpcs. The identity matrix will be returned. (tile ${i})\n  dataset = DatasetReader(path, driver=driver, sharing=sharing, **kwargs)\n`;
+    // One block of 1000 warnings, repeated: building 10 MB line by line would cost a
+    // noticeable part of the server's start-up.
+    const warning = (tile: number): string =>
+      `/usr/local/lib/python3.11/site-packages/rasterio/__init__.py:304: NotGeoreferencedWarning: Dataset has no geotransform, gcps, or rpcs. The identity matrix will be returned. (tile ${tile})\n  dataset = DatasetReader(path, driver=driver, sharing=sharing, **kwargs)\n`;
+    const blockLines: string[] = [];
+    for (let tile = 0; tile < 1000; tile++) blockLines.push(warning(tile));
+    const block = blockLines.join('');
+    const parts: string[] = [block.repeat(Math.max(0, Math.floor((hugeBytes - tail.length) / block.length)))];
+    let size = parts[0].length + tail.length;
+    for (let tile = 0; size < hugeBytes; tile++) {
+      const line = warning(tile);
       parts.push(line);
       size += line.length;
     }
