@@ -1,0 +1,379 @@
+// The Fused Runs tree in a real VS Code (code-server + Chromium) against the local Fused server.
+// Every expectation is computed from the records the server serves (fused.records) with the
+// API's documented semantics; request counts come from the server's own stats.
+// The tests run in order on one workbench: each leaves the view in a known state for the next.
+process.env.TZ = 'America/New_York';
+
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { isFailing } from '../../../src/api/status';
+import type { AuditLogRecord } from '../../../src/api/types';
+import { formatLocalTime } from '../../../src/views/presentation';
+import { useWorkbench, type TreeRow, type Workbench } from '../harness';
+
+const PAGE_SIZE = 5;
+const session = useWorkbench({
+  name: 'tree',
+  settings: { 'fusedRuns.runs.pageSize': PAGE_SIZE },
+  viewport: { width: 1400, height: 1000 },
+});
+
+interface DemoUser {
+  email: string;
+  exec_env_id: string;
+  token: string;
+}
+
+const HOUR = 3600_000;
+const DAY = 24 * HOUR;
+/** Runs this close to a range boundary may fall on either side (the UI and the test read the clock apart). */
+const SLACK_MS = 3 * 60_000;
+
+function demoUser(wb: Workbench): DemoUser {
+  const users = wb.fused.users as DemoUser[];
+  const user = users.find((u) => u.token === wb.fused.token);
+  assert.ok(user, 'the server has a user for its demo token');
+  return user;
+}
+
+function inScope(wb: Workbench, scope: 'mine' | 'env'): AuditLogRecord[] {
+  const user = demoUser(wb);
+  return wb.fused.records.filter((r) => (scope === 'mine' ? r.user_email === user.email : r.exec_env_id === user.exec_env_id));
+}
+
+/** Keys that must show (a run well inside the range) and keys that may show (a run near its start). */
+function expectedKeys(records: AuditLogRecord[], spanMs: number, key: (r: AuditLogRecord) => string | null | undefined): { must: Set<string>; may: Set<string> } {
+  const now = Date.now();
+  const must = new Set<string>();
+  const may = new Set<string>();
+  for (const record of records) {
+    const k = key(record);
+    if (!k) continue;
+    const age = now - Date.parse(record.timestamp);
+    if (age <= spanMs - SLACK_MS) must.add(k);
+    if (age <= spanMs + SLACK_MS) may.add(k);
+  }
+  return { must, may };
+}
+
+function assertShown(shown: string[], expected: { must: Set<string>; may: Set<string> }, what: string): void {
+  assert.equal(new Set(shown).size, shown.length, `${what}: no row twice (${shown.join(', ')})`);
+  for (const key of expected.must) assert.ok(shown.includes(key), `${what}: ${key} is missing; shown: ${shown.join(', ')}`);
+  for (const key of shown) assert.ok(expected.may.has(key), `${what}: ${key} should not be shown`);
+  assert.ok(expected.must.size > 0, `${what}: the demo data has something to show`);
+}
+
+async function rootRows(wb: Workbench): Promise<TreeRow[]> {
+  return (await wb.treeRows()).filter((row) => row.level === 1);
+}
+
+/** Waits until the root rows stop changing and none is a loading/placeholder row. */
+async function settledRootRows(wb: Workbench, predicate: (rows: TreeRow[]) => boolean = () => true, timeoutMs = 30_000): Promise<TreeRow[]> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  let rows: TreeRow[] = [];
+  while (Date.now() < deadline) {
+    rows = await rootRows(wb);
+    const snapshot = JSON.stringify(rows);
+    if (rows.length && snapshot === last && predicate(rows)) return rows;
+    last = snapshot;
+    await wb.page.waitForTimeout(300);
+  }
+  throw new Error(`the tree did not settle: ${JSON.stringify(rows)}`);
+}
+
+async function header(wb: Workbench): Promise<string> {
+  const headers = await wb.viewHeaders();
+  return headers.find((h) => h.includes('UDFs')) ?? headers.join(' | ');
+}
+
+async function waitForHeader(wb: Workbench, text: string): Promise<string> {
+  const deadline = Date.now() + 15_000;
+  let seen = '';
+  while (Date.now() < deadline) {
+    seen = await header(wb);
+    if (seen.includes(text)) return seen;
+    await wb.page.waitForTimeout(200);
+  }
+  throw new Error(`the view header never said "${text}"; it says "${seen}"`);
+}
+
+function udfLabels(rows: TreeRow[]): string[] {
+  return rows.filter((r) => r.expanded !== undefined).map((r) => r.label);
+}
+
+function byShape(wb: Workbench): Record<string, number> {
+  return wb.fused.stats().byQuery as Record<string, number>;
+}
+
+function count(shapes: Record<string, number>, predicate: (shape: string) => boolean): number {
+  return Object.entries(shapes).reduce((sum, [shape, n]) => (predicate(shape) ? sum + n : sum), 0);
+}
+
+async function statusBarFailing(wb: Workbench): Promise<number> {
+  const deadline = Date.now() + 30_000;
+  let items: string[] = [];
+  while (Date.now() < deadline) {
+    items = await wb.statusBarItems();
+    const hit = items.map((text) => /(\d+) failing/.exec(text)).find(Boolean);
+    if (hit) return Number(hit[1]);
+    await wb.page.waitForTimeout(300);
+  }
+  throw new Error(`no failing-UDFs status item; status bar: ${JSON.stringify(items)}`);
+}
+
+describe('Fused Runs tree', () => {
+  it('root: one distinct request lists my UDFs of the last 24 h by name, with the scope and range in the description', async () => {
+    const wb = session.wb;
+    wb.fused.resetStats();
+    await wb.openView();
+    const rows = await settledRootRows(wb);
+    assertShown(udfLabels(rows), expectedKeys(inScope(wb, 'mine'), DAY, (r) => r.udf_name), 'mine, 24 h, by name');
+    assert.match(await header(wb), /Mine · last 24 h/);
+    // The status bar reads the failing recipe after the root; wait for it so counts are stable.
+    await statusBarFailing(wb);
+    const shapes = byShape(wb);
+    assert.equal(count(shapes, (s) => s.startsWith('distinct')), 1, `root requests: ${JSON.stringify(shapes)}`);
+    assert.equal(count(shapes, (s) => s.startsWith('udf_name') || s.startsWith('udf_id')), 0);
+  });
+
+  it('status bar: the number of UDFs with failing runs in the scope and range', async () => {
+    const wb = session.wb;
+    const now = Date.now();
+    const failingNames = new Set(
+      inScope(wb, 'mine')
+        .filter((r) => now - Date.parse(r.timestamp) <= DAY - SLACK_MS && isFailing(r))
+        .map((r) => r.udf_name || null),
+    );
+    const shown = await statusBarFailing(wb);
+    assert.equal(shown, failingNames.size);
+  });
+
+  it('expanding a UDF costs one request and lists its runs newest first, each with Code / stderr / stdout / Details', async () => {
+    const wb = session.wb;
+    const rows = await settledRootRows(wb);
+    const name = udfLabels(rows)[0];
+    const mine = inScope(wb, 'mine')
+      .filter((r) => r.udf_name === name && Date.now() - Date.parse(r.timestamp) <= DAY - SLACK_MS)
+      .sort((a, b) => Date.parse(b.timestamp) - Date.parse(a.timestamp));
+    wb.fused.resetStats();
+    await wb.expandTreeRow(name);
+    const firstRun = formatLocalTime(mine[0].timestamp);
+    await wb.waitForTreeRow(firstRun);
+    const shapes = byShape(wb);
+    assert.deepEqual(Object.values(shapes).reduce((a, b) => a + b, 0), 1, `expansion requests: ${JSON.stringify(shapes)}`);
+    assert.equal(count(shapes, (s) => s.startsWith('udf_name')), 1);
+    const runs = (await wb.treeRows()).filter((r) => r.level === 2 && r.expanded !== undefined);
+    const expected = mine.slice(0, PAGE_SIZE).map((r) => formatLocalTime(r.timestamp));
+    assert.deepEqual(runs.map((r) => r.label).slice(0, expected.length), expected);
+    await wb.expandTreeRow(firstRun);
+    const parts = (await wb.treeRows()).filter((r) => r.level === 3).map((r) => r.label);
+    assert.deepEqual(parts, ['Code', 'stderr', 'stdout', 'Details']);
+    // Collapse again so the root fits on screen for the next tests.
+    await (await wb.waitForTreeRow(name)).locator('.monaco-tl-twistie').click();
+  });
+
+  it('text filter: Filter UDFs narrows the loaded UDFs without a request; Clear UDF Filter restores them', async () => {
+    const wb = session.wb;
+    const before = udfLabels(await settledRootRows(wb));
+    const needle = before[0].slice(0, 4).toUpperCase();
+    wb.fused.resetStats();
+    await wb.runCommand('Fused: Filter UDFs');
+    await wb.page.locator('.quick-input-widget .quick-input-title', { hasText: 'Fused: Filter UDFs' }).waitFor({ timeout: 15_000 });
+    await wb.fillQuickInput(needle);
+    await wb.acceptQuickInput();
+    const expected = before.filter((n) => n.toLowerCase().includes(needle.toLowerCase()));
+    const rows = await settledRootRows(wb, (r) => udfLabels(r).length === expected.length);
+    assert.deepEqual(udfLabels(rows), expected);
+    await waitForHeader(wb, `“${needle}”`);
+    assert.equal(wb.fused.stats().requests, 0, 'filtering is done on what is loaded');
+    await wb.runCommand('Fused: Clear UDF Filter');
+    const restored = await settledRootRows(wb, (r) => udfLabels(r).length === before.length);
+    assert.deepEqual(udfLabels(restored), before);
+  });
+
+  it('scope: toggling to the execution environment shows its UDFs and says so', async () => {
+    const wb = session.wb;
+    await wb.runCommand('Fused: Toggle Scope (Mine / Execution Environment)');
+    await waitForHeader(wb, 'Execution environment · last 24 h');
+    const expected = expectedKeys(inScope(wb, 'env'), DAY, (r) => r.udf_name);
+    const rows = await settledRootRows(wb, (r) => udfLabels(r).every((n) => expected.may.has(n)) && [...expected.must].every((n) => udfLabels(r).includes(n)));
+    assertShown(udfLabels(rows), expected, 'exec env, 24 h, by name');
+    const mine = expectedKeys(inScope(wb, 'mine'), DAY, (r) => r.udf_name);
+    assert.ok([...expected.must].some((n) => !mine.may.has(n)), 'the environment has UDFs that are not mine');
+  });
+
+  it('grouping by id over 7 days: two ids sharing a name both show, with their ids', async () => {
+    const wb = session.wb;
+    await wb.runCommand('Fused: Set Time Range');
+    await wb.waitForQuickInput();
+    await wb.pickQuickPickItem('Last 7 days');
+    await waitForHeader(wb, 'last 7 days');
+    await wb.runCommand('Fused: Group UDFs by ID');
+    await waitForHeader(wb, 'by id');
+    const expected = expectedKeys(inScope(wb, 'env'), 7 * DAY, (r) => r.udf_id);
+    const rows = await settledRootRows(wb, (r) => udfLabels(r).length >= expected.must.size);
+    const ids = rows.filter((r) => r.expanded !== undefined).map((r) => r.description.split(' · ')[1]);
+    assertShown(ids, expected, 'exec env, 7 days, by id');
+    const namesOfIds = new Map<string, string>();
+    for (const record of inScope(wb, 'env')) if (record.udf_id && record.udf_name) namesOfIds.set(record.udf_id, record.udf_name);
+    const shared = rows.filter((r) => r.label === 'census_join');
+    assert.equal(shared.length, [...expected.must].filter((id) => namesOfIds.get(id) === 'census_join').length);
+    assert.ok(shared.length >= 2, 'census_join has two ids in the demo data');
+    await wb.runCommand('Fused: Group UDFs by Name');
+    await settledRootRows(wb, (r) => r.filter((row) => row.label === 'census_join').length === 1);
+  });
+
+  it('failing only: keeps the UDFs with a failing run (stderr or never finished) in the range', async () => {
+    const wb = session.wb;
+    // Mine over 24 h: some UDFs failed, some did not (in the environment over 7 days every UDF failed at least once).
+    await wb.runCommand('Fused: Set Time Range');
+    await wb.waitForQuickInput();
+    await wb.pickQuickPickItem('Last 24 hours');
+    await wb.runCommand('Fused: Toggle Scope (Mine / Execution Environment)');
+    await waitForHeader(wb, 'Mine · last 24 h');
+    await wb.runCommand('Fused: Show Failing Only');
+    await waitForHeader(wb, 'failing only');
+    const failing = expectedKeys(inScope(wb, 'mine').filter(isFailing), DAY, (r) => r.udf_name);
+    const all = expectedKeys(inScope(wb, 'mine'), DAY, (r) => r.udf_name);
+    assert.ok(failing.must.size < all.must.size, 'some UDFs have no failing run, so the filter is visible');
+    const rows = await settledRootRows(wb, (r) => [...failing.must].every((n) => udfLabels(r).includes(n)) && udfLabels(r).every((n) => failing.may.has(n)));
+    assertShown(udfLabels(rows), failing, 'failing only');
+    assert.ok(rows.filter((r) => r.expanded !== undefined).every((r) => / failing$/.test(r.description)), 'each row says how many runs failed');
+    await wb.runCommand('Fused: Show All UDFs');
+    await settledRootRows(wb, (r) => udfLabels(r).length >= all.must.size);
+  });
+
+  it('time range: Last hour, and a custom range with a refused then accepted start', async () => {
+    const wb = session.wb;
+    await wb.runCommand('Fused: Set Time Range');
+    await wb.waitForQuickInput();
+    await wb.pickQuickPickItem('Last hour');
+    await waitForHeader(wb, 'last hour');
+    const hour = expectedKeys(inScope(wb, 'mine'), HOUR, (r) => r.udf_name);
+    const rows = await settledRootRows(wb, (r) => udfLabels(r).every((n) => hour.may.has(n)));
+    if (hour.must.size) assertShown(udfLabels(rows), hour, 'mine, last hour');
+    else assert.ok(udfLabels(rows).every((n) => hour.may.has(n)));
+
+    await wb.runCommand('Fused: Set Time Range');
+    await wb.waitForQuickInput();
+    await wb.pickQuickPickItem('Custom range…');
+    const startPrompt = await wb.waitForQuickInput();
+    assert.match(startPrompt.title, /Custom Time Range \(1\/2\)/);
+    await wb.fillQuickInput('2026-02-30');
+    await wb.page.locator('.quick-input-widget .quick-input-message', { hasText: 'has no day 30' }).waitFor({ timeout: 10_000 });
+    // Three days ago to two days ago, local time.
+    const start = new Date(Date.now() - 3 * DAY);
+    const end = new Date(Date.now() - 2 * DAY);
+    const local = (d: Date) => formatLocalTime(d.toISOString()).slice(0, 16).replace(' ', 'T');
+    await wb.fillQuickInput(local(start));
+    await wb.acceptQuickInput();
+    await wb.page.locator('.quick-input-widget .quick-input-title', { hasText: '(2/2)' }).waitFor({ timeout: 10_000 });
+    await wb.fillQuickInput(local(end));
+    await wb.acceptQuickInput();
+    await waitForHeader(wb, `${local(start).replace('T', ' ')} – ${local(end).replace('T', ' ')}`);
+    const from = Math.floor(start.getTime() / 60_000) * 60_000;
+    const to = Math.floor(end.getTime() / 60_000) * 60_000;
+    const inRange = inScope(wb, 'mine').filter((r) => Date.parse(r.timestamp) >= from && Date.parse(r.timestamp) <= to);
+    const expected = new Set(inRange.map((r) => r.udf_name).filter((n): n is string => !!n));
+    const custom = await settledRootRows(wb, (r) => udfLabels(r).length === expected.size);
+    assert.deepEqual(new Set(udfLabels(custom)), expected);
+  });
+
+  it('Load more pages a UDF to its end: no duplicates, nothing missing, one request per click burst', async () => {
+    const wb = session.wb;
+    // All my runs; pick a UDF with several pages of runs.
+    await wb.runCommand('Fused: Set Time Range');
+    await wb.waitForQuickInput();
+    await wb.pickQuickPickItem('All time');
+    await waitForHeader(wb, 'Mine · all time');
+    const counts = new Map<string, AuditLogRecord[]>();
+    for (const record of inScope(wb, 'mine')) if (record.udf_name) counts.set(record.udf_name, [...(counts.get(record.udf_name) ?? []), record]);
+    const [name, runs] = [...counts].filter(([, list]) => list.length > 3 * PAGE_SIZE && list.length <= 30).sort((a, b) => a[1].length - b[1].length)[0];
+    assert.ok(name, 'a demo UDF with 16..30 runs');
+    await wb.runCommand('Fused: Filter UDFs');
+    await wb.waitForQuickInput();
+    await wb.fillQuickInput(name);
+    await wb.acceptQuickInput();
+    await settledRootRows(wb, (r) => udfLabels(r).includes(name));
+    wb.fused.resetStats();
+    await wb.expandTreeRow(name);
+    await wb.waitForTreeRow('Load more…');
+    assert.equal(count(byShape(wb), (s) => s.startsWith('udf_name')), 1, 'the first page is one request');
+    // A double click while the page is on its way (the server is slowed down) loads one page.
+    wb.fused.setFaults({ latencyMs: 1500, match: { udf_name: name } });
+    await wb.treeRow('Load more…').dblclick();
+    await wb.waitForTreeRow('Loading…');
+    await wb.waitForTreeRow('Load more…');
+    wb.fused.clearFaults();
+    assert.equal(count(byShape(wb), (s) => s.startsWith('udf_name')), 2, `a double click is one request: ${JSON.stringify(byShape(wb))}`);
+    let clicks = 1;
+    for (;;) {
+      const more = wb.treeRow('Load more…');
+      try {
+        await more.waitFor({ state: 'visible', timeout: 3_000 });
+      } catch {
+        break;
+      }
+      const shownBefore = (await wb.treeRows()).filter((r) => r.level === 2).length;
+      await more.click();
+      clicks++;
+      await wb.page
+        .waitForFunction((shown) => document.querySelectorAll('.part.sidebar .monaco-list-row[aria-level="2"]').length !== shown, shownBefore, { timeout: 15_000 })
+        .catch(() => undefined);
+      assert.ok(clicks < 20, 'Load more ends');
+    }
+    const expected = [...runs].sort((a, b) => Date.parse(b.timestamp) - Date.parse(a.timestamp)).map((r) => formatLocalTime(r.timestamp));
+    const shown = (await wb.treeRows()).filter((r) => r.level === 2 && r.expanded !== undefined).map((r) => r.label);
+    assert.deepEqual(shown, expected);
+    const pages = Math.ceil(runs.length / PAGE_SIZE);
+    const requests = count(byShape(wb), (s) => s.startsWith('udf_name'));
+    // One request per page; when the last page is exactly full the server may hand out one more (empty) page.
+    assert.ok(requests === pages || requests === pages + 1, `${requests} requests for ${pages} pages (${runs.length} runs)`);
+    assert.equal(requests, clicks + 1);
+  });
+
+  it('Copy Record ID from the palette offers the loaded runs and copies the one picked', async () => {
+    const wb = session.wb;
+    await wb.runCommand('Fused: Copy Record ID');
+    await wb.page.locator('.quick-input-widget .quick-input-title', { hasText: 'Fused: Copy Record ID' }).waitFor({ timeout: 15_000 });
+    const items = await wb.quickPickItems();
+    assert.ok(items.length > 0);
+    await wb.page.locator('.quick-input-widget .monaco-list-row').first().click();
+    const message = await wb.waitForNotification('Copied record ID');
+    const id = /Copied record ID (\S+)/.exec(message)?.[1];
+    assert.ok(id && wb.fused.records.some((r) => r.id === id), `copied a served id (${message})`);
+    await wb.runCommand('Fused: Clear UDF Filter');
+  });
+
+  it('a failed refresh keeps what is shown and adds an error row; Retry recovers', async () => {
+    const wb = session.wb;
+    const before = udfLabels(await settledRootRows(wb));
+    wb.fused.setFaults({ status: 500, body: '{"detail":"database unavailable"}' });
+    await wb.runCommand('Fused: Refresh');
+    const errorRow = await wb.waitForTreeRow('Refresh failed');
+    const rows = await rootRows(wb);
+    const error = rows.find((r) => r.label === 'Refresh failed');
+    assert.match(error?.description ?? '', /500/);
+    // What was shown stays, in order (the error row on top may push the last row out of the rendered area).
+    const still = udfLabels(rows);
+    assert.ok(still.length >= before.length - 2, `rows kept: ${still.length} of ${before.length}`);
+    assert.deepEqual(still, before.slice(0, still.length), 'what was shown stays');
+    wb.fused.clearFaults();
+    wb.fused.resetStats();
+    await errorRow.click();
+    await settledRootRows(wb, (r) => !r.some((row) => row.label === 'Refresh failed'));
+    assert.ok(wb.fused.stats().requests >= 1);
+  });
+
+  it('Open Demo Settings opens the settings filtered to the API and explains npm run demo', async () => {
+    const wb = session.wb;
+    await wb.runCommand('Fused: Open Demo Settings');
+    await wb.waitForNotification('npm run demo');
+    await wb.page.locator('.settings-editor').waitFor({ state: 'visible', timeout: 15_000 });
+    const search = await wb.page.locator('.settings-editor .suggest-input-container .view-lines').innerText();
+    assert.match(search.replace(/\u00a0/g, ' '), /fusedRuns\.api/);
+  });
+});
+
+declare const document: { querySelectorAll(selector: string): { length: number } };
