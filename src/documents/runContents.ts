@@ -19,6 +19,19 @@ export function codeFileFor(parsed: ParsedUdfData): RunFile {
 }
 
 export function runDocumentText(record: AuditLogRecord, file: RunFile, parsed: ParsedUdfData = parseUdfData(record.udf_data)): string {
+  return visibleNul(rawDocumentText(record, file, parsed));
+}
+
+/**
+ * NUL characters make VS Code take a file for binary and refuse to open it; a recorded NUL is
+ * shown as U+2400 (␀), the symbol for it. Other control characters are left to the editor,
+ * which renders them visibly.
+ */
+export function visibleNul(text: string): string {
+  return text.indexOf('\u0000') === -1 ? text : text.replaceAll('\u0000', '\u2400');
+}
+
+function rawDocumentText(record: AuditLogRecord, file: RunFile, parsed: ParsedUdfData): string {
   switch (file.kind) {
     case 'code':
       if (parsed.kind === 'missing') return `# This run recorded no code: ${describeAbsence(record, 'udf_data')}.\n`;

@@ -110,7 +110,9 @@ export class RunFileSystemProvider implements vscode.FileSystemProvider, vscode.
     } catch (error) {
       throw toFileSystemError(error);
     }
+    const started = Date.now();
     const record = await this.record(address.recordId);
+    const fetched = Date.now();
     let text: string;
     try {
       text = runDocumentText(record, address.file, this.parsedUdfData(record));
@@ -120,6 +122,7 @@ export class RunFileSystemProvider implements vscode.FileSystemProvider, vscode.
     // One encode per document; the bytes are handed to VS Code as they are (no copies).
     const mtime = Date.parse(record.timestamp);
     const document: EncodedDocument = { bytes: this.encoder.encode(text), mtime: Number.isNaN(mtime) ? 0 : mtime };
+    this.services.log.debug(`Run document ${uri.path}: ${document.bytes.byteLength} bytes (record ${fetched - started} ms, text ${Date.now() - fetched} ms)`);
     this.documents.set(uri.path, document);
     let paths = this.pathsByRecord.get(address.recordId);
     if (!paths) this.pathsByRecord.set(address.recordId, (paths = new Set()));
@@ -206,11 +209,11 @@ function directoryStat(path: string): vscode.FileStat | undefined {
 /** The client's message, as the error kind VS Code understands. */
 export function toFileSystemError(error: unknown): vscode.FileSystemError {
   if (error instanceof vscode.FileSystemError) return error;
-  if (error instanceof RunUriError || error instanceof RunDocumentNotFoundError) return vscode.FileSystemError.FileNotFound(error.message);
+  if (error instanceof RunUriError || error instanceof RunDocumentNotFoundError) return vscode.FileSystemError.Unavailable(error.message);
   if (isFusedApiError(error)) {
     switch (error.kind) {
-      case 'not-found':
-        return vscode.FileSystemError.FileNotFound(error.message);
+      // Not FileNotFound: VS Code replaces that with its own "nonexistent file" text (and may
+      // offer to create the file); Unavailable keeps the client's message in front of the user.
       case 'not-signed-in':
       case 'authentication':
         return vscode.FileSystemError.NoPermissions(error.message);

@@ -35,6 +35,11 @@ test('logs are shown with ANSI escapes stripped and hostile text kept as text', 
   assert.equal(runDocumentText({ ...base, stderr }, { kind: 'stderr' }), 'ValueError: <script>alert(1)</script> [x](command:evil)\n');
 });
 
+test('NUL characters (which make VS Code call a file binary) are shown as the ␀ symbol', () => {
+  assert.equal(runDocumentText({ ...base, stdout: 'a\u0000b\u0000' }, { kind: 'stdout' }), 'a\u2400b\u2400');
+  assert.equal(runDocumentText({ ...base, udf_data: 'x = "\u0000"\nimport os\n' }, { kind: 'code' }), 'x = "\u2400"\nimport os\n');
+});
+
 test('an unknown header module is a clear error naming the modules that exist', () => {
   const record = { ...base, udf_data: JSON.stringify({ code: CODE, headers: [{ module_name: 'utils', source_code: '' }] }) };
   assert.throws(() => runDocumentText(record, { kind: 'header', module: 'nope' }), (e: unknown) => e instanceof RunDocumentNotFoundError && /no header module "nope"; it has "utils"/.test(e.message));
