@@ -33,6 +33,10 @@ export interface CodeServerOptions {
   unsetEnv?: string[];
   /** Adds --vscode-option enable-smoke-test-driver (ext-host test runs only; it suppresses toasts). */
   smokeTestDriver?: boolean;
+  /** A fixed port (the demo); default: a free one, retried if someone takes it first. */
+  port?: number;
+  /** Interface to bind (default 127.0.0.1). */
+  host?: string;
   /** Extra raw code-server arguments, e.g. ['--log', 'trace']. */
   extraArgs?: string[];
 }
@@ -175,14 +179,16 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
 
   let lastError: unknown;
   // A free port can be taken between probing and binding by someone else's run: retry.
-  for (let attempt = 1; attempt <= 3; attempt++) {
-    const port = await freePort();
+  const attempts = options.port ? 1 : 3;
+  const host = options.host ?? '127.0.0.1';
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    const port = options.port ?? (await freePort());
     const configFile = path.join(options.runDir, 'code-server.yaml');
-    fs.writeFileSync(configFile, `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);
+    fs.writeFileSync(configFile, `bind-addr: ${host}:${port}\nauth: none\ncert: false\n`);
     const args = [
       toolchain.codeServerEntry,
       '--config', configFile,
-      '--bind-addr', `127.0.0.1:${port}`,
+      '--bind-addr', `${host}:${port}`,
       '--auth', 'none',
       '--disable-telemetry',
       '--disable-update-check',
@@ -196,7 +202,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
       options.workspaceDir,
     ];
     const server = spawnTracked('code-server', toolchain.nodeBin, args, { cwd: options.runDir, env, logFile });
-    const url = `http://127.0.0.1:${port}`;
+    const url = `http://${host}:${port}`;
     try {
       await waitForHealthy(url, server, logFile, 30_000);
       return {

@@ -1,0 +1,262 @@
+#!/usr/bin/env node
+// `npm run demo`: a working VS Code (code-server in the browser) with Fused Runs installed and
+// pointed at the local Fused server with generated demo data. No Fused account needed.
+//
+//   npm run demo                         # http://127.0.0.1:8080/..., Ctrl+C stops everything
+//   npm run demo -- --port 9000 --records 5000 --seed 7
+//   npm run demo -- --screenshot demo.png   # open it once in headless Chromium, save a PNG, exit
+'use strict';
+
+const { spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const net = require('node:net');
+const path = require('node:path');
+
+const ROOT = path.resolve(__dirname, '..');
+
+function usage(message) {
+  if (message) process.stderr.write(`demo: ${message}\n`);
+  process.stderr.write('usage: npm run demo -- [--port 8080] [--records 2000] [--seed 42] [--token fused-demo-token] [--screenshot file.png]\n');
+  process.exit(2);
+}
+
+function parseArgs(argv) {
+  const options = { port: 8080, records: 2000, seed: 42, token: undefined, screenshot: undefined };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i];
+    const value = argv[i + 1];
+    const needValue = () => {
+      if (value === undefined || value.startsWith('--')) usage(`${flag} needs a value`);
+      i++;
+      return value;
+    };
+    const integer = (min, max) => {
+      const raw = needValue();
+      const parsed = Number(raw);
+      if (!Number.isInteger(parsed) || parsed < min || parsed > max) usage(`${flag} must be an integer from ${min} to ${max}, got "${raw}"`);
+      return parsed;
+    };
+    switch (flag) {
+      case '--port': options.port = integer(1, 65535); break;
+      case '--records': options.records = integer(1, 1_000_000); break;
+      case '--seed': options.seed = integer(0, 2 ** 31 - 1); break;
+      case '--token': options.token = needValue(); break;
+      case '--screenshot': options.screenshot = path.resolve(needValue()); break;
+      case '--help': case '-h': usage(); break;
+      default: usage(`unknown option ${flag}`);
+    }
+  }
+  return options;
+}
+
+function step(label, command, args) {
+  const started = Date.now();
+  const result = spawnSync(command, args, { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+  if (result.status !== 0) {
+    process.stderr.write(`demo: ${label} failed (${command} ${args.join(' ')} exited with ${result.status ?? result.signal})\n`);
+    process.exit(1);
+  }
+  process.stdout.write(`demo: ${label} (${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
+}
+
+function portIsFree(port) {
+  return new Promise((resolve) => {
+    const probe = net.createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
+  });
+}
+
+/** The demo user's most-run UDF names, so the workspace refers to UDFs the server really serves. */
+function demoUdfNames(records, user, count) {
+  const runs = new Map();
+  for (const record of records) {
+    if (!record.udf_name || (user && record.user_email !== user.email)) continue;
+    runs.set(record.udf_name, (runs.get(record.udf_name) || 0) + 1);
+  }
+  return [...runs.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, count).map(([name]) => name);
+}
+
+function pythonIdentifier(name) {
+  const cleaned = name.replace(/[^A-Za-z0-9_]/g, '_');
+  return /^[0-9]/.test(cleaned) ? `udf_${cleaned}` : cleaned;
+}
+
+function writeDemoWorkspace(dir, names) {
+  const [first, second, third] = names;
+  const files = {
+    'README.md': [
+      '# Fused Runs demo workspace',
+      '',
+      'The Fused Runs view (activity bar) lists the UDFs of the local demo server.',
+      'Hover a UDF name in the Python files to see its latest run; expand a UDF in the tree to see its runs.',
+      '',
+    ].join('\n'),
+    'udfs/pipeline.py': [
+      'import fused',
+      '',
+      '',
+      '@fused.udf',
+      `def ${pythonIdentifier(first)}(bbox: fused.types.Bbox = None, resolution: int = 9):`,
+      '    import geopandas as gpd',
+      '',
+      '    return gpd.GeoDataFrame()',
+      '',
+      '',
+      `result = fused.run("${first}")`,
+      `summary = fused.run("${second ?? first}", resolution=7)`,
+      '',
+    ].join('\n'),
+    'udfs/report.py': [
+      'import fused',
+      '',
+      `loader = fused.load("${third ?? first}")`,
+      '',
+      '',
+      '@fused.udf',
+      'def weekly_report(days: int = 7):',
+      '    import pandas as pd',
+      '',
+      `    runs = fused.run("${second ?? first}", days=days)`,
+      '    return pd.DataFrame(runs)',
+      '',
+    ].join('\n'),
+  };
+  for (const [relative, content] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, relative)), { recursive: true });
+    fs.writeFileSync(path.join(dir, relative), content);
+  }
+}
+
+async function takeScreenshot(modules, fused, codeServer, runDir, workspaceDir, url, file) {
+  const { launchBrowser, Workbench } = modules;
+  const context = await launchBrowser(runDir, { width: 1400, height: 900 });
+  const page = context.pages()[0] || (await context.newPage());
+  const wb = new Workbench(page, context, fused, codeServer, workspaceDir, runDir, url, 'Fused Runs', path.basename(runDir));
+  await page.goto(url);
+  await wb.waitForWorkbench();
+  // Open a demo file (Quick Open), so the editor shows code that calls the demo UDFs.
+  await page.keyboard.press('Control+P');
+  const quickOpen = page.locator('.quick-input-widget .quick-input-box input');
+  await quickOpen.waitFor({ state: 'visible' });
+  await quickOpen.fill('pipeline.py');
+  await page.locator('.quick-input-widget .monaco-list-row').filter({ hasText: 'pipeline.py' }).first().waitFor({ state: 'visible' });
+  await quickOpen.press('Enter');
+  await page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor({ state: 'visible', timeout: 30_000 });
+  // Then the Fused Runs tree with its UDFs, the first one expanded.
+  await wb.openView();
+  const roots = page.locator('.part.sidebar .monaco-list-row[role="treeitem"][aria-level="1"]');
+  await roots.first().waitFor({ state: 'visible', timeout: 60_000 });
+  await page.waitForTimeout(1500); // let icons, descriptions and the status bar settle
+  const firstRow = roots.first();
+  if ((await firstRow.getAttribute('aria-expanded')) === 'false') {
+    await firstRow.locator('.monaco-tl-twistie').click();
+    await page.locator('.part.sidebar .monaco-list-row[role="treeitem"][aria-level="2"]').first().waitFor({ state: 'visible', timeout: 30_000 }).catch(() => undefined);
+    await page.waitForTimeout(1000);
+  }
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  await page.screenshot({ path: file });
+  const rows = await wb.treeRows();
+  process.stdout.write(`demo: screenshot saved to ${file}\n`);
+  process.stdout.write(`demo: ${rows.length} tree rows visible, first: ${JSON.stringify(rows.slice(0, 4).map((row) => `${row.label} ${row.description}`.trim()))}\n`);
+  process.stdout.write(`demo: status bar: ${JSON.stringify(await wb.statusBarItems())}\n`);
+  await context.close();
+}
+
+/**
+ * The local server and the harness are TypeScript under test/. esbuild bundles the few modules the
+ * demo needs in well under a second (a full `tsc -p tsconfig.test.json` takes 15-40 s).
+ */
+async function bundleDemoModules() {
+  const esbuild = require('esbuild');
+  const outdir = path.join(ROOT, 'out', 'demo');
+  await esbuild.build({
+    entryPoints: {
+      server: path.join(ROOT, 'test', 'server', 'server.ts'),
+      harness: path.join(ROOT, 'test', 'e2e', 'harness', 'demoExports.ts'),
+    },
+    outdir,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['playwright-core', 'undici'],
+    logLevel: 'warning',
+  });
+  return {
+    ...require(path.join(outdir, 'server.js')),
+    ...require(path.join(outdir, 'harness.js')),
+  };
+}
+
+async function main() {
+  const options = parseArgs(process.argv.slice(2));
+  const { ensureToolchain } = require('./toolchain');
+  try {
+    ensureToolchain();
+  } catch (error) {
+    process.stderr.write(`demo: ${error.message}\n`);
+    process.exit(1);
+  }
+  if (!(await portIsFree(options.port))) usage(`port ${options.port} on 127.0.0.1 is in use; pass another with --port N`);
+
+  step('built the extension', process.execPath, ['esbuild.js']);
+  const modules = await bundleDemoModules();
+  const { startFusedServer, startCodeServer, installUnpackedExtension, runFolders, BASE_SETTINGS, createRunDir } = modules;
+
+  const fused = await startFusedServer({ port: 0, records: options.records, seed: options.seed, ...(options.token ? { token: options.token } : {}) });
+  process.stdout.write(`demo: local Fused server on ${fused.baseUrl} (${fused.records.length} records, seed ${options.seed}, token ${fused.token})\n`);
+
+  const runDir = createRunDir('demo');
+  const workspaceDir = path.join(runDir, 'workspace');
+  const demoUser = fused.users.find((user) => user.token === fused.token) || fused.users[0];
+  const names = demoUdfNames(fused.records, demoUser, 3);
+  if (names.length === 0) throw new Error('the demo server serves no named UDF for the demo user');
+  writeDemoWorkspace(workspaceDir, names);
+  installUnpackedExtension(runFolders(runDir).extensionsDir, ROOT);
+
+  let codeServer;
+  const stopAll = async () => {
+    await codeServer?.stop().catch(() => undefined);
+    await fused.close().catch(() => undefined);
+  };
+  process.once('SIGINT', () => {
+    process.stdout.write('\ndemo: stopping ...\n');
+    stopAll().finally(() => process.exit(0));
+  });
+
+  try {
+    codeServer = await startCodeServer({
+      runDir,
+      workspaceDir,
+      port: options.port,
+      settings: {
+        ...BASE_SETTINGS,
+        'fusedRuns.api.baseUrl': fused.baseUrl,
+        'fusedRuns.api.auditLogPath': fused.auditLogPath,
+      },
+      env: { FUSED_AUTH_TOKEN: fused.token },
+      unsetEnv: ['FUSED_AUTH_TOKEN_TYPE'],
+    });
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+  const url = `${codeServer.url}/?folder=${encodeURIComponent(workspaceDir)}`;
+
+  if (options.screenshot) {
+    try {
+      await takeScreenshot(modules, fused, codeServer, runDir, workspaceDir, url, options.screenshot);
+    } finally {
+      await stopAll();
+    }
+    return;
+  }
+  process.stdout.write(`\nFused Runs demo is running. Open this URL in a browser:\n\n  ${url}\n\n`);
+  process.stdout.write(`(demo UDFs in the workspace: ${names.join(', ')}; logs in ${runDir}; Ctrl+C stops everything)\n`);
+}
+
+main().catch((error) => {
+  process.stderr.write(`demo: ${error && error.stack ? error.stack : error}\n`);
+  process.exit(1);
+});
