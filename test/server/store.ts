@@ -129,11 +129,12 @@ export class RecordStore {
 
   run(caller: Caller, query: ParsedQuery, codec: PageTokenCodec): QueryOutcome {
     if (query.id !== undefined) {
-      // An id lookup may reach any record of the caller's execution environment (what
-      // exec_env=true would show); records of other environments are "not found", so the
-      // existence of other teams' records does not leak.
+      // An id lookup may reach the caller's own records and any record of the caller's
+      // execution environment (what exec_env=true would show); records of other teams are
+      // "not found", so their existence does not leak.
       const entry = this.byId.get(query.id);
-      if (!entry || entry.record.exec_env_id !== caller.exec_env_id || !caller.exec_env_id) return { kind: 'not-found' };
+      const visible = entry !== undefined && (entry.record.user_email === caller.email || (!!caller.exec_env_id && entry.record.exec_env_id === caller.exec_env_id));
+      if (!entry || !visible) return { kind: 'not-found' };
       return { kind: 'page', items: [entry], limit: query.limit, nextPageToken: null };
     }
     const matches = this.matcher(caller, query);

@@ -84,19 +84,27 @@ describe('JSONL records', () => {
   }
   test('the server serves a data file; users come from the data', async () => {
     const file = join(dir, 'runs.jsonl');
-    await writeFile(file, good.map((r) => JSON.stringify(r)).join('\n'));
+    const extra = [
+      { id: 'r4', timestamp: '2025-02-01T00:00:00Z', user_email: 'zoe@example.com', exec_env_id: null },
+      { id: 'r5', timestamp: '2025-02-01T00:00:00Z', user_email: 'xi@example.com', exec_env_id: 'env-other' },
+    ];
+    await writeFile(file, [...good, ...extra].map((r) => JSON.stringify(r)).join('\n'));
     const server = await startFusedServer({ dataFile: file });
     try {
-      assert.equal(server.records.length, 3);
+      assert.equal(server.records.length, 5);
       assert.equal(server.users[0].email, 'zoe@example.com', 'the most active user is the demo user');
       assert.equal(server.token, 'fused-demo-token');
       const page = await getPage(server, { scan_forward: false });
-      assert.deepEqual(page.items.map((r) => r.id), ['r2', 'r1']);
+      assert.deepEqual(page.items.map((r) => r.id), ['r2', 'r1', 'r4']);
       const team = await getPage(server, { exec_env: true, scan_forward: false });
       assert.deepEqual(team.items.map((r) => r.id), ['r3', 'r2', 'r1']);
       const yan = server.users.find((u) => u.email === 'yan@example.com');
       assert.equal(yan?.token, 'fused-token-yan');
       assert.deepEqual((await getPage(server, {}, yan?.token)).items.map((r) => r.id), ['r3']);
+      // id: own records even without an execution environment; other teams' are not found.
+      assert.deepEqual((await getPage(server, { id: 'r4' }, server.token)).items.map((r) => r.id), ['r4']);
+      assert.equal((await getAuditLog(server, { id: 'r5' })).status, 404);
+      assert.equal((await getAuditLog(server, { id: 'r5' }, server.users.find((u) => u.email === 'xi@example.com')?.token)).status, 200);
     } finally {
       await server.close();
     }
