@@ -86,7 +86,7 @@ export class PythonSdkSource implements AuditLogSource {
     return `the fused Python SDK (${this.options.pythonPath})`;
   }
 
-  query(query: AuditLogQuery, options: { signal?: AbortSignal } = {}): Promise<AuditLogPage> {
+  async query(query: AuditLogQuery, options: { signal?: AbortSignal } = {}): Promise<AuditLogPage> {
     const normalized = validateQuery(query);
     const run = this.queue.then(() => this.send(normalized, options.signal));
     this.queue = run.catch(() => undefined);
@@ -161,7 +161,7 @@ export class PythonSdkSource implements AuditLogSource {
           try {
             message = JSON.parse(line) as WorkerReply;
           } catch (error) {
-            this.stopWorker(new InvalidResponseError(`The fused SDK worker sent a reply that is not JSON (${(error as Error).message}).`));
+            if (this.worker === worker) this.stopWorker(new InvalidResponseError(`The fused SDK worker sent a reply that is not JSON (${(error as Error).message}).`));
             return;
           }
           if (!started) {
@@ -197,7 +197,8 @@ export class PythonSdkSource implements AuditLogSource {
           : `The fused SDK worker failed: ${error.message}`;
         const failure = new FusedApiError('network', message);
         if (!started) reject(failure);
-        this.stopWorker(failure);
+        // A worker already replaced (after a cancel or time-out) must not stop its successor.
+        if (this.worker === worker) this.stopWorker(failure);
       });
       worker.on('exit', (code, signalName) => {
         const failure = new FusedApiError(
@@ -205,7 +206,7 @@ export class PythonSdkSource implements AuditLogSource {
           `The fused SDK worker stopped (${signalName ?? `exit code ${code}`}).${stderrTail.trim() ? ` Its last output: ${stderrTail.trim().split('\n').slice(-3).join(' ')}` : ''}`,
         );
         if (!started) reject(failure);
-        this.stopWorker(failure);
+        if (this.worker === worker) this.stopWorker(failure);
       });
     });
     return this.ready;
