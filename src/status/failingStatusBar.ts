@@ -2,6 +2,7 @@
 // the failing recipe only when the tree's root loads (so it refreshes with the tree and never
 // polls on its own), and opens the failing summary on click.
 import * as vscode from 'vscode';
+import { NotSignedInError } from '../api/errors';
 import { describeState, resolveRange } from '../views/treeModel';
 import type { FailingResult } from '../views/failingTracker';
 import { ALL_TIME_FAILING_DAYS } from '../views/failingTracker';
@@ -28,7 +29,11 @@ export class FailingStatusBar implements vscode.Disposable {
     this.subscriptions.push(
       this.item,
       tree.onDidLoadRoot((outcome) => {
-        if (outcome.ok && this.enabled()) void this.update();
+        if (outcome.error instanceof NotSignedInError) {
+          for (const controller of this.cts) controller.abort();
+          this.item.hide();
+          this.item.text = '';
+        } else if (outcome.ok && this.enabled()) void this.update();
       }),
       vscode.workspace.onDidChangeConfiguration((event) => {
         if (event.affectsConfiguration('fusedRuns.statusBar.failingUdfs')) {

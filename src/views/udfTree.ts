@@ -222,8 +222,11 @@ export class UdfTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
     // Not signed in: no request, and an empty tree so the welcome view (viewsWelcome) shows.
     const credentials = await this.services.auth.getCredentials();
     if (!credentials) {
+      const hadData = this.root !== undefined || this.rootFailure !== undefined;
       this.root = undefined;
       this.rootFailure = undefined;
+      // Signed out: listeners (the status bar) drop what belonged to the old credentials.
+      if (hadData) this.rootLoaded.fire({ ok: false, error: new NotSignedInError() });
       return [];
     }
     await this.ensureRoot();

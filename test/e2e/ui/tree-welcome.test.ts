@@ -45,5 +45,14 @@ describe('Fused Runs tree, not signed in', () => {
     assert.ok(name);
     await wb.waitForTreeRow(name, 30_000);
     assert.equal(await wb.page.locator('.part.sidebar .welcome-view-content').isVisible(), false);
+    await wb.page.locator('.part.statusbar .statusbar-item', { hasText: /\d+ failing/ }).first().waitFor({ timeout: 30_000 });
+  });
+
+  it('Sign Out brings the welcome view back and hides the status-bar count', async () => {
+    const wb = session.wb;
+    await wb.runCommand('Fused: Sign Out');
+    await wb.page.locator('.part.sidebar .welcome-view-content').waitFor({ state: 'visible', timeout: 30_000 });
+    await wb.page.locator('.part.statusbar .statusbar-item', { hasText: /\d+ failing/ }).first().waitFor({ state: 'hidden', timeout: 15_000 });
+    assert.equal((await wb.treeRows()).length, 0);
   });
 });

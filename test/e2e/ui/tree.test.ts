@@ -123,7 +123,7 @@ async function statusBarFailing(wb: Workbench): Promise<number> {
 }
 
 describe('Fused Runs tree', () => {
-  it('root: one distinct request lists my UDFs of the last 24 h by name, with the scope and range in the description', async () => {
+  it('root: one distinct request lists my UDFs of the last 24 h by name, with the scope and range in the description', async (t) => {
     const wb = session.wb;
     wb.fused.resetStats();
     await wb.openView();
@@ -135,6 +135,7 @@ describe('Fused Runs tree', () => {
     const shapes = byShape(wb);
     assert.equal(count(shapes, (s) => s.startsWith('distinct')), 1, `root requests: ${JSON.stringify(shapes)}`);
     assert.equal(count(shapes, (s) => s.startsWith('udf_name') || s.startsWith('udf_id')), 0);
+    t.diagnostic(`24-h root + status bar: ${JSON.stringify(shapes)}`);
   });
 
   it('status bar: the number of UDFs with failing runs in the scope and range', async () => {
@@ -147,6 +148,19 @@ describe('Fused Runs tree', () => {
     );
     const shown = await statusBarFailing(wb);
     assert.equal(shown, failingNames.size);
+    // A click opens the failing summary with what the status bar already read: no request.
+    wb.fused.resetStats();
+    await wb.page.locator('.part.statusbar .statusbar-item', { hasText: /\d+ failing/ }).first().click();
+    await wb.page.locator('.quick-input-widget .quick-input-title', { hasText: 'Failing UDFs' }).waitFor({ timeout: 15_000 });
+    const deadline = Date.now() + 10_000;
+    let items: string[] = [];
+    while (Date.now() < deadline && items.length < Math.min(shown, 5)) {
+      items = await wb.quickPickItems();
+      await wb.page.waitForTimeout(200);
+    }
+    assert.ok(items.length >= Math.min(shown, 5), `the summary lists the failing UDFs: ${JSON.stringify(items)}`);
+    assert.equal(wb.fused.stats().requests, 0, 'the summary came from the status bar');
+    await wb.page.keyboard.press('Escape');
   });
 
   it('expanding a UDF costs one request and lists its runs newest first, each with Code / stderr / stdout / Details', async () => {
@@ -169,6 +183,11 @@ describe('Fused Runs tree', () => {
     await wb.expandTreeRow(firstRun);
     const parts = (await wb.treeRows()).filter((r) => r.level === 3).map((r) => r.label);
     assert.deepEqual(parts, ['Code', 'stderr', 'stdout', 'Details']);
+    // Copy Record ID from the run's context menu.
+    await (await wb.waitForTreeRow(firstRun)).click({ button: 'right' });
+    await wb.page.locator('.context-view .monaco-menu .action-label', { hasText: 'Copy Record ID' }).click();
+    const copied = await wb.waitForNotification('Copied record ID');
+    assert.ok(copied.includes(mine[0].id), `copied the run's id: ${copied}`);
     // Collapse again so the root fits on screen for the next tests.
     await (await wb.waitForTreeRow(name)).locator('.monaco-tl-twistie').click();
   });
@@ -203,16 +222,22 @@ describe('Fused Runs tree', () => {
     assert.ok([...expected.must].some((n) => !mine.may.has(n)), 'the environment has UDFs that are not mine');
   });
 
-  it('grouping by id over 7 days: two ids sharing a name both show, with their ids', async () => {
+  it('grouping by id over 7 days: two ids sharing a name both show, with their ids', async (t) => {
     const wb = session.wb;
     await wb.runCommand('Fused: Set Time Range');
     await wb.waitForQuickInput();
     await wb.pickQuickPickItem('Last 7 days');
     await waitForHeader(wb, 'last 7 days');
+    wb.fused.resetStats();
     await wb.runCommand('Fused: Group UDFs by ID');
     await waitForHeader(wb, 'by id');
     const expected = expectedKeys(inScope(wb, 'env'), 7 * DAY, (r) => r.udf_id);
     const rows = await settledRootRows(wb, (r) => udfLabels(r).length >= expected.must.size);
+    // Over 7 days the root is the day-window recipe: one distinct query (and one small probe) per day.
+    await statusBarFailing(wb);
+    const shapes = byShape(wb);
+    assert.equal(count(shapes, (s) => s.startsWith('distinct:ids')), 7, `7-day root: ${JSON.stringify(shapes)}`);
+    t.diagnostic(`7-day root by id (exec env): ${JSON.stringify(shapes)}`);
     const ids = rows.filter((r) => r.expanded !== undefined).map((r) => r.description.split(' · ')[1]);
     assertShown(ids, expected, 'exec env, 7 days, by id');
     const namesOfIds = new Map<string, string>();
