@@ -1,7 +1,7 @@
 // The audit-log client: validated queries, one pooled undici connection pool for the configured
 // origin, typed errors, bounded retries, and a schema check of every page. No `vscode` import.
 
-import { Pool, request } from 'undici';
+import type { Pool } from 'undici';
 import { type Logger, silentLogger } from '../util/logger';
 import {
   AuthenticationError,
@@ -22,6 +22,17 @@ import type { AuditLogPage, AuditLogQuery, AuditLogRecord, Credentials } from '.
 import { toSearchParams, validateQuery } from './validate';
 
 export type { Credentials } from './types';
+
+/**
+ * undici takes tens of milliseconds to load, more than the whole activation budget, so it is
+ * loaded on the first request instead of when the extension starts.
+ */
+let undiciModule: typeof import('undici') | undefined;
+function undici(): typeof import('undici') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a deferred load, see above
+  undiciModule ??= require('undici') as typeof import('undici');
+  return undiciModule;
+}
 
 export interface RetryOptions {
   /** Attempts in total, including the first. Default 4. */
@@ -143,7 +154,7 @@ export class AuditLogClient {
     this.logger = options.logger ?? silentLogger;
     this.maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
     // One pool per client, and a client serves exactly one origin: the only place the token goes.
-    this.pool = new Pool(base.origin, {
+    this.pool = new (undici().Pool)(base.origin, {
       connections: 6,
       connect: { timeout: this.timeoutMs },
       headersTimeout: this.timeoutMs,
@@ -235,7 +246,7 @@ export class AuditLogClient {
   }
 
   private async send(url: URL, credentials: Credentials, signal: AbortSignal | undefined): Promise<RawResponse> {
-    const response = await request(url, {
+    const response = await undici().request(url, {
       dispatcher: this.pool,
       method: 'GET',
       headers: {
