@@ -21,6 +21,8 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
 import type { AuditLogRecord } from '../../src/api/types';
 import { defaultErrorResponse, validateFaultConfig, type FaultConfig } from './faults';
 import { generateRecords } from './generator';
@@ -98,7 +100,10 @@ export interface FusedTestServer {
   addRecords(records: AuditLogRecord[]): void;
 }
 
+const gzipAsync = promisify(gzip);
 const RECENT_LIMIT = 200;
+/** Bodies at least this large are gzip-compressed when the client accepts gzip. */
+const GZIP_MIN_BYTES = 1024;
 const ADMIN_BODY_LIMIT = 64 * 1024 * 1024;
 /** Responses are written in pieces of about this size, so a 10 MB record streams. */
 const WRITE_PIECE_BYTES = 64 * 1024;
@@ -183,14 +188,14 @@ export async function startFusedServer(options: FusedServerOptions = {}): Promis
         if (fault.retryAfterSeconds !== undefined) headers['Retry-After'] = String(Math.ceil(fault.retryAfterSeconds));
         if (status === 401) headers['WWW-Authenticate'] = 'Bearer';
         log(status);
-        await send(res, status, headers, [fault.body ?? fallback.body], fault, delay);
+        await send(req, res, status, headers, [fault.body ?? fallback.body], fault, delay);
         return;
       }
     }
 
     const response = isAuditLog ? answerAuditLog(req, url) : { status: 404, headers: {}, chunks: [JSON.stringify({ detail: 'Not Found' })] };
     log(response.status);
-    await send(res, response.status, { 'Content-Type': 'application/json', ...response.headers }, response.chunks, fault, delay);
+    await send(req, res, response.status, { 'Content-Type': 'application/json', ...response.headers }, response.chunks, fault, delay);
   };
 
   const answerAuditLog = (req: IncomingMessage, url: URL): { status: number; headers: Record<string, string>; chunks: string[] } => {
@@ -388,8 +393,14 @@ async function readJsonBody(req: IncomingMessage): Promise<unknown> {
   }
 }
 
-/** Writes a response body from pieces, honouring back-pressure and body faults. */
+/**
+ * Writes a response body from pieces, honouring back-pressure and body faults. Like most
+ * production APIs it gzips when the client sends `Accept-Encoding: gzip` (fetch does; a
+ * client that asks must also decode). A malformed body is cut before compression (the JSON
+ * is what is broken); truncation happens after it (the transfer is what breaks).
+ */
 async function send(
+  req: IncomingMessage,
   res: ServerResponse,
   status: number,
   headers: Record<string, string>,
@@ -397,14 +408,25 @@ async function send(
   fault: FaultConfig | undefined,
   delay: (ms: number) => Promise<void>,
 ): Promise<void> {
-  const pieces = coalesce(chunks);
-  const total = pieces.reduce((sum, piece) => sum + piece.length, 0);
+  let pieces = coalesce(chunks);
+  let total = pieces.reduce((sum, piece) => sum + piece.length, 0);
   if (fault?.malformedBody) {
-    const cut = Buffer.concat(pieces).subarray(0, Math.floor(total / 2));
-    res.writeHead(status, { ...headers, 'Content-Length': String(cut.length) }).end(cut);
+    pieces = [Buffer.concat(pieces).subarray(0, Math.floor(total / 2))];
+    total = pieces[0].length;
+  }
+  const outgoing: Record<string, string> = { ...headers, Vary: 'Accept-Encoding' };
+  if (total >= GZIP_MIN_BYTES && acceptsGzip(req.headers['accept-encoding'])) {
+    pieces = [await gzipAsync(Buffer.concat(pieces))];
+    total = pieces[0].length;
+    outgoing['Content-Encoding'] = 'gzip';
+  }
+  if (res.destroyed) return;
+  outgoing['Content-Length'] = String(total);
+  res.writeHead(status, outgoing);
+  if (fault?.malformedBody) {
+    res.end(pieces[0]);
     return;
   }
-  res.writeHead(status, { ...headers, 'Content-Length': String(total) });
   if (fault?.truncateBody) {
     let remaining = Math.floor(total / 2);
     for (const piece of pieces) {
@@ -432,6 +454,15 @@ async function send(
     if (!(await write(res, piece))) return;
   }
   res.end();
+}
+
+function acceptsGzip(header: string | undefined): boolean {
+  if (!header) return false;
+  return header.split(',').some((part) => {
+    const [coding, ...params] = part.trim().toLowerCase().split(';');
+    const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    return (coding === 'gzip' || coding === '*') && (q === undefined || Number(q.slice(2)) > 0);
+  });
 }
 
 /** Joins small strings and splits none: each piece is at least ~64 KB or a whole large chunk. */

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { networkInterfaces } from 'node:os';
 import { after, before, describe, test } from 'node:test';
+import { gunzipSync } from 'node:zlib';
 import { demoFixtures } from '../server/generator';
 import { startFusedServer, type FusedTestServer, type ServerStats } from '../server/server';
 import { admin, auditLogUrl, getAuditLog, getPage } from '../server/testClient';
@@ -219,6 +220,41 @@ describe('admin endpoint', () => {
     } finally {
       await open.close();
     }
+  });
+});
+
+describe('content encoding', () => {
+  function rawBytes(url: string, headers: Record<string, string>): Promise<{ headers: Record<string, unknown>; body: Buffer }> {
+    return new Promise((resolve, reject) => {
+      const req = request(url, { headers: { authorization: `Bearer ${server.token}`, ...headers } }, (res) => {
+        const parts: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => parts.push(chunk));
+        res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(parts) }));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+  }
+  test('gzip only when the client accepts it; same JSON either way', async () => {
+    const url = auditLogUrl(server, { limit: 50 });
+    const plain = await rawBytes(url, {});
+    assert.equal(plain.headers['content-encoding'], undefined);
+    assert.equal(Number(plain.headers['content-length']), plain.body.length);
+    const zipped = await rawBytes(url, { 'accept-encoding': 'br;q=1, gzip;q=0.8' });
+    assert.equal(zipped.headers['content-encoding'], 'gzip');
+    assert.equal(Number(zipped.headers['content-length']), zipped.body.length);
+    assert.ok(zipped.body.length < plain.body.length);
+    assert.deepEqual(JSON.parse(gunzipSync(zipped.body).toString('utf8')), JSON.parse(plain.body.toString('utf8')));
+    const refused = await rawBytes(url, { 'accept-encoding': 'gzip;q=0, identity' });
+    assert.equal(refused.headers['content-encoding'], undefined);
+  });
+  test('malformedBody cuts the JSON before compression (the transfer itself is fine)', async () => {
+    server.setFaults({ malformedBody: true, times: 1 });
+    const zipped = await rawBytes(auditLogUrl(server, { limit: 50 }), { 'accept-encoding': 'gzip' });
+    assert.equal(zipped.headers['content-encoding'], 'gzip');
+    const text = gunzipSync(zipped.body).toString('utf8');
+    assert.ok(text.startsWith('{"items":['));
+    assert.throws(() => JSON.parse(text), SyntaxError);
   });
 });
 
