@@ -74,7 +74,14 @@ export class RecordDetailsPanels implements vscode.Disposable {
   }
 
   private adopt(panel: vscode.WebviewPanel, id: string): void {
-    const details = new RecordDetailsPanel(panel, id, this.services, this.bundleRoot, () => this.panels.delete(id));
+    let details: RecordDetailsPanel;
+    try {
+      details = new RecordDetailsPanel(panel, id, this.services, this.bundleRoot, () => this.panels.delete(id));
+    } catch (error) {
+      // Never leave an empty panel behind.
+      panel.dispose();
+      throw error;
+    }
     this.panels.set(id, details);
     details.load(false);
   }

@@ -36,9 +36,12 @@ export function contentSecurityPolicy(cspSource: string, nonce: string): string 
 }
 
 export function buildShellHtml(options: ShellOptions): string {
-  for (const [name, value] of Object.entries(options)) {
-    // These come from VS Code and crypto, never from a record; refuse anything that could break out of an attribute.
-    if (/["'<>\s]/.test(value)) throw new Error(`Refusing to build the details page: ${name} contains a quote, bracket or space.`);
+  // These come from VS Code and crypto, never from a record; still, refuse anything that could
+  // break out of an attribute or (for the CSP source, which may be a list such as
+  // "'self' https://*.vscode-cdn.net") add a directive.
+  if (/["<>;,\r\n]/.test(options.cspSource)) throw new Error('Refusing to build the details page: the webview CSP source contains a quote, bracket, separator or line break.');
+  for (const name of ['scriptUri', 'styleUri', 'nonce'] as const) {
+    if (/["'<>\s]/.test(options[name])) throw new Error(`Refusing to build the details page: ${name} contains a quote, bracket or space.`);
   }
   const csp = contentSecurityPolicy(options.cspSource, options.nonce);
   return `<!DOCTYPE html>

@@ -99,6 +99,13 @@ describe('webview shell HTML', () => {
   it('refuses values that would break out of an attribute', () => {
     assert.throws(() => buildShellHtml({ ...options, scriptUri: 'x" onload="alert(1)' }), /scriptUri contains a quote, bracket or space/);
     assert.throws(() => buildShellHtml({ ...options, nonce: "a'b" }), /nonce/);
+    assert.throws(() => buildShellHtml({ ...options, cspSource: "'self'; script-src *" }), /CSP source contains/);
+    assert.throws(() => buildShellHtml({ ...options, cspSource: 'x" onload="y' }), /CSP source contains/);
+  });
+
+  it('accepts a CSP source that lists several origins (code-server gives "\'self\' https://…")', () => {
+    const html = buildShellHtml({ ...options, cspSource: "'self' https://*.vscode-cdn.net" });
+    assert.ok(html.includes("style-src 'self' https://*.vscode-cdn.net;"));
   });
 
   it('creates a fresh 128-bit nonce each time', () => {
