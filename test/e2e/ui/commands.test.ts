@@ -446,8 +446,13 @@ async function saveAs(wb: Workbench, file: string): Promise<void> {
   const input = wb.page.locator('.quick-input-widget .quick-input-box input');
   const deadlineDialog = Date.now() + 15_000;
   while (Date.now() < deadlineDialog && !((await input.inputValue().catch(() => '')) ?? '').startsWith('/')) await wb.page.waitForTimeout(150);
-  await wb.fillQuickInput(file);
-  await wb.page.waitForTimeout(300);
+  // The dialog fills in its default path asynchronously; type ours until it sticks.
+  for (let attempt = 0; attempt < 10; attempt++) {
+    await wb.fillQuickInput(file);
+    await wb.page.waitForTimeout(400);
+    if ((await input.inputValue()) === file) break;
+  }
+  assert.equal(await input.inputValue(), file, 'the save dialog holds the path typed');
   await wb.acceptQuickInput();
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline && !fs.existsSync(file)) await wb.page.waitForTimeout(200);
