@@ -9,32 +9,9 @@ import type { FusedServices } from '../services';
 import { abortSignalFor } from '../util/cancellation';
 import type { ResultsView } from '../views/results/resultsView';
 import { reportQueryError, reportResultsError } from './errors';
-import { FAILING_SORT_LABELS, failingRowText, sortFailingSummaries, type FailingSortKey } from './failingSummary';
+import { FAILING_SORT_LABELS, failingRowText, readFailingArgs, sortFailingSummaries, type FailingSortKey } from './failingSummary';
 import { scopeLabel } from './prompts';
 import { resultsPageSize } from './settings';
-
-export interface FailingUdfsArgs {
-  execEnv?: boolean;
-  scope?: 'mine' | 'execEnv';
-  /** Explicit range (ISO with offset); default: the last `days` days. */
-  start?: string;
-  end?: string;
-  days?: number;
-  sort?: FailingSortKey;
-  /** Summaries already read (the status bar passes them): shown at once, no request. */
-  summaries?: FailingUdfSummary[];
-}
-
-function isSummary(value: unknown): value is FailingUdfSummary {
-  if (!value || typeof value !== 'object') return false;
-  const s = value as Record<string, unknown>;
-  return (
-    (typeof s.udf_name === 'string' || s.udf_name === null) &&
-    typeof s.failure_count === 'number' &&
-    typeof s.last_failure === 'string' &&
-    (typeof s.sample_error === 'string' || s.sample_error === null)
-  );
-}
 
 interface FailingItem extends vscode.QuickPickItem {
   summary?: FailingUdfSummary;
@@ -47,26 +24,6 @@ const SORT_BUTTONS: Record<FailingSortKey, { icon: string; tooltip: string }> = 
 };
 
 type PickerButton = vscode.QuickInputButton & { action: FailingSortKey | 'scope' | 'refresh' };
-
-export function readFailingArgs(arg: unknown): FailingUdfsArgs {
-  if (!arg || typeof arg !== 'object') return {};
-  const raw = arg as Record<string, unknown>;
-  const args: FailingUdfsArgs = {};
-  if (typeof raw.execEnv === 'boolean') args.execEnv = raw.execEnv;
-  if (raw.scope === 'mine' || raw.scope === 'execEnv') args.scope = raw.scope;
-  if (typeof raw.start === 'string') args.start = raw.start;
-  if (typeof raw.end === 'string') args.end = raw.end;
-  if (typeof raw.days === 'number' && raw.days > 0) args.days = raw.days;
-  if (raw.sort === 'count' || raw.sort === 'lastFailure' || raw.sort === 'name') args.sort = raw.sort;
-  if (Array.isArray(raw.summaries) && raw.summaries.every(isSummary)) {
-    args.summaries = raw.summaries.map((summary) => ({
-      ...summary,
-      error_count: typeof summary.error_count === 'number' ? summary.error_count : 0,
-      incomplete_count: typeof summary.incomplete_count === 'number' ? summary.incomplete_count : 0,
-    }));
-  }
-  return args;
-}
 
 export async function showFailingUdfs(services: FusedServices, results: ResultsView, arg?: unknown): Promise<void> {
   const args = readFailingArgs(arg);

@@ -1,6 +1,7 @@
 // The failing-UDFs summary as the user sorts and reads it: order by count, last failure or
 // name, and one line per UDF (count, when it last failed, the error). Pure: no `vscode` import.
-import type { FailingUdfSummary } from '../api/recipes';
+import type { CappedWindow, FailingUdfSummary } from '../api/recipes';
+import { LIMITS } from '../api/types';
 import { errorSummary, formatLocalTime, oneLine, relativeTime } from '../views/presentation';
 
 export type FailingSortKey = 'count' | 'lastFailure' | 'name';
@@ -68,4 +69,58 @@ export function failingRowText(summary: FailingUdfSummary, now: Date, timeZone?:
     description: [count, last, ...kinds].join(' · '),
     detail: error ? error : summary.sample_error === null ? 'No stderr: infrastructure failure or run that never completed' : 'stderr is blank',
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Arguments and notices
+
+export interface FailingUdfsArgs {
+  execEnv?: boolean;
+  scope?: 'mine' | 'execEnv';
+  /** Explicit range (ISO with offset); default: the last `days` days. */
+  start?: string;
+  end?: string;
+  days?: number;
+  sort?: FailingSortKey;
+  /** Summaries already read (the status bar passes them): shown at once, no request. */
+  summaries?: FailingUdfSummary[];
+}
+
+function isSummary(value: unknown): value is FailingUdfSummary {
+  if (!value || typeof value !== 'object') return false;
+  const s = value as Record<string, unknown>;
+  return (
+    (typeof s.udf_name === 'string' || s.udf_name === null) &&
+    typeof s.failure_count === 'number' &&
+    typeof s.last_failure === 'string' &&
+    (typeof s.sample_error === 'string' || s.sample_error === null)
+  );
+}
+
+export function readFailingArgs(arg: unknown): FailingUdfsArgs {
+  if (!arg || typeof arg !== 'object') return {};
+  const raw = arg as Record<string, unknown>;
+  const args: FailingUdfsArgs = {};
+  if (typeof raw.execEnv === 'boolean') args.execEnv = raw.execEnv;
+  if (raw.scope === 'mine' || raw.scope === 'execEnv') args.scope = raw.scope;
+  if (typeof raw.start === 'string') args.start = raw.start;
+  if (typeof raw.end === 'string') args.end = raw.end;
+  if (typeof raw.days === 'number' && raw.days > 0) args.days = raw.days;
+  if (raw.sort === 'count' || raw.sort === 'lastFailure' || raw.sort === 'name') args.sort = raw.sort;
+  if (Array.isArray(raw.summaries) && raw.summaries.every(isSummary)) {
+    args.summaries = raw.summaries.map((summary) => ({
+      ...summary,
+      error_count: typeof summary.error_count === 'number' ? summary.error_count : 0,
+      incomplete_count: typeof summary.incomplete_count === 'number' ? summary.incomplete_count : 0,
+    }));
+  }
+  return args;
+}
+
+/** What to tell the user when day windows of the recently-used recipe hit the scan cap. */
+export function cappedWindowsNotice(cappedWindows: readonly Pick<CappedWindow, 'start' | 'end'>[]): string | undefined {
+  const capped = cappedWindows.length;
+  if (capped === 0) return undefined;
+  const days = cappedWindows.map((w) => w.start.slice(0, 10)).join(', ');
+  return `${capped} day window${capped === 1 ? '' : 's'} hit the ${LIMITS.maxRecordsToScan}-record scan cap (${days}); UDFs used only early in ${capped === 1 ? 'that day' : 'those days'} may be missing.`;
 }

@@ -5,12 +5,23 @@ import type { AuditLogQuery } from '../api/types';
 
 type Bag = Record<string, unknown>;
 
+const NESTED_KEYS = ['record', 'latest', 'udf', 'runRef', 'entry'];
+
+/**
+ * The object and what it wraps: tree nodes keep the record, or a UDF entry holding its latest
+ * run, one or two levels down (`{ kind: 'udf', entry: { latest } }`). Breadth first, so the
+ * outermost value wins.
+ */
 function bags(arg: unknown): Bag[] {
   if (!arg || typeof arg !== 'object') return [];
-  const obj = arg as Bag;
-  // Tree nodes and wrappers keep the record (or the UDF's latest run) one level down.
-  const nested = ['record', 'latest', 'udf', 'runRef'].map((key) => obj[key]).filter((value): value is Bag => !!value && typeof value === 'object');
-  return [obj, ...nested];
+  const found: Bag[] = [arg as Bag];
+  for (let index = 0; index < found.length && found.length < 16; index++) {
+    for (const key of NESTED_KEYS) {
+      const value = found[index][key];
+      if (value && typeof value === 'object' && !found.includes(value as Bag)) found.push(value as Bag);
+    }
+  }
+  return found;
 }
 
 function firstString(arg: unknown, keys: readonly string[]): string | undefined {

@@ -12,6 +12,7 @@ import { extractRunRef } from './args';
 import { reportQueryError, reportResultsError } from './errors';
 import { exportRuns } from './exportCommand';
 import { showFailingUdfs } from './failingPicker';
+import { cappedWindowsNotice } from './failingSummary';
 import {
   askMaxRecordsToScan,
   askText,
@@ -203,11 +204,7 @@ class QueryCommands {
       );
       for (const record of result.records) this.services.records.put(record);
       const capped = result.cappedWindows.length;
-      const notice = capped
-        ? `${capped} day window${capped === 1 ? '' : 's'} hit the ${LIMITS.maxRecordsToScan}-record scan cap (${result.cappedWindows
-            .map((w) => w.start.slice(0, 10))
-            .join(', ')}); UDFs used only early in ${capped === 1 ? 'that day' : 'those days'} may be missing.`
-        : undefined;
+      const notice = cappedWindowsNotice(result.cappedWindows);
       await this.results.showRecords({ title, records: result.records, notice });
       this.services.log.info(`Recently used UDFs (${distinctType}, ${scopeLabel(execEnv)}): ${result.records.length}; capped windows: ${capped}.`);
       if (notice) void vscode.window.showWarningMessage(`Recently used UDFs: ${notice}`);

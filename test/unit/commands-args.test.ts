@@ -12,6 +12,9 @@ describe('query command arguments', () => {
     assert.equal(udfNameFromArg({ record }), 'census_join');
     assert.equal(udfNameFromArg({ latest: record }), 'census_join');
     assert.equal(udfNameFromArg({ udfName: 'x' }), 'x');
+    assert.equal(udfNameFromArg({ kind: 'udf', entry: { key: 'u-1', groupBy: 'ids', latest: record } }), 'census_join');
+    assert.equal(udfIdFromArg({ kind: 'udf', entry: { key: 'u-1', groupBy: 'ids', latest: record } }), 'u-1');
+    assert.equal(udfNameFromArg({ udf_name: 'outer', record: { ...record, udf_name: 'inner' } }), 'outer');
     assert.equal(udfNameFromArg('  '), undefined);
     assert.equal(udfNameFromArg(undefined), undefined);
     assert.equal(udfNameFromArg({ udf_name: 42 }), undefined);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { FailingUdfSummary } from '../../src/api/recipes';
-import { failingRowText, sortFailingSummaries, UNNAMED_UDF_LABEL } from '../../src/commands/failingSummary';
+import { cappedWindowsNotice, failingRowText, readFailingArgs, sortFailingSummaries, UNNAMED_UDF_LABEL } from '../../src/commands/failingSummary';
 
 function summary(udf_name: string | null, failure_count: number, last_failure: string, sample_error: string | null = 'Traceback\nValueError: bad'): FailingUdfSummary {
   return { udf_name, failure_count, last_failure, sample_error, error_count: failure_count, incomplete_count: 0 };
@@ -50,5 +50,35 @@ describe('failingRowText', () => {
   it('shows hostile stderr as one inert line', () => {
     const text = failingRowText(summary('x', 1, '2026-11-26T01:00:00Z', 'ok\n\u001b[31m<img src=x onerror=alert(1)>\u0007'), now, 'UTC');
     assert.equal(text.detail, '<img src=x onerror=alert(1)>\\u0007');
+  });
+});
+
+describe('readFailingArgs', () => {
+  it('reads the status bar argument: scope, range and the summaries already read', () => {
+    const args = readFailingArgs({ execEnv: true, start: '2026-11-19T00:00:00.000Z', end: '2026-11-26T00:00:00.000Z', summaries: [summary('a', 2, '2026-11-25T00:00:00Z')] });
+    assert.equal(args.execEnv, true);
+    assert.equal(args.start, '2026-11-19T00:00:00.000Z');
+    assert.equal(args.summaries?.length, 1);
+    assert.equal(args.summaries?.[0].udf_name, 'a');
+  });
+  it('ignores what is not a summary list and bad values', () => {
+    assert.deepEqual(readFailingArgs({ summaries: [{ udf_name: 'a' }], days: -1, sort: 'size', scope: 'team' }), {});
+    assert.deepEqual(readFailingArgs('census_join'), {});
+    assert.deepEqual(readFailingArgs({ scope: 'execEnv', sort: 'name', days: 3 }), { scope: 'execEnv', sort: 'name', days: 3 });
+  });
+  it('fills counts a caller left out', () => {
+    const args = readFailingArgs({ summaries: [{ udf_name: null, failure_count: 1, last_failure: '2026-11-25T00:00:00Z', sample_error: null }] });
+    assert.deepEqual(args.summaries, [{ udf_name: null, failure_count: 1, last_failure: '2026-11-25T00:00:00Z', sample_error: null, error_count: 0, incomplete_count: 0 }]);
+  });
+});
+
+describe('cappedWindowsNotice', () => {
+  it('names the capped days, or says nothing', () => {
+    assert.equal(cappedWindowsNotice([]), undefined);
+    assert.equal(
+      cappedWindowsNotice([{ start: '2026-11-24T02:00:00.000Z', end: '2026-11-25T02:00:00.000Z' }]),
+      '1 day window hit the 5000-record scan cap (2026-11-24); UDFs used only early in that day may be missing.',
+    );
+    assert.match(cappedWindowsNotice([{ start: '2026-11-24T02:00:00Z', end: 'x' }, { start: '2026-11-23T02:00:00Z', end: 'y' }]) ?? '', /^2 day windows .*\(2026-11-24, 2026-11-23\).*those days/);
   });
 });
