@@ -163,32 +163,6 @@ async function takeScreenshot(modules, fused, codeServer, runDir, workspaceDir, 
   await context.close();
 }
 
-/**
- * The local server and the harness are TypeScript under test/. esbuild bundles the few modules the
- * demo needs in well under a second (a full `tsc -p tsconfig.test.json` takes 15-40 s).
- */
-async function bundleDemoModules() {
-  const esbuild = require('esbuild');
-  const outdir = path.join(ROOT, 'out', 'demo');
-  await esbuild.build({
-    entryPoints: {
-      server: path.join(ROOT, 'test', 'server', 'server.ts'),
-      harness: path.join(ROOT, 'test', 'e2e', 'harness', 'demoExports.ts'),
-    },
-    outdir,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    external: ['playwright-core', 'undici'],
-    logLevel: 'warning',
-  });
-  return {
-    ...require(path.join(outdir, 'server.js')),
-    ...require(path.join(outdir, 'harness.js')),
-  };
-}
-
 async function main() {
   const options = parseArgs(process.argv.slice(2));
   const { ensureToolchain } = require('./toolchain');
@@ -201,7 +175,7 @@ async function main() {
   if (!(await portIsFree(options.port))) usage(`port ${options.port} on 127.0.0.1 is in use; pass another with --port N`);
 
   step('built the extension', process.execPath, ['esbuild.js']);
-  const modules = await bundleDemoModules();
+  const modules = await require('./bundle-harness').loadHarness();
   const { startFusedServer, startCodeServer, installUnpackedExtension, runFolders, BASE_SETTINGS, createRunDir } = modules;
 
   const fused = await startFusedServer({ port: 0, records: options.records, seed: options.seed, ...(options.token ? { token: options.token } : {}) });

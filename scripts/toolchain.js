@@ -101,7 +101,10 @@ function ensureDebianPackages() {
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   if (!isRoot) {
     // One clear line, as promised in issue 3.
-    fail(`missing Debian packages: ${missing.join(' ')} (install them: sudo apt-get update && sudo apt-get install -y ${missing.join(' ')})`);
+    const error = new Error(`missing Debian packages ${missing.join(', ')}: run as root, or install them: sudo apt-get update && sudo apt-get install -y ${missing.join(' ')}`);
+    error.toolchainFailure = true;
+    error.missingDebianPackages = missing;
+    throw error;
   }
   log(`installing Debian packages: ${missing.join(' ')}`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
