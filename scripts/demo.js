@@ -216,7 +216,7 @@ async function main() {
     await stopAll();
     throw error;
   }
-  const url = `${codeServer.url}/?folder=${encodeURIComponent(workspaceDir)}`;
+  const url = `${codeServer.url}/?folder=${encodeURIComponent(workspaceDir).replace(/%2F/g, "/")}`;
 
   if (options.screenshot) {
     try {

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { launchBrowser } from './browser';
 import { startCodeServer } from './codeServer';
 import { startFusedServer, type StartFusedServerOptions } from './fusedServer';
-import { createRunDir, REPO_ROOT } from './paths';
+import { createRunDir, removeBrowserProfile, REPO_ROOT } from './paths';
 import { tokenEnv, workbenchSettings } from './workbench';
 
 /** test/e2e/exthost/index.ts prefixes its report lines with this. */
@@ -144,6 +144,7 @@ export async function runExtensionHostTests(testsModulePath: string, options: Ex
     return { passed: result.passed, failed, pending: result.pending, exitCode, failures, runDir };
   } finally {
     await closeBrowser?.().catch(() => undefined);
+    removeBrowserProfile(runDir);
     await stopCodeServer?.().catch(() => undefined);
     await fused.close().catch(() => undefined);
   }

@@ -48,10 +48,34 @@ export function ensureToolchain(): ToolchainPaths {
 
 /** A fresh, unique folder for one workbench or ext-host run: .e2e-runs/<timestamp>-<pid>-<n>-<label>/ */
 let runCounter = 0;
+const RUNS_DIR = path.join(REPO_ROOT, '.e2e-runs');
+const KEEP_RUNS_MS = 24 * 3600_000;
+
+/** Run folders older than a day go (logs of recent failures stay for a look). */
+function pruneOldRuns(): void {
+  if (!fs.existsSync(RUNS_DIR)) return;
+  const cutoff = Date.now() - KEEP_RUNS_MS;
+  for (const entry of fs.readdirSync(RUNS_DIR, { withFileTypes: true })) {
+    if (!entry.isDirectory() || !/^\d{4}-\d{2}-\d{2}T/.test(entry.name)) continue;
+    const dir = path.join(RUNS_DIR, entry.name);
+    try {
+      if (fs.statSync(dir).mtimeMs < cutoff) fs.rmSync(dir, { recursive: true, force: true });
+    } catch {
+      // another process removed it first
+    }
+  }
+}
+
+/** Removes the browser profile of a finished run (30-40 MB of Chromium caches; nothing to read there). */
+export function removeBrowserProfile(runDir: string): void {
+  fs.rmSync(path.join(runDir, 'browser-profile'), { recursive: true, force: true });
+}
+
 export function createRunDir(label: string): string {
+  if (runCounter === 0) pruneOldRuns();
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const safeLabel = label.replace(/[^A-Za-z0-9_.-]+/g, '-').slice(0, 60);
-  const dir = path.join(REPO_ROOT, '.e2e-runs', `${stamp}-${process.pid}-${++runCounter}-${safeLabel}`);
+  const dir = path.join(RUNS_DIR, `${stamp}-${process.pid}-${++runCounter}-${safeLabel}`);
   fs.mkdirSync(dir, { recursive: true });
   return dir;
 }

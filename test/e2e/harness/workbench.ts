@@ -7,7 +7,7 @@ import type { BrowserContext, FrameLocator, Locator, Page } from 'playwright-cor
 import { launchBrowser } from './browser';
 import { BASE_SETTINGS, installUnpackedExtension, runFolders, startCodeServer, type CodeServer } from './codeServer';
 import { startFusedServer, type FusedTestServer, type StartFusedServerOptions } from './fusedServer';
-import { createRunDir, REPO_ROOT, TEST_RESULTS_DIR } from './paths';
+import { createRunDir, removeBrowserProfile, REPO_ROOT, TEST_RESULTS_DIR } from './paths';
 
 export interface LaunchOptions {
   /** Label for the run folder and screenshots (default "workbench"). */
@@ -379,6 +379,7 @@ export class Workbench {
     this.closed = true;
     const errors: unknown[] = [];
     await this.context.close().catch((error) => errors.push(error));
+    removeBrowserProfile(this.runDir);
     await this.codeServer.stop().catch((error) => errors.push(error));
     await this.fused.close().catch((error) => errors.push(error));
     if (errors.length) throw new AggregateError(errors, 'workbench teardown failed');
