@@ -105,15 +105,15 @@ async function checkStage(name, command, args) {
 }
 
 /** Compiled test files whose TypeScript source still exists (out/ may hold stale files from deleted tests). */
-function compiledTests(relativeDir) {
-  const sourceDir = path.join(ROOT, relativeDir);
+function compiledTests(relativeDir, root = ROOT) {
+  const sourceDir = path.join(root, relativeDir);
   if (!fs.existsSync(sourceDir)) return [];
   const files = [];
   const walk = (dir) => {
     for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
       const full = path.join(dir, entry.name);
       if (entry.isDirectory()) walk(full);
-      else if (entry.name.endsWith('.test.ts')) files.push(path.join(ROOT, 'out', path.relative(ROOT, full)).replace(/\.ts$/, '.js'));
+      else if (entry.name.endsWith('.test.ts')) files.push(path.join(root, 'out', path.relative(root, full)).replace(/\.ts$/, '.js'));
     }
   };
   walk(sourceDir);
@@ -237,7 +237,11 @@ async function main() {
   process.exit(failed > 0 ? 1 : 0);
 }
 
-main().catch((error) => {
-  process.stderr.write(`[test-all] ${error.stack || error}\n`);
-  process.exit(1);
-});
+module.exports = { parseTapCounts, compiledTests };
+
+if (require.main === module) {
+  main().catch((error) => {
+    process.stderr.write(`[test-all] ${error.stack || error}\n`);
+    process.exit(1);
+  });
+}

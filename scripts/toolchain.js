@@ -84,21 +84,21 @@ function readStamp(file) {
 
 // ---- Debian packages -------------------------------------------------------------------------
 
-function missingDebianPackages() {
+function missingDebianPackages(packages = DEBIAN_PACKAGES) {
   const missing = [];
-  for (const pkg of DEBIAN_PACKAGES) {
+  for (const pkg of packages) {
     const result = spawnSync('dpkg-query', ['-W', '-f=${Status}', pkg], { encoding: 'utf8' });
     if (result.error) fail(`cannot run dpkg-query (is this Debian?): ${result.error.message}`);
     if (result.status !== 0 || !result.stdout.includes('install ok installed')) missing.push(pkg);
   }
-  if (!missing.includes('chromium') && !fs.existsSync(CHROMIUM_PATH)) missing.push('chromium');
+  if (packages.includes('chromium') && !missing.includes('chromium') && !fs.existsSync(CHROMIUM_PATH)) missing.push('chromium');
   return missing;
 }
 
-function ensureDebianPackages() {
-  const missing = missingDebianPackages();
+/** Installs missing packages as root; otherwise throws one line naming them (error.missingDebianPackages). */
+function ensureDebianPackages(packages = DEBIAN_PACKAGES, isRoot = typeof process.getuid === 'function' && process.getuid() === 0) {
+  const missing = missingDebianPackages(packages);
   if (missing.length === 0) return;
-  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   if (!isRoot) {
     // One clear line, as promised in issue 3.
     const error = new Error(`missing Debian packages ${missing.join(', ')}: run as root, or install them: sudo apt-get update && sudo apt-get install -y ${missing.join(' ')}`);
@@ -110,7 +110,7 @@ function ensureDebianPackages() {
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   run('apt-get', ['update'], { env });
   run('apt-get', ['install', '-y', '--no-install-recommends', ...missing], { env });
-  const still = missingDebianPackages();
+  const still = missingDebianPackages(packages);
   if (still.length) fail(`apt-get finished but these packages are still missing: ${still.join(' ')}`);
 }
 
@@ -271,7 +271,7 @@ function ensureToolchain() {
   });
 }
 
-module.exports = { ensureToolchain, toolchainPaths, isolatedXdg, cacheDir, REPO_ROOT, CHROMIUM_PATH };
+module.exports = { ensureToolchain, ensureDebianPackages, missingDebianPackages, toolchainPaths, isolatedXdg, cacheDir, specHash, REPO_ROOT, CHROMIUM_PATH, DEBIAN_PACKAGES };
 
 if (require.main === module) {
   try {
