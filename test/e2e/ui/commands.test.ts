@@ -215,6 +215,10 @@ describe('Fused query commands', () => {
     await wb.acceptQuickInput();
     const shown = await waitForResults(wb, `id = ${record.id}`, (labels) => labels[0] === rowLabel(record));
     assert.deepEqual(shown.labels, [rowLabel(record)]);
+    // ...and its details open beside (the details webview, titled with the UDF name and time).
+    const deadline = Date.now() + 15_000;
+    while (Date.now() < deadline && !(await wb.tabTitles()).some((t) => t.startsWith(`${record.udf_name} ·`))) await wb.page.waitForTimeout(200);
+    assert.ok((await wb.tabTitles()).some((t) => t.startsWith(`${record.udf_name} ·`)), `tabs: ${JSON.stringify(await wb.tabTitles())}`);
   });
 
   it('Show Run by Record ID: an unknown id gets the not-found message', async () => {
@@ -304,8 +308,12 @@ describe('Fused query commands', () => {
     // Runs without a udf_id form one group of their own (the local server's reading of "one record per unique UDF").
     const newestById = new Map<string | null, AuditLogRecord>();
     for (const r of newestFirst(env)) if (!newestById.has(r.udf_id ?? null)) newestById.set(r.udf_id ?? null, r);
-    const shown = await waitForResults(wb, 'distinct ids', (labels, header) => labels.length > 0 && new RegExp(`${newestById.size} runs`, 'i').test(header));
     const expectedLabels = new Set([...newestById.values()].map(rowLabel));
+    const shown = await waitForResults(
+      wb,
+      'distinct ids',
+      (labels, header) => labels.length > 0 && labels.every((label) => expectedLabels.has(label)) && new RegExp(`${newestById.size} runs`, 'i').test(header),
+    );
     for (const label of shown.labels) assert.ok(expectedLabels.has(label), `${label} is not the newest run of an id`);
     assert.equal(count(wb, (s) => s === 'distinct:ids+exec_env'), 1);
   });
@@ -344,6 +352,20 @@ describe('Fused query commands', () => {
     const runs = shown.labels.filter((l) => l !== 'Load more…');
     assert.deepEqual(runs.slice(0, Math.min(failing.length, 10)), failing.slice(0, 10).map(rowLabel));
     assert.match(shown.header, /failing runs only/i);
+  });
+
+  it('the failing-UDFs status bar item opens the summary it already read, without a request', async () => {
+    const wb = session.wb;
+    const item = wb.page.locator('.part.statusbar .statusbar-item', { hasText: /\d+ failing/ }).first();
+    await item.waitFor({ state: 'visible', timeout: 30_000 });
+    const shownCount = Number(/(\d+) failing/.exec(await item.innerText())?.[1]);
+    wb.fused.resetStats();
+    await item.click();
+    await waitForQuickInputTitle(wb, /Failing UDFs · .* · mine · most failures first/);
+    const items = await waitForItems(wb, (list) => list.length >= Math.min(shownCount, 8));
+    assert.ok(items.length <= shownCount);
+    assert.equal(wb.fused.stats().requests, 0, 'the picker reused the status bar summary');
+    await wb.page.keyboard.press('Escape');
   });
 
   it('Show Recently Used UDFs: one row per UDF name I used in the last 7 days, newest first', async () => {
@@ -407,6 +429,40 @@ describe('Fused query commands', () => {
     for (const line of lines) assert.deepEqual(line.stderr ?? null, byId.get(line.id)?.stderr ?? null);
   });
 
+  it('Export Runs: Cancel on the progress notification aborts the request and writes nothing', async () => {
+    const wb = session.wb;
+    const name = nameWithRuns(wb, PAGE_SIZE + 1, 1000);
+    await wb.runCommand('Fused: Show Runs of UDF by Name');
+    await waitForQuickInputTitle(wb, /Show Runs of UDF by Name/);
+    await waitForItems(wb, (list) => list.includes(name));
+    await wb.fillQuickInput(name);
+    await wb.acceptQuickInput();
+    await waitForResults(wb, `udf_name = ${name}`, (labels) => labels.length > PAGE_SIZE);
+    const file = path.join(wb.workspaceDir, `cancelled-${name}.jsonl`);
+    // Every request for this UDF now takes 20 s to answer: the export is still waiting when cancelled.
+    wb.fused.setFaults({ latencyMs: 20_000, match: { udf_name: name } });
+    try {
+      wb.fused.resetStats();
+      await wb.runCommand('Fused: Export Runs');
+      await waitForQuickInputTitle(wb, /Export Runs/);
+      await wb.pickQuickPickItem('JSON Lines');
+      await saveAs(wb, file, { waitForFile: false });
+      const toast = wb.page.locator('.notifications-toasts .notification-toast', { hasText: /Exporting runs/ }).first();
+      await toast.waitFor({ state: 'visible', timeout: 15_000 });
+      const started = Date.now();
+      while (Date.now() - started < 10_000 && count(wb, (s) => s.startsWith('udf_name')) === 0) await wb.page.waitForTimeout(100);
+      assert.equal(count(wb, (s) => s.startsWith('udf_name')), 1, 'the export asked for the first page');
+      await toast.hover();
+      await toast.locator('.monaco-button', { hasText: /^Cancel$/ }).click();
+      await wb.waitForNotification(`Export cancelled; cancelled-${name}.jsonl was not written.`);
+      assert.ok(Date.now() - started < 15_000, 'cancelling did not wait for the slow reply');
+    } finally {
+      wb.fused.clearFaults();
+    }
+    assert.equal(fs.existsSync(file), false);
+    assert.deepEqual(fs.readdirSync(wb.workspaceDir).filter((f) => f.endsWith('.part')), []);
+  });
+
   it('a server fault shows the error with Retry in a notification and as a row; Retry after recovery shows the runs', async () => {
     const wb = session.wb;
     const name = nameWithRuns(wb, PAGE_SIZE + 1, 1000);
@@ -441,7 +497,7 @@ describe('Fused query commands', () => {
 });
 
 /** Answers VS Code's save dialog (code-server's simple dialog: a quick input holding the path). */
-async function saveAs(wb: Workbench, file: string): Promise<void> {
+async function saveAs(wb: Workbench, file: string, options: { waitForFile?: boolean } = {}): Promise<void> {
   // The simple save dialog holds a path; wait for it (the format picker before it has no value).
   const input = wb.page.locator('.quick-input-widget .quick-input-box input');
   const deadlineDialog = Date.now() + 15_000;
@@ -454,6 +510,7 @@ async function saveAs(wb: Workbench, file: string): Promise<void> {
   }
   assert.equal(await input.inputValue(), file, 'the save dialog holds the path typed');
   await wb.acceptQuickInput();
+  if (options.waitForFile === false) return;
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline && !fs.existsSync(file)) await wb.page.waitForTimeout(200);
   assert.ok(fs.existsSync(file), `${file} was written`);
