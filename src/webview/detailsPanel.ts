@@ -9,14 +9,14 @@ import { extractRunRef, isRecordId, type RunRef } from '../commands/args';
 import { runPath, RUN_SCHEME } from '../documents/runUri';
 import { parseUdfData } from '../documents/udfData';
 import type { FusedServices } from '../services';
-import { visibleControlChars } from '../views/presentation';
 import { buildShellHtml, createNonce } from './html';
 import { DETAILS_VIEW_TYPE, parseDetailsState, parseWebviewMessage, type HostMessage, type RecordAction, type WebviewMessage } from './protocol';
-import { buildRecordView } from './viewModel';
+import { buildRecordView, visibleText } from './viewModel';
 
 /** Commands of the documents feature that the panel's buttons run, with `{ id, udf_name }`. */
 const DOCUMENT_COMMANDS: Partial<Record<RecordAction, string>> = {
   openCode: 'fusedRuns.openCode',
+  openUdfData: 'fusedRuns.openUdfData',
   openStderr: 'fusedRuns.openStderr',
   openStdout: 'fusedRuns.openStdout',
   compareWithLocalFile: 'fusedRuns.compareWithLocalFile',
@@ -199,7 +199,7 @@ class RecordDetailsPanel {
     const record = this.record;
     if (!record) return;
     // The webview only knows the names as displayed; find the module they stand for.
-    const header = parseUdfData(record.udf_data).headers.find((h) => visibleControlChars(h.module_name) === requestedName);
+    const header = parseUdfData(record.udf_data).headers.find((h) => visibleText(h.module_name) === requestedName);
     if (!header) {
       this.services.log.warn(`Run details ${this.id}: no header module named ${JSON.stringify(requestedName)} in this run.`);
       return;
@@ -220,7 +220,7 @@ class RecordDetailsPanel {
 }
 
 function initialTitle(ref: { id: string; udf_name?: string | null }): string {
-  const name = ref.udf_name ? visibleControlChars(ref.udf_name).slice(0, 40) : `Run ${ref.id.slice(0, 8)}`;
+  const name = ref.udf_name ? visibleText(ref.udf_name).slice(0, 40) : `Run ${ref.id.slice(0, 8)}`;
   return `${name} · loading…`;
 }
 

@@ -127,9 +127,10 @@ export type HostMessage =
 // ---------------------------------------------------------------------------------------------
 // Webview → host
 
-/** Buttons of the panel. The first five run the documents feature's commands. */
+/** Buttons of the panel. All but copyId and refresh run the documents feature's commands. */
 export const RECORD_ACTIONS = [
   'openCode',
+  'openUdfData',
   'openStderr',
   'openStdout',
   'compareWithLocalFile',

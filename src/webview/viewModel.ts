@@ -88,7 +88,7 @@ export function buildRecordView(record: AuditLogRecord, options: ViewOptions = {
   const statusLabel = statusPresentation(status).label;
   const localTime = formatLocalTime(record.timestamp, options.timeZone);
   const udfName = typeof record.udf_name === 'string' && record.udf_name.trim() ? record.udf_name : null;
-  const displayName = oneLine(udfName ?? record.udf_id ?? 'Unnamed UDF', 80) || 'Unnamed UDF';
+  const displayName = oneLine(visibleText(udfName ?? record.udf_id ?? 'Unnamed UDF'), 80) || 'Unnamed UDF';
 
   const groups: FieldGroup[] = GROUPS.map((group) => ({
     key: group.key,
@@ -107,7 +107,7 @@ export function buildRecordView(record: AuditLogRecord, options: ViewOptions = {
     id: record.id,
     title: `${oneLine(displayName, 40)} · ${shortLocalTime(localTime)}`,
     heading: displayName,
-    udfName: udfName === null ? null : visibleControlChars(udfName),
+    udfName: udfName === null ? null : visibleText(udfName),
     status,
     statusLabel,
     localTime,
@@ -147,17 +147,17 @@ function fieldRow(record: AuditLogRecord, spec: RowSpec, statusLabel: string, lo
   switch (field) {
     case 'timestamp':
       row.text = localTime;
-      row.secondary = visibleControlChars(String(value));
+      row.secondary = visibleText(String(value));
       break;
     case 'execution_time':
-      row.text = typeof value === 'number' ? formatDuration(value) : visibleControlChars(String(value));
+      row.text = typeof value === 'number' ? formatDuration(value) : visibleText(String(value));
       if (typeof value === 'number') row.secondary = `${value} s`;
       break;
     case 'cache':
-      row.text = value === true ? 'hit (served from cache)' : value === false ? 'miss' : visibleControlChars(String(value));
+      row.text = value === true ? 'hit (served from cache)' : value === false ? 'miss' : visibleText(String(value));
       break;
     default:
-      row.text = visibleControlChars(String(value));
+      row.text = visibleText(String(value));
   }
   return row;
 }
@@ -223,7 +223,20 @@ export function boundText(text: string, mode: 'head' | 'tail', bounds: PreviewBo
 
 /** ANSI escapes removed, other control characters except tab shown as \uXXXX. */
 function stripAnsiKeepVisible(line: string): string {
-  return visibleControlChars(line);
+  return visibleText(line);
+}
+
+/** Bidi overrides/isolates, zero-width and other invisible formatting characters. */
+// Not U+200C/U+200D (ZWNJ/ZWJ): they join emoji sequences and Persian/Indic text and cannot reorder it.
+const INVISIBLE_FORMATTING = /[\u00ad\u061c\u180e\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]/g;
+
+/**
+ * Record text as the panel shows it: ANSI escapes removed, control characters and invisible
+ * formatting (bidi overrides that could make "exe.gnp" read "png.exe", zero-width spaces)
+ * shown as \uXXXX, so what a person reads is what the record holds.
+ */
+export function visibleText(text: string): string {
+  return visibleControlChars(text).replace(INVISIBLE_FORMATTING, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** Index adjusted so a cut never splits a UTF-16 surrogate pair. */
@@ -275,13 +288,13 @@ function udfDataSummary(parsed: ReturnType<typeof parseUdfData>): UdfDataSummary
     kind: parsed.kind,
     kindLabel: KIND_LABELS[parsed.kind],
     headers: parsed.headers.map((header) => ({
-      module_name: visibleControlChars(header.module_name),
+      module_name: visibleText(header.module_name),
       lines: countLines(header.source_code),
-      ...(header.url || header.source_file ? { reference: visibleControlChars(header.url ?? header.source_file ?? '') } : {}),
+      ...(header.url || header.source_file ? { reference: visibleText(header.url ?? header.source_file ?? '') } : {}),
     })),
   };
-  if (parsed.name !== undefined) summary.name = visibleControlChars(parsed.name);
-  if (parsed.entrypoint !== undefined) summary.entrypoint = visibleControlChars(parsed.entrypoint);
+  if (parsed.name !== undefined) summary.name = visibleText(parsed.name);
+  if (parsed.entrypoint !== undefined) summary.entrypoint = visibleText(parsed.entrypoint);
   if (parsed.metadata !== undefined) summary.metadata = prettyJson(parsed.metadata);
   if (parsed.parameters !== undefined) summary.parameters = prettyJson(parsed.parameters);
   return summary;
@@ -295,6 +308,6 @@ export function prettyJson(value: unknown, maxChars = MAX_JSON_CHARS): string {
   } catch {
     text = String(value);
   }
-  text = visibleControlChars(text);
+  text = visibleText(text);
   return text.length > maxChars ? `${text.slice(0, safeCut(text, maxChars))}\n… (${formatSize(text.length)} in all; open the code document for the whole payload)` : text;
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { RECORD_FIELDS, type AuditLogRecord } from '../../src/api/types';
 import type { FieldRow, RecordView } from '../../src/webview/protocol';
-import { boundText, buildRecordView, countLines, fieldState, formatSize, prettyJson } from '../../src/webview/viewModel';
+import { boundText, buildRecordView, countLines, fieldState, formatSize, prettyJson, visibleText } from '../../src/webview/viewModel';
 
 const NOW = new Date('2026-11-25T20:00:00Z');
 const ZONE = 'America/New_York';
@@ -110,6 +110,16 @@ describe('webview view model: hostile text stays text', () => {
     assert.equal(stderr?.text, 'ValueError: bad <b>input</b>');
     assert.equal(view.status, 'failed');
     assert.equal(view.heading.includes('<script>'), true);
+  });
+
+  it('shows bidi overrides and zero-width characters as escapes, but keeps emoji joiners', () => {
+    assert.equal(visibleText('invoice\u202Egnp.exe'), 'invoice\\u202egnp.exe');
+    assert.equal(visibleText('a\u200Bb\uFEFF'), 'a\\u200bb\\ufeff');
+    assert.equal(visibleText('👩\u200D👩\u200D👧'), '👩\u200D👩\u200D👧');
+    assert.equal(visibleText('\u001b[1mbold\u001b[0m\ttab'), 'bold\ttab');
+    const view = buildRecordView(fullRecord({ udf_name: 'x\u202Eyz', stdout: 'ok \u2066isolated\u2069\n' }), { now: NOW, timeZone: ZONE });
+    assert.equal(view.heading, 'x\\u202eyz');
+    assert.equal(view.previews.find((p) => p.field === 'stdout')?.text, 'ok \\u2066isolated\\u2069');
   });
 
   it('flattens a multi-line name for the title and heading', () => {

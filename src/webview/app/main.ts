@@ -245,6 +245,11 @@ function udfDataSection(summary: UdfDataSummary): HTMLElement {
   }
   table.append(body);
   section.append(table);
+  if (summary.kind !== 'missing') {
+    const actions = el('div', 'toolbar');
+    actions.append(actionButton('Open Raw udf_data', 'openUdfData', true, 'Open udf_data exactly as recorded'));
+    section.append(actions);
+  }
   for (const [key, title, json] of [
     ['metadata', 'Metadata', summary.metadata],
     ['parameters', 'Parameters', summary.parameters],

@@ -6,9 +6,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ConsoleMessage, Dialog, FrameLocator } from 'playwright-core';
+import { comparableCode } from '../../../src/documents/previousRun';
 import { parseUdfData } from '../../../src/documents/udfData';
 import { RECORD_FIELDS, type AuditLogRecord } from '../../../src/api/types';
-import { formatLocalTime, visibleControlChars } from '../../../src/views/presentation';
+import { formatLocalTime } from '../../../src/views/presentation';
+import { visibleText } from '../../../src/webview/viewModel';
 import { demoFixtures, type DemoFixtures } from '../../server/generator';
 import { useWorkbench, type Workbench } from '../harness';
 
@@ -58,7 +60,7 @@ async function previewText(frame: FrameLocator, field: string): Promise<string> 
 
 /** What the panel must show for a plain text field: the value, control characters made visible. */
 function expectedText(value: unknown): string {
-  return visibleControlChars(String(value)).trim();
+  return visibleText(String(value)).trim();
 }
 
 const STATE_WORDS: Record<string, string> = { absent: 'absent', null: 'null' };
@@ -82,10 +84,10 @@ async function assertEveryField(frame: FrameLocator, rec: AuditLogRecord): Promi
         const lines = source.replace(/\r\n?/g, '\n').replace(/\n$/, '').split('\n');
         if (lines.length <= 40 && source.length <= 4096) {
           // Small enough to be shown whole: exactly the value, ANSI removed.
-          assert.equal(shown, lines.map((l) => visibleControlChars(l)).join('\n'), `${field} preview`);
+          assert.equal(shown, lines.map((l) => visibleText(l)).join('\n'), `${field} preview`);
         } else {
-          const last = visibleControlChars(lines[lines.length - 1]);
-          const first = visibleControlChars(lines[0]);
+          const last = visibleText(lines[lines.length - 1]);
+          const first = visibleText(lines[0]);
           assert.ok(field === 'stderr' ? shown.endsWith(last) : shown.startsWith(first), `${field} preview bounds`);
         }
       }
@@ -245,6 +247,41 @@ describe('record details webview (real VS Code)', () => {
     const text = await wb.editorText();
     const firstLine = String(rec.udf_data).split('\n')[0];
     assert.ok(text.startsWith(firstLine), `editor shows the run's code; got ${text.slice(0, 120)}`);
+
+    // Back to the panel: Open stderr opens the log beside it.
+    await showDetails(wb, rec.id);
+    await frame.locator('vscode-button[data-action="openStderr"]').click();
+    await wb.page.locator('.tabs-container .tab.active').filter({ hasText: 'stderr.log' }).first().waitFor({ state: 'visible', timeout: 20_000 });
+    const lastLine = String(rec.stderr).trimEnd().split('\n').pop() ?? '';
+    await wb.page.locator('.editor-group-container.active .view-lines').getByText(visibleText(lastLine).slice(0, 40)).first().waitFor({ state: 'visible', timeout: 10_000 });
+  });
+
+  it('buttons: Compare with Previous Run opens a diff against the earlier run whose code differs', async () => {
+    const wb = session.wb;
+    const records = wb.fused.records;
+    // A run of the demo user whose UDF ran different code earlier, found in the server's data.
+    const candidate = records.find((run) => {
+      if (run.user_email !== demo().demoEmail || !run.udf_id) return false;
+      const code = comparableCode(run);
+      if (code === undefined) return false;
+      return records.some((other) => other.udf_id === run.udf_id && Date.parse(other.timestamp) < Date.parse(run.timestamp) && comparableCode(other) !== undefined && comparableCode(other) !== code);
+    });
+    assert.ok(candidate, 'the demo data has a UDF whose code changed between runs');
+    const frame = await showDetails(wb, candidate.id);
+    await frame.locator('vscode-button[data-action="compareWithPreviousRun"]').click();
+    await wb.page.locator('.monaco-diff-editor').first().waitFor({ state: 'visible', timeout: 30_000 });
+    const title = await wb.activeTabTitle();
+    assert.match(title, /↔/, `diff tab title: ${title}`);
+  });
+
+  it('buttons: Open Raw udf_data opens the payload as recorded', async () => {
+    const wb = session.wb;
+    const rec = record(demo().jsonUdfDataId);
+    const frame = await showDetails(wb, rec.id);
+    await frame.locator('vscode-button[data-action="openUdfData"]').click();
+    await wb.page.locator('.tabs-container .tab.active').filter({ hasText: 'udf_data' }).first().waitFor({ state: 'visible', timeout: 20_000 });
+    const text = await wb.editorText();
+    assert.ok(text.startsWith(String(rec.udf_data).slice(0, 20)), `the raw JSON payload; got ${text.slice(0, 80)}`);
   });
 
   it('reads well in light and high-contrast themes (screenshots)', async () => {
