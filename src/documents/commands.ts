@@ -96,7 +96,7 @@ export class RunDocumentCommands {
 
   private async show(record: AuditLogRecord, file: RunFile): Promise<vscode.TextEditor> {
     const uri = runDocumentUri({ recordId: record.id, udfName: record.udf_name, file });
-    const editor = await vscode.window.showTextDocument(uri, { viewColumn: vscode.ViewColumn.Beside, preview: false });
+    const editor = await vscode.window.showTextDocument(uri, { viewColumn: runDocumentColumn(), preview: false });
     await ensureLogLanguage(editor.document);
     return editor;
   }
@@ -236,6 +236,19 @@ export class RunDocumentCommands {
       else if (choice === 'Show Log') void vscode.commands.executeCommand('fusedRuns.showLog');
     });
   }
+}
+
+/**
+ * Beside the user's code, once: run documents go to the group that already shows one (so
+ * opening stderr, then code, then stdout does not add a column each time), else beside the
+ * active editor, else (nothing open) into the active group.
+ */
+function runDocumentColumn(): vscode.ViewColumn {
+  const active = vscode.window.activeTextEditor;
+  if (active?.document.uri.scheme === RUN_SCHEME && active.viewColumn) return active.viewColumn;
+  const shown = vscode.window.visibleTextEditors.find((editor) => editor.document.uri.scheme === RUN_SCHEME && editor.viewColumn);
+  if (shown?.viewColumn) return shown.viewColumn;
+  return active ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active;
 }
 
 function activeRunRef(): RunRef | undefined {

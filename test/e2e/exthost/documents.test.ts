@@ -218,8 +218,14 @@ describe('run documents (extension host)', function () {
     assert.ok(folder, 'the harness opens a workspace folder');
     const local = vscode.Uri.joinPath(folder.uri, 'local_udf.py');
     await vscode.workspace.fs.writeFile(local, new TextEncoder().encode('@fused.udf\ndef udf():\n    return 42\n'));
-    await vscode.window.showTextDocument(local);
+    const localEditor = await vscode.window.showTextDocument(local);
     const record = byId.get(fixtures.plainCodeId)!;
+    // Run documents open beside the user's code, and later ones join them in that group.
+    const stderr = (await vscode.commands.executeCommand('fusedRuns.openStderr', arg(record))) as vscode.TextEditor;
+    assert.ok(localEditor.viewColumn !== undefined && stderr.viewColumn !== undefined && stderr.viewColumn > localEditor.viewColumn, 'stderr did not open beside the code');
+    const stdout = (await vscode.commands.executeCommand('fusedRuns.openStdout', arg(record))) as vscode.TextEditor;
+    assert.equal(stdout.viewColumn, stderr.viewColumn, 'stdout opened in yet another column');
+    await vscode.window.showTextDocument(local, { viewColumn: localEditor.viewColumn });
     await vscode.commands.executeCommand('fusedRuns.compareWithLocalFile', arg(record));
     const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
     assert.ok(input instanceof vscode.TabInputTextDiff, 'the active tab is not a diff');
