@@ -180,8 +180,13 @@ describe('record details webview (real VS Code)', () => {
       // Chromium logs blocked alert() calls and CSP refusals of injected inline script.
       if (/alert|Refused to execute|Content Security Policy/i.test(text)) alerts.push(text);
     };
+    let probeSeen = false;
+    const onProbe = (message: ConsoleMessage) => {
+      if (message.text() === 'fused-webview-console-probe') probeSeen = true;
+    };
     wb.page.on('dialog', onDialog);
     wb.page.on('console', onConsole);
+    wb.page.on('console', onProbe);
     try {
       for (const id of [demo().hostileId, demo().hostileEngineId, demo().hostileEmailId]) {
         const rec = record(id);
@@ -201,9 +206,11 @@ describe('record details webview (real VS Code)', () => {
           w.__fusedAlerted = [];
           w.alert = (m?: string) => w.__fusedAlerted?.push(String(m));
         });
+        const requestsBefore = wb.fused.stats().requests;
         await frame.locator('vscode-button[data-action="refresh"]').first().click();
         await frame.locator(`tr[data-field="id"] .value`).filter({ hasText: rec.id }).waitFor();
         await wb.page.waitForTimeout(500);
+        assert.ok(wb.fused.stats().requests > requestsBefore, 'Refresh fetched the record again');
         const alerted = await frame.locator('body').evaluate(() => (globalThis as unknown as { __fusedAlerted?: string[] }).__fusedAlerted ?? []);
         assert.deepEqual(alerted, [], 'no script from the record ran');
       }
@@ -221,11 +228,16 @@ describe('record details webview (real VS Code)', () => {
       const parameters = (await frame.locator('vscode-collapsible[data-udf="parameters"] pre').textContent()) ?? '';
       assert.ok(parameters.includes('<img src=x onerror=alert(1)>'), parameters);
       await wb.screenshot('webview-hostile');
+      // The console listener does hear the webview's frame, so "no CSP refusal" above means something.
+      await frame.locator('body').evaluate(() => (globalThis as unknown as { console: { log(m: string): void } }).console.log('fused-webview-console-probe'));
+      await wb.page.waitForTimeout(300);
+      assert.equal(probeSeen, true, 'console messages of the webview frame reach the page listener');
       await frame.locator('section[data-group="udf"]').scrollIntoViewIfNeeded();
       await wb.screenshot('webview-hostile-payload');
     } finally {
       wb.page.off('dialog', onDialog);
       wb.page.off('console', onConsole);
+      wb.page.off('console', onProbe);
     }
     assert.deepEqual(dialogs, [], 'no dialog opened');
     assert.deepEqual(alerts, [], 'no alert() attempt and no CSP refusal of injected script');
@@ -282,6 +294,47 @@ describe('record details webview (real VS Code)', () => {
     await wb.page.locator('.tabs-container .tab.active').filter({ hasText: 'udf_data' }).first().waitFor({ state: 'visible', timeout: 20_000 });
     const text = await wb.editorText();
     assert.ok(text.startsWith(String(rec.udf_data).slice(0, 20)), `the raw JSON payload; got ${text.slice(0, 80)}`);
+  });
+
+  it('a 10 MB stderr opens with a bounded preview of its last lines', async (t) => {
+    const wb = session.wb;
+    const hugeId = demo().hugeId;
+    if (!hugeId) {
+      t.skip('the server data set has no huge stderr record');
+      return;
+    }
+    const rec = record(hugeId);
+    const stderr = String(rec.stderr);
+    assert.ok(stderr.length >= 10 * 1024 * 1024 - 1024, `fixture stderr is ${stderr.length} chars`);
+    const started = Date.now();
+    const frame = await showDetails(wb, rec.id);
+    await frame.locator('.preview[data-field="stderr"] code.preview-code').waitFor({ state: 'visible' });
+    const elapsed = Date.now() - started;
+    const shown = await previewText(frame, 'stderr');
+    assert.ok(shown.length <= 4096, `preview is ${shown.length} chars`);
+    const lastLine = stderr.trimEnd().split('\n').pop() ?? '';
+    assert.ok(shown.endsWith(visibleText(lastLine)), 'the preview ends with the exception line');
+    const note = (await frame.locator('.preview[data-field="stderr"] .preview-note').textContent()) ?? '';
+    assert.match(note, /^Last \d+ of [\d,]+ lines \(10\.0 MB\)$/);
+    process.stdout.write(`# 10 MB stderr: details panel showed its preview ${elapsed} ms after the id was entered (includes the fetch)\n`);
+  });
+
+  it('a record id the server does not know shows an error with a retry, not a blank panel', async () => {
+    const wb = session.wb;
+    const missing = `no-such-record-${Date.now()}`;
+    assert.equal(wb.fused.records.some((r) => r.id === missing), false);
+    await wb.runCommand('Fused: Show Run Details');
+    await wb.page.locator('.quick-input-widget .quick-input-title').filter({ hasText: 'Show Run Details' }).waitFor({ state: 'visible', timeout: 15_000 });
+    await wb.fillQuickInput(missing);
+    await wb.acceptQuickInput();
+    const frame = wb.webviewFrame();
+    const alert = frame.locator('.error-box[role="alert"]');
+    await alert.waitFor({ state: 'visible', timeout: 30_000 });
+    assert.equal((await alert.locator('.error-title').textContent())?.trim(), 'Could not load this run');
+    assert.match((await alert.locator('.error-message').textContent()) ?? '', /\S/);
+    assert.equal((await alert.locator('.error-id').textContent())?.trim(), `Record ID: ${missing}`);
+    assert.equal(await alert.locator('vscode-button[data-action="refresh"]').count(), 1);
+    process.stdout.write(`# not-found message: ${(await alert.locator('.error-message').textContent())?.trim()}\n`);
   });
 
   it('reads well in light and high-contrast themes (screenshots)', async () => {
