@@ -174,7 +174,12 @@ async function copyRecordId(tree: UdfTreeProvider, arg: unknown): Promise<void> 
     if (!pick) return;
     id = pick.record.id;
   }
-  await vscode.env.clipboard.writeText(id);
+  try {
+    await vscode.env.clipboard.writeText(id);
+  } catch (error) {
+    void vscode.window.showErrorMessage(`Could not copy record ID ${id}: ${error instanceof Error ? error.message : String(error)}`);
+    return;
+  }
   void vscode.window.showInformationMessage(`Copied record ID ${id}`);
 }
 

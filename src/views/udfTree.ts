@@ -45,7 +45,7 @@ interface RootData {
   cappedWindows: CappedWindow[];
   loadedAt: Date;
   state: ViewState;
-  /** The failing recipe's result, when failing-only asked for it. */
+  /** The failing recipe's result for this root's scope and range, once failing-only asked for it. */
   failing?: FailingResult;
 }
 
@@ -117,10 +117,11 @@ export class UdfTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
     const queryChanged =
       before.scope !== this.viewState.scope ||
       before.groupBy !== this.viewState.groupBy ||
-      JSON.stringify(before.range) !== JSON.stringify(this.viewState.range) ||
-      (this.viewState.failingOnly && !before.failingOnly);
+      JSON.stringify(before.range) !== JSON.stringify(this.viewState.range);
     if (queryChanged) this.refresh();
-    else this.changed.fire(undefined); // text filter / failing-only off: filter what is loaded, no request
+    // Text filter and failing-only filter what is loaded; failing-only reads the failing recipe,
+    // which the status bar has usually read already for this scope and range.
+    else this.changed.fire(undefined);
   }
 
   /** Reload the root (and, through VS Code, any expanded UDF). What is shown stays until the new data arrive. */
@@ -146,6 +147,11 @@ export class UdfTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
   }
 
   async retry(node: TreeNode | undefined): Promise<void> {
+    if (node?.kind === 'error' && node.id === 'error:failing') {
+      // A failed read is not cached: rendering the root again reads it again.
+      this.changed.fire(undefined);
+      return;
+    }
     if (node?.kind === 'error' && node.udf) {
       const pager = this.pagers.get(pagerKey(node.udf));
       if (pager && pager.loaded) {
@@ -248,7 +254,16 @@ export class UdfTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
         color: 'list.warningForeground',
       });
     }
-    const failingNames = this.viewState.failingOnly ? root.failing?.names : undefined;
+    let failingNames: Set<string> | undefined;
+    if (this.viewState.failingOnly) {
+      try {
+        root.failing = await this.withViewProgress(this.failing.get(root.state, root.loadedAt));
+        failingNames = root.failing.names;
+      } catch (error) {
+        nodes.push({ kind: 'error', id: 'error:failing', title: 'Could not read failing runs', message: messageOf(error) });
+        return nodes;
+      }
+    }
     const shown = filterEntries(root.entries, this.viewState, failingNames);
     for (const entry of shown) nodes.push(this.udfNode(entry));
     if (shown.length === 0 && !this.rootFailure) {
@@ -322,8 +337,7 @@ export class UdfTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
     }
     const { entries, unkeyed } = buildUdfEntries(records, state.groupBy);
     if (unkeyed) this.services.log.info(`Fused Runs tree: ${unkeyed} run(s) without a UDF ${state.groupBy === 'names' ? 'name' : 'id'} are not listed.`);
-    const failing = state.failingOnly ? await this.failing.get(state, now, signal) : undefined;
-    return { entries, unkeyed, cappedWindows, loadedAt: now, state, failing };
+    return { entries, unkeyed, cappedWindows, loadedAt: now, state };
   }
 
   /**
@@ -377,8 +391,8 @@ export class UdfTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
     item.id = `udf:${pagerKey(entry)}`;
     const parts = [relativeTime(latest.timestamp, now)];
     if (entry.groupBy === 'ids') parts.push(entry.key);
-    const failing = this.root?.failing?.report.summaries.find((s) => s.udf_name === latest.udf_name);
-    if (failing && this.viewState.failingOnly) parts.push(`${failing.failure_count} failing`);
+    const failing = this.viewState.failingOnly ? this.root?.failing?.report.summaries.find((s) => s.udf_name === latest.udf_name) : undefined;
+    if (failing) parts.push(`${failing.failure_count} failing`);
     item.description = parts.join(' · ');
     item.iconPath = new vscode.ThemeIcon(look.icon, new vscode.ThemeColor(look.color));
     const lines = [runTooltipMarkdown(latest, status, now).replace(/^\*\*(.*?)\*\* — /, '**$1** — latest run: ')];

@@ -82,6 +82,18 @@ async function settledRootRows(wb: Workbench, predicate: (rows: TreeRow[]) => bo
   throw new Error(`the tree did not settle: ${JSON.stringify(rows)}`);
 }
 
+/** Moves the mouse off the tree so a row's hover tooltip does not cover the next click. */
+async function clearHover(wb: Workbench): Promise<void> {
+  await wb.page.mouse.move(900, 700);
+  await wb.page.locator('.context-view .monaco-hover').waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => undefined);
+}
+
+/** Sets the scope through the palette's Toggle Scope when it is not already `scope`. */
+async function setScope(wb: Workbench, scope: 'Mine' | 'Execution environment'): Promise<void> {
+  if (!(await header(wb)).includes(`${scope} ·`)) await wb.runCommand('Fused: Toggle Scope (Mine / Execution Environment)');
+  await waitForHeader(wb, `${scope} ·`);
+}
+
 async function header(wb: Workbench): Promise<string> {
   const headers = await wb.viewHeaders();
   return headers.find((h) => h.includes('UDFs')) ?? headers.join(' | ');
@@ -185,7 +197,11 @@ describe('Fused Runs tree', () => {
     assert.deepEqual(parts, ['Code', 'stderr', 'stdout', 'Details']);
     // Copy Record ID from the run's context menu.
     await (await wb.waitForTreeRow(firstRun)).click({ button: 'right' });
-    await wb.page.locator('.context-view .monaco-menu .action-label', { hasText: 'Copy Record ID' }).click();
+    const menuItem = wb.page.locator('.context-view .monaco-menu .action-label', { hasText: 'Copy Record ID' });
+    await menuItem.waitFor({ state: 'visible', timeout: 10_000 });
+    // The menu ignores a release that comes right after it opened; hover, then pick with the keyboard.
+    await menuItem.hover();
+    await wb.page.keyboard.press('Enter');
     const copied = await wb.waitForNotification('Copied record ID');
     assert.ok(copied.includes(mine[0].id), `copied the run's id: ${copied}`);
     // Collapse again so the root fits on screen for the next tests.
@@ -213,8 +229,10 @@ describe('Fused Runs tree', () => {
 
   it('scope: toggling to the execution environment shows its UDFs and says so', async () => {
     const wb = session.wb;
-    await wb.runCommand('Fused: Toggle Scope (Mine / Execution Environment)');
+    // The view-title button (its icon shows the current scope).
+    await wb.page.locator('.part.sidebar .action-label[aria-label^="Scope: Mine"]:visible').click();
     await waitForHeader(wb, 'Execution environment · last 24 h');
+    await wb.page.locator('.part.sidebar .action-label[aria-label^="Scope: Execution Environment"]:visible').waitFor({ timeout: 10_000 });
     const expected = expectedKeys(inScope(wb, 'env'), DAY, (r) => r.udf_name);
     const rows = await settledRootRows(wb, (r) => udfLabels(r).every((n) => expected.may.has(n)) && [...expected.must].every((n) => udfLabels(r).includes(n)));
     assertShown(udfLabels(rows), expected, 'exec env, 24 h, by name');
@@ -255,8 +273,10 @@ describe('Fused Runs tree', () => {
     await wb.runCommand('Fused: Set Time Range');
     await wb.waitForQuickInput();
     await wb.pickQuickPickItem('Last 24 hours');
-    await wb.runCommand('Fused: Toggle Scope (Mine / Execution Environment)');
+    await setScope(wb, 'Mine');
     await waitForHeader(wb, 'Mine · last 24 h');
+    await settledRootRows(wb);
+    wb.fused.resetStats();
     await wb.runCommand('Fused: Show Failing Only');
     await waitForHeader(wb, 'failing only');
     const failing = expectedKeys(inScope(wb, 'mine').filter(isFailing), DAY, (r) => r.udf_name);
@@ -265,6 +285,7 @@ describe('Fused Runs tree', () => {
     const rows = await settledRootRows(wb, (r) => [...failing.must].every((n) => udfLabels(r).includes(n)) && udfLabels(r).every((n) => failing.may.has(n)));
     assertShown(udfLabels(rows), failing, 'failing only');
     assert.ok(rows.filter((r) => r.expanded !== undefined).every((r) => / failing$/.test(r.description)), 'each row says how many runs failed');
+    assert.equal(count(byShape(wb), (s) => s.startsWith('distinct')), 0, 'the failing filter does not read the root again');
     await wb.runCommand('Fused: Show All UDFs');
     await settledRootRows(wb, (r) => udfLabels(r).length >= all.must.size);
   });
@@ -308,6 +329,7 @@ describe('Fused Runs tree', () => {
   it('Load more pages a UDF to its end: no duplicates, nothing missing, one request per click burst', async () => {
     const wb = session.wb;
     // All my runs; pick a UDF with several pages of runs.
+    await setScope(wb, 'Mine');
     await wb.runCommand('Fused: Set Time Range');
     await wb.waitForQuickInput();
     await wb.pickQuickPickItem('All time');
@@ -327,6 +349,7 @@ describe('Fused Runs tree', () => {
     assert.equal(count(byShape(wb), (s) => s.startsWith('udf_name')), 1, 'the first page is one request');
     // A double click while the page is on its way (the server is slowed down) loads one page.
     wb.fused.setFaults({ latencyMs: 1500, match: { udf_name: name } });
+    await clearHover(wb);
     await wb.treeRow('Load more…').dblclick();
     await wb.waitForTreeRow('Loading…');
     await wb.waitForTreeRow('Load more…');
@@ -341,6 +364,7 @@ describe('Fused Runs tree', () => {
         break;
       }
       const shownBefore = (await wb.treeRows()).filter((r) => r.level === 2).length;
+      await clearHover(wb);
       await more.click();
       clicks++;
       await wb.page
