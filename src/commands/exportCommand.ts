@@ -15,7 +15,9 @@ import { queryFromArg } from './queryArgs';
 import { exportMaxRecords } from './settings';
 
 /** What to export: a query to page through, or records already computed (a recipe's result). */
-export type ExportSource = { kind: 'query'; query: AuditLogQuery; title: string } | { kind: 'records'; records: readonly AuditLogRecord[]; title: string };
+export type ExportSource =
+  | { kind: 'query'; query: AuditLogQuery; title: string; keep?: (record: AuditLogRecord) => boolean }
+  | { kind: 'records'; records: readonly AuditLogRecord[]; title: string };
 
 export interface ExportArgs {
   format?: ExportFormat;
@@ -40,7 +42,7 @@ export async function exportRuns(services: FusedServices, results: ResultsView, 
   }
   if (!source) {
     const snapshot = results.model.snapshot();
-    if (snapshot.active && snapshot.query) source = { kind: 'query', query: snapshot.query, title: snapshot.title };
+    if (snapshot.active && snapshot.query) source = { kind: 'query', query: snapshot.query, title: snapshot.title, keep: snapshot.keep };
     else if (snapshot.active && snapshot.records.length) source = { kind: 'records', records: snapshot.records, title: snapshot.title };
   }
   if (!source) {
@@ -104,9 +106,12 @@ async function runExport(services: FusedServices, source: ExportSource, format: 
           const pages =
             source.kind === 'records'
               ? onePage(source.records.slice(0, maxRecords))
-              : watchBudget(iteratePages(services.client(), exportQuery(source.query), { signal: abort.signal, maxRecords }), maxRecords, () => {
-                  budgetReached = true;
-                });
+              : keepOnly(
+                  watchBudget(iteratePages(services.client(), exportQuery(source.query), { signal: abort.signal, maxRecords }), maxRecords, () => {
+                    budgetReached = true;
+                  }),
+                  source.keep,
+                );
           if (source.kind === 'records' && source.records.length > maxRecords) budgetReached = true;
           return await writeExport({
             target: target.fsPath,
@@ -148,6 +153,11 @@ async function runExport(services: FusedServices, source: ExportSource, format: 
 
 async function* onePage(records: readonly AuditLogRecord[]): AsyncGenerator<{ items: readonly AuditLogRecord[] }> {
   yield { items: records };
+}
+
+/** Applies the results view's filter (e.g. failing runs only) so the file holds what the view lists. */
+async function* keepOnly<T extends { items: readonly AuditLogRecord[] }>(pages: AsyncIterable<T>, keep: ((record: AuditLogRecord) => boolean) | undefined): AsyncGenerator<{ items: readonly AuditLogRecord[] }> {
+  for await (const page of pages) yield keep ? { items: page.items.filter(keep) } : page;
 }
 
 /** Passes pages through, noting when paging stopped because the budget ran out. */

@@ -32,6 +32,8 @@ export interface ResultsSnapshot {
   notice?: string;
   /** What `keep` keeps, e.g. "failing runs only". */
   filterLabel?: string;
+  /** The client-side filter over the query's records, if any (export applies it too). */
+  keep?: (record: AuditLogRecord) => boolean;
   /** The query behind the results (without page_token), for export; absent for computed lists. */
   query?: AuditLogQuery;
   /** True when something is shown (the context key for the view). */
@@ -121,6 +123,7 @@ export class ResultsModel {
       error: s.error,
       notice: s.notice,
       filterLabel: s.filterLabel,
+      keep: s.keep,
       query: s.query,
       active: s.active,
     };

@@ -352,6 +352,17 @@ describe('Fused query commands', () => {
     const runs = shown.labels.filter((l) => l !== 'Load more…');
     assert.deepEqual(runs.slice(0, Math.min(failing.length, 10)), failing.slice(0, 10).map(rowLabel));
     assert.match(shown.header, /failing runs only/i);
+
+    // Exporting these results writes what the view lists: the UDF's failing runs only.
+    const file = path.join(wb.workspaceDir, `failing-${target.udf_name}.jsonl`);
+    await wb.runCommand('Fused: Export Runs');
+    await waitForQuickInputTitle(wb, /Export Runs/);
+    await wb.pickQuickPickItem('JSON Lines');
+    await saveAs(wb, file);
+    await wb.waitForNotification(/Exported \d+ runs? to failing-/);
+    const exported = fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as AuditLogRecord);
+    for (const record of exported) assert.ok(record.udf_name === target.udf_name && isFailing(record), `${record.id} is a failing run of ${target.udf_name}`);
+    if (!nearEdge) assert.deepEqual(exported.map((r) => r.id), failing.map((r) => r.id));
   });
 
   it('the failing-UDFs status bar item opens the summary it already read, without a request', async () => {
