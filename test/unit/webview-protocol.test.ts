@@ -85,6 +85,7 @@ describe('webview shell HTML', () => {
     assert.match(csp, /script-src 'nonce-bm9uY2Utbm9uY2Utbm9uY2U='(;|$)/);
     assert.match(csp, /style-src https:\/\/file\+\.vscode-resource\.vscode-cdn\.net(;|$)/);
     assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval|\*/);
+    assert.doesNotMatch(csp, /img-src|font-src|connect-src/, 'images, fonts and fetches fall back to none');
   });
 
   it('loads only the bundled script (with the nonce) and stylesheet, and holds no inline script or style', () => {

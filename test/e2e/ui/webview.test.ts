@@ -369,6 +369,8 @@ describe('record details webview (real VS Code)', () => {
           stderrBorder: pre ? g.getComputedStyle(pre).borderLeftColor : '',
         };
       });
+      await wb.page.mouse.move(700, 990); // no tab tooltip over the panel in the screenshot
+      await wb.page.waitForTimeout(300);
       const file = await wb.screenshot(`webview-theme-${theme}`);
       const text = relativeLuminance(colours.color);
       const back = relativeLuminance(colours.background);
