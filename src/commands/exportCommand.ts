@@ -2,15 +2,15 @@
 // CSV, under a cancellable notification whose Cancel aborts the request in flight.
 import * as os from 'node:os';
 import * as vscode from 'vscode';
-import { iteratePages, isSinglePageQuery } from '../api/paging';
-import { LIMITS, type AuditLogQuery, type AuditLogRecord } from '../api/types';
+import { iteratePages } from '../api/paging';
+import type { AuditLogQuery, AuditLogRecord } from '../api/types';
 import type { FusedServices } from '../services';
 import { abortSignalFor } from '../util/cancellation';
 import { describeQuery } from '../views/results/resultsModel';
 import type { ResultsView } from '../views/results/resultsView';
 import { isCancellation, reportQueryError } from './errors';
 import { EXPORT_FORMATS, exportFileName, type ExportFormat } from './exportFormat';
-import { PartialExportError, writeExport } from './exportWriter';
+import { exportQuery, keepOnly, PartialExportError, watchBudget, writeExport } from './exportWriter';
 import { queryFromArg } from './queryArgs';
 import { exportMaxRecords } from './settings';
 
@@ -23,12 +23,6 @@ export interface ExportArgs {
   format?: ExportFormat;
   /** Skip the save dialog (tests, other commands). */
   target?: vscode.Uri | string;
-}
-
-/** The query as exported: no page token, full pages (300) for regular queries. */
-export function exportQuery(query: AuditLogQuery): AuditLogQuery {
-  const { page_token: _ignored, ...rest } = query;
-  return isSinglePageQuery(rest) ? rest : { ...rest, limit: LIMITS.maxLimit };
 }
 
 export async function exportRuns(services: FusedServices, results: ResultsView, arg: unknown, askQuery: () => Promise<{ query: AuditLogQuery; title: string } | undefined>): Promise<void> {
@@ -153,23 +147,4 @@ async function runExport(services: FusedServices, source: ExportSource, format: 
 
 async function* onePage(records: readonly AuditLogRecord[]): AsyncGenerator<{ items: readonly AuditLogRecord[] }> {
   yield { items: records };
-}
-
-/** Applies the results view's filter (e.g. failing runs only) so the file holds what the view lists. */
-async function* keepOnly<T extends { items: readonly AuditLogRecord[] }>(pages: AsyncIterable<T>, keep: ((record: AuditLogRecord) => boolean) | undefined): AsyncGenerator<{ items: readonly AuditLogRecord[] }> {
-  for await (const page of pages) yield keep ? { items: page.items.filter(keep) } : page;
-}
-
-/** Passes pages through, noting when paging stopped because the budget ran out. */
-async function* watchBudget<T extends { items: readonly unknown[]; next_page_token: string | null; trimmed: boolean }>(
-  pages: AsyncIterable<T>,
-  maxRecords: number,
-  onBudgetReached: () => void,
-): AsyncGenerator<T> {
-  let count = 0;
-  for await (const page of pages) {
-    count += page.items.length;
-    if (page.trimmed || (page.next_page_token !== null && count >= maxRecords)) onBudgetReached();
-    yield page;
-  }
 }

@@ -5,7 +5,8 @@ import { once } from 'node:events';
 import { createWriteStream, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { CancelledError } from '../api/errors';
-import type { AuditLogRecord } from '../api/types';
+import { isSinglePageQuery } from '../api/paging';
+import { LIMITS, type AuditLogQuery, type AuditLogRecord } from '../api/types';
 import { exportLine, exportPreamble, type ExportFormat } from './exportFormat';
 
 export interface ExportOptions {
@@ -109,5 +110,30 @@ export async function writeExport(options: ExportOptions): Promise<ExportResult>
       throw error;
     }
     throw new PartialExportError(written.size, target, error);
+  }
+}
+
+/** The query as exported: no page token, full pages (300) for regular queries. */
+export function exportQuery(query: AuditLogQuery): AuditLogQuery {
+  const { page_token: _ignored, ...rest } = query;
+  return isSinglePageQuery(rest) ? rest : { ...rest, limit: LIMITS.maxLimit };
+}
+
+/** Applies the results view's filter (e.g. failing runs only) so the file holds what the view lists. */
+export async function* keepOnly<T extends { items: readonly AuditLogRecord[] }>(pages: AsyncIterable<T>, keep: ((record: AuditLogRecord) => boolean) | undefined): AsyncGenerator<{ items: readonly AuditLogRecord[] }> {
+  for await (const page of pages) yield keep ? { items: page.items.filter(keep) } : page;
+}
+
+/** Passes pages through, noting when paging stopped because the budget ran out. */
+export async function* watchBudget<T extends { items: readonly unknown[]; next_page_token: string | null; trimmed: boolean }>(
+  pages: AsyncIterable<T>,
+  maxRecords: number,
+  onBudgetReached: () => void,
+): AsyncGenerator<T> {
+  let count = 0;
+  for await (const page of pages) {
+    count += page.items.length;
+    if (page.trimmed || (page.next_page_token !== null && count >= maxRecords)) onBudgetReached();
+    yield page;
   }
 }
