@@ -27,8 +27,14 @@ export class RecordDetailsPanels implements vscode.Disposable {
   private readonly panels = new Map<string, RecordDetailsPanel>();
   private readonly bundleRoot: vscode.Uri;
 
+  private readonly connectionSubscription: vscode.Disposable;
+
   constructor(private readonly services: FusedServices) {
     this.bundleRoot = vscode.Uri.joinPath(services.context.extensionUri, 'dist', 'webview');
+    // Signed in, or fixed the base URL: panels that could not load their record try again.
+    this.connectionSubscription = services.onDidChangeConnection(() => {
+      for (const panel of this.panels.values()) if (panel.failed) panel.load(false);
+    });
   }
 
   /** Opens the panel of a run, or reveals it when it is already open. */
@@ -87,6 +93,7 @@ export class RecordDetailsPanels implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.connectionSubscription.dispose();
     for (const panel of [...this.panels.values()]) panel.dispose();
     this.panels.clear();
   }
@@ -117,6 +124,11 @@ class RecordDetailsPanel {
       webview.onDidReceiveMessage((message: unknown) => this.receive(message)),
       panel.onDidDispose(() => this.dispose()),
     );
+  }
+
+  /** The last fetch failed and the panel shows an error. */
+  get failed(): boolean {
+    return this.lastMessage?.type === 'error';
   }
 
   reveal(): void {
