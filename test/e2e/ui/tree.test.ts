@@ -246,6 +246,8 @@ describe('Fused Runs tree', () => {
     await wb.waitForQuickInput();
     await wb.pickQuickPickItem('Last 7 days');
     await waitForHeader(wb, 'last 7 days');
+    await settledRootRows(wb);
+    await statusBarFailing(wb);
     wb.fused.resetStats();
     await wb.runCommand('Fused: Group UDFs by ID');
     await waitForHeader(wb, 'by id');
