@@ -257,6 +257,8 @@ describe('Fused Runs tree', () => {
     await statusBarFailing(wb);
     const shapes = byShape(wb);
     assert.equal(count(shapes, (s) => s.startsWith('distinct:ids')), 7, `7-day root: ${JSON.stringify(shapes)}`);
+    const recent = (wb.fused.stats() as unknown as { recent: { url: string }[] }).recent;
+    assert.equal(recent.filter((e) => /[?&]limit=20(&|$)/.test(e.url)).length, 7, 'one cap probe per day window');
     t.diagnostic(`7-day root by id (exec env): ${JSON.stringify(shapes)}`);
     const ids = rows.filter((r) => r.expanded !== undefined).map((r) => r.description.split(' · ')[1]);
     assertShown(ids, expected, 'exec env, 7 days, by id');
