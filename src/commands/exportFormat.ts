@@ -71,49 +71,48 @@ export function exportLine(format: ExportFormat, record: AuditLogRecord): string
 export function parseCsv(text: string): string[][] {
   const rows: string[][] = [];
   let row: string[] = [];
-  let cell = '';
-  let quoted = false;
   let i = 0;
+  const endRow = () => {
+    rows.push(row);
+    row = [];
+  };
   while (i < text.length) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"') {
-        if (text[i + 1] === '"') {
-          cell += '"';
-          i += 2;
+    let cell: string;
+    if (text[i] === '"') {
+      // Quoted: copy runs of text between quotes; a doubled quote is one quote.
+      const parts: string[] = [];
+      let from = i + 1;
+      for (;;) {
+        const quote = text.indexOf('"', from);
+        if (quote < 0) throw new Error('CSV ends inside a quoted field.');
+        parts.push(text.slice(from, quote));
+        if (text[quote + 1] === '"') {
+          parts.push('"');
+          from = quote + 2;
           continue;
         }
-        quoted = false;
-        i++;
-        continue;
+        i = quote + 1;
+        break;
       }
-      cell += c;
-      i++;
-      continue;
-    }
-    if (c === '"' && cell === '') {
-      quoted = true;
-      i++;
-    } else if (c === ',') {
-      row.push(cell);
-      cell = '';
-      i++;
-    } else if (c === '\r' && text[i + 1] === '\n') {
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = '';
-      i += 2;
+      cell = parts.join('');
     } else {
-      cell += c;
+      let stop = i;
+      while (stop < text.length && text[stop] !== ',' && !(text[stop] === '\r' && text[stop + 1] === '\n')) stop++;
+      cell = text.slice(i, stop);
+      i = stop;
+    }
+    row.push(cell);
+    if (text[i] === ',') {
       i++;
+      if (i === text.length) row.push('');
+    } else if (text[i] === '\r' && text[i + 1] === '\n') {
+      i += 2;
+      endRow();
+    } else if (i < text.length) {
+      throw new Error(`Unexpected character after a quoted CSV field at offset ${i}.`);
     }
   }
-  if (quoted) throw new Error('CSV ends inside a quoted field.');
-  if (cell !== '' || row.length > 0) {
-    row.push(cell);
-    rows.push(row);
-  }
+  if (row.length > 0) endRow();
   return rows;
 }
 
