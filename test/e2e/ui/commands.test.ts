@@ -185,6 +185,7 @@ describe('Fused query commands', () => {
     assert.equal(new Set(all.labels).size, all.labels.length, 'no run twice');
     assert.match(all.header, new RegExp(`${runs.length} runs`, 'i'));
     assert.equal(count(wb, (s) => s === 'udf_name+page'), Math.ceil(runs.length / PAGE_SIZE) - 1);
+    await wb.screenshot('results-after-load-more');
   });
 
   it('Show Runs of UDF by Name: a typed name that is not listed is queried as typed; an empty answer says so', async () => {
@@ -342,6 +343,7 @@ describe('Fused query commands', () => {
     const byRecent = await wb.quickPickItems();
     if (!nearEdge) assert.deepEqual(byRecent, expectedOrder('lastFailure').slice(0, byRecent.length));
     assert.notDeepEqual(byName, byRecent);
+    await wb.screenshot('failing-summary');
 
     const target = sortFailingSummaries(summaries, 'lastFailure').find((s) => s.udf_name && /^[\w-]+$/.test(s.udf_name));
     assert.ok(target?.udf_name);
