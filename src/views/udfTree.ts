@@ -72,6 +72,8 @@ export class UdfTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
   /** Set by refresh(): the next getChildren(root) reads again. */
   private rootStale = true;
   private pagers = new Map<string, RunPager>();
+  /** Aborts the page loads of the current pagers when the root is read again or the view goes away. */
+  private pagerAbort = new AbortController();
   private udfNodes = new Map<string, TreeNode & { kind: 'udf' }>();
   private readonly source: PageSource;
   readonly failing: FailingTracker;
@@ -169,7 +171,7 @@ export class UdfTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
   async loadMore(udf: UdfEntry): Promise<void> {
     const pager = this.pagers.get(pagerKey(udf));
     if (!pager || pager.loading) return;
-    const done = pager.loadMore();
+    const done = pager.loadMore(this.pagerAbort.signal);
     this.refreshUdf(udf); // shows "Loading…"
     await this.withViewProgress(done);
     this.refreshUdf(udf);
@@ -292,7 +294,9 @@ export class UdfTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
         if (this.rootLoad?.controller !== controller) return;
         this.root = data;
         this.rootFailure = undefined;
-        // Expanded UDFs read their first page again under the new data.
+        // Expanded UDFs read their first page again under the new data; pages still on their way are dropped.
+        this.pagerAbort.abort();
+        this.pagerAbort = new AbortController();
         this.pagers = new Map();
         this.udfNodes = new Map();
         this.rootLoaded.fire({ ok: true });
@@ -364,7 +368,7 @@ export class UdfTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
       pager = new RunPager(runsQuery(entry, this.viewState, this.pageSize(), new Date()), (query, signal) => this.services.query(query, signal));
       this.pagers.set(key, pager);
     }
-    if (!pager.loaded) await this.withViewProgress(pager.ensureLoaded());
+    if (!pager.loaded) await this.withViewProgress(pager.ensureLoaded(this.pagerAbort.signal));
     const nodes: TreeNode[] = pager.records.map((record) => ({ kind: 'run', record, udf: entry }));
     if (pager.error && !isCancelled(pager.error)) {
       nodes.push({
@@ -431,6 +435,7 @@ export class UdfTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
 
   dispose(): void {
     this.rootLoad?.controller.abort();
+    this.pagerAbort.abort();
     this.changed.dispose();
     this.rootLoaded.dispose();
     this.stateChanged.dispose();

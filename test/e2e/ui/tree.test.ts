@@ -419,6 +419,59 @@ describe('Fused Runs tree', () => {
     assert.ok(wb.fused.stats().requests >= 1);
   });
 
+  it('a failed page under a UDF keeps the root, shows "Could not load runs", and Retry loads it', async () => {
+    const wb = session.wb;
+    const name = udfLabels(await settledRootRows(wb)).find((n) => n !== 'dem_slope') as string;
+    wb.fused.setFaults({ status: 503, match: { udf_name: name } });
+    await wb.expandTreeRow(name);
+    const errorRow = await wb.waitForTreeRow('Could not load runs', 60_000);
+    const error = (await wb.treeRows()).find((r) => r.label === 'Could not load runs');
+    assert.match(error?.description ?? '', /503/);
+    assert.equal(error?.level, 2);
+    wb.fused.clearFaults();
+    await clearHover(wb);
+    await errorRow.click();
+    const newest = inScope(wb, 'mine')
+      .filter((r) => r.udf_name === name)
+      .sort((a, b) => Date.parse(b.timestamp) - Date.parse(a.timestamp))[0];
+    await wb.waitForTreeRow(formatLocalTime(newest.timestamp));
+    assert.equal((await wb.treeRows()).some((r) => r.label === 'Could not load runs'), false);
+    await (await wb.waitForTreeRow(name)).locator('.monaco-tl-twistie').click();
+  });
+
+  it('a day window over the 5000-run scan cap is called out at the top of the tree', async () => {
+    const wb = session.wb;
+    const user = demoUser(wb);
+    // 5100 runs of one UDF in one day window (about 2.5 days ago), so that window's distinct scan stops early.
+    const base = Date.now() - 2.7 * DAY;
+    const burst: AuditLogRecord[] = [];
+    for (let i = 0; i < 5100; i++) {
+      burst.push({
+        id: `burst-${i.toString().padStart(5, '0')}`,
+        timestamp: new Date(base + i * 6_000).toISOString(),
+        user_email: user.email,
+        exec_env_id: user.exec_env_id,
+        udf_name: 'burst_job',
+        udf_id: 'burst-job-udf-id',
+        execution_engine: 'realtime',
+        execution_time: 0.2,
+        cache: false,
+        stdout: '',
+        stderr: '',
+      });
+    }
+    (wb.fused as unknown as { addRecords(records: AuditLogRecord[]): void }).addRecords(burst);
+    await wb.runCommand('Fused: Set Time Range');
+    await wb.waitForQuickInput();
+    await wb.pickQuickPickItem('Last 7 days');
+    await waitForHeader(wb, 'last 7 days');
+    const warning = await wb.waitForTreeRow(/day windows? hit the 5000-run scan cap/, 60_000);
+    const row = (await rootRows(wb)).find((r) => /scan cap/.test(r.label));
+    assert.equal(row?.description, 'some UDFs may be missing');
+    assert.ok(await warning.isVisible());
+    await wb.waitForTreeRow('burst_job');
+  });
+
   it('Open Demo Settings opens the settings filtered to the API and explains npm run demo', async () => {
     const wb = session.wb;
     await wb.runCommand('Fused: Open Demo Settings');
