@@ -42,6 +42,11 @@ export class RunFileSystemProvider implements vscode.FileSystemProvider, vscode.
   constructor(private readonly services: FusedServices) {
     this.subscriptions.push(
       this.changed,
+      // Tabs say when the user is done with a run; VS Code may keep the closed document's
+      // model (and delay onDidCloseTextDocument) for minutes, so both are watched.
+      vscode.window.tabGroups.onDidChangeTabs((event) => {
+        for (const tab of event.closed) for (const uri of tabUris(tab)) this.documentClosed(uri);
+      }),
       vscode.workspace.onDidCloseTextDocument((document) => this.documentClosed(document.uri)),
     );
   }
@@ -146,12 +151,21 @@ export class RunFileSystemProvider implements vscode.FileSystemProvider, vscode.
   private documentClosed(uri: vscode.Uri): void {
     const address = runAddressOf(uri);
     if (!address) return;
-    const stillOpen = vscode.workspace.textDocuments.some((d) => d.uri.toString() !== uri.toString() && runAddressOf(d.uri)?.recordId === address.recordId);
-    if (stillOpen) return;
+    if (this.recordStillShown(address.recordId)) return;
     this.drop(address.recordId);
     // Large records are what bound memory; small ones stay for the tree, hovers and details.
     const record = this.services.records.peek(address.recordId);
     if (record && recordChars(record) >= LIMITS.largePayloadBytes) this.services.records.forget(address.recordId);
+  }
+
+  /** Whether a tab (text or diff) still shows a document of the record. */
+  private recordStillShown(recordId: string): boolean {
+    for (const group of vscode.window.tabGroups.all) {
+      for (const tab of group.tabs) {
+        if (tabUris(tab).some((uri) => runAddressOf(uri)?.recordId === recordId)) return true;
+      }
+    }
+    return false;
   }
 
   private drop(recordId: string): void {
@@ -189,6 +203,13 @@ export class RunFileSystemProvider implements vscode.FileSystemProvider, vscode.
     this.parsed.clear();
     this.pathsByRecord.clear();
   }
+}
+
+function tabUris(tab: vscode.Tab): vscode.Uri[] {
+  const input = tab.input;
+  if (input instanceof vscode.TabInputText) return [input.uri];
+  if (input instanceof vscode.TabInputTextDiff) return [input.original, input.modified];
+  return [];
 }
 
 function recordChars(record: AuditLogRecord): number {

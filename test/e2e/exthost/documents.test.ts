@@ -188,6 +188,50 @@ describe('run documents (extension host)', function () {
     assert.equal(editor.document.languageId, 'log');
   });
 
+  it('fetches a record once for all its documents; a large record is dropped when its last document closes', async () => {
+    const origin = new URL(process.env.FUSED_E2E_BASE_URL ?? '').origin;
+    const idRequests = async () => ((await (await fetch(`${origin}/__admin/stats`)).json()) as { byQuery: Record<string, number> }).byQuery.id ?? 0;
+    // VS Code may keep a closed document's model for minutes; the tabs are what the user closed.
+    const waitUntilClosed = async (uris: vscode.Uri[]) => {
+      const deadline = Date.now() + 10_000;
+      const shown = () =>
+        vscode.window.tabGroups.all.some((group) =>
+          group.tabs.some((tab) => tab.input instanceof vscode.TabInputText && uris.some((u) => u.toString() === (tab.input as vscode.TabInputText).uri.toString())),
+        );
+      while (shown() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+      assert.equal(shown(), false, 'the tabs did not close');
+    };
+    // A large record (stderr over 100 KB) that no earlier test opened.
+    const large = byId.get(fixtures.largeStderrId)!;
+    const before = await idRequests();
+    for (const command of ['fusedRuns.openCode', 'fusedRuns.openStderr', 'fusedRuns.openStdout', 'fusedRuns.openUdfData']) {
+      await vscode.commands.executeCommand(command, arg(large));
+    }
+    assert.equal((await idRequests()) - before, 1, 'the record was fetched more than once for its four documents');
+    const uris = vscode.window.visibleTextEditors.map((e) => e.document.uri).filter((u) => u.scheme === 'fused-run');
+    await closeAll();
+    await waitUntilClosed(uris);
+    await vscode.commands.executeCommand('fusedRuns.openStderr', arg(large));
+    assert.equal((await idRequests()) - before, 2, 'a large record was not dropped when its last document closed');
+
+    // A small record stays cached for the tree, hovers and details: reopening costs no request.
+    const small = byId.get(fixtures.cachedId)!;
+    await vscode.commands.executeCommand('fusedRuns.openStdout', arg(small));
+    const afterSmall = await idRequests();
+    const smallUri = vscode.window.activeTextEditor!.document.uri;
+    await closeAll();
+    await waitUntilClosed([smallUri]);
+    await vscode.commands.executeCommand('fusedRuns.openStdout', arg(small));
+    assert.equal(await idRequests(), afterSmall, 'a small record was fetched again');
+  });
+
+  it('"Open Run udf_data as Recorded" shows the payload verbatim as plain text', async () => {
+    const record = byId.get(fixtures.jsonUdfDataId)!;
+    const editor = (await vscode.commands.executeCommand('fusedRuns.openUdfData', arg(record))) as vscode.TextEditor;
+    assert.equal(editor.document.getText(), record.udf_data);
+    assert.equal(editor.document.languageId, 'plaintext');
+  });
+
   it('"Compare with Previous Run" diffs the latest earlier run of the same UDF whose code differs', async () => {
     const mine = records.filter((r) => r.user_email === fixtures.demoEmail && r.udf_id && r.udf_data).sort((a, b) => compareRecords(b, a));
     const codeOf = (r: AuditLogRecord) => {
