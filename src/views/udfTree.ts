@@ -13,7 +13,6 @@ import { formatLocalTime, oneLine, relativeTime, runTooltipMarkdown, statusPrese
 import { RunPager } from './runPager';
 import { runDetailChildren, runTreeItem } from './runItems';
 import {
-  DEFAULT_VIEW_STATE,
   buildUdfEntries,
   clampPageSize,
   describeRange,
@@ -441,8 +440,6 @@ export class UdfTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
     this.stateChanged.dispose();
   }
 }
-
-export { DEFAULT_VIEW_STATE };
 
 function pagerKey(entry: Pick<UdfEntry, 'groupBy' | 'key'>): string {
   return `${entry.groupBy}:${entry.key}`;
