@@ -186,6 +186,6 @@ async function copyRecordId(tree: UdfTreeProvider, arg: unknown): Promise<void> 
 async function openDemoSettings(): Promise<void> {
   await vscode.commands.executeCommand('workbench.action.openSettings', 'fusedRuns.api');
   void vscode.window.showInformationMessage(
-    'Demo without a Fused account: in the fused-runs repository run "npm run demo". It starts the local Fused server with demo data, then set "fusedRuns.api.baseUrl" to the URL it prints (http://127.0.0.1:PORT/v1) and "Fused: Set API Token" to fused-demo-token.',
+    'Demo without a Fused account: in the fused-runs repository, "npm run demo" opens a ready-made VS Code on the local Fused server with demo data. To use this window instead, run "npm run server", set "fusedRuns.api.baseUrl" to the URL it prints (http://127.0.0.1:PORT/v1), and run "Fused: Set API Token" with fused-demo-token.',
   );
 }
