@@ -185,24 +185,46 @@ export class Workbench {
 
   /** Runs a command by its palette title, e.g. "Fused: Refresh", through F1 like a person would. */
   async runCommand(title: string): Promise<void> {
-    const input = await this.openQuickInput('F1');
-    await input.fill(`>${title}`);
     const row = this.page
       .locator('.quick-input-widget .monaco-list-row')
       .filter({ has: this.page.locator('.label-name', { hasText: exactText(title) }) })
       .first();
-    try {
-      await row.waitFor({ state: 'visible', timeout: 15_000 });
-    } catch {
-      const offered = await this.quickPickItems();
-      throw new Error(`command "${title}" is not in the palette; it offers: ${JSON.stringify(offered.slice(0, 15))}`);
+    let lastError: unknown;
+    // The palette of a previous command can still be closing when the next one starts (seen under
+    // load): then the input we found hides under our hands. Such a race gets a fresh attempt.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const input = await this.openQuickInput('F1');
+      try {
+        await input.fill(`>${title}`, { timeout: 5_000 });
+      } catch (error) {
+        lastError = error;
+        continue;
+      }
+      try {
+        await row.waitFor({ state: 'visible', timeout: 15_000 });
+      } catch (error) {
+        if (!(await this.quickInputVisible())) {
+          lastError = error;
+          continue;
+        }
+        const offered = await this.quickPickItems();
+        throw new Error(`command "${title}" is not in the palette; it offers: ${JSON.stringify(offered.slice(0, 15))}`);
+      }
+      await row.click();
+      return;
     }
-    await row.click();
+    throw new Error(`could not run "${title}" from the palette: ${(lastError as Error)?.message ?? 'unknown'}`);
   }
 
+  /** Closes a showing quick input, then opens a fresh one with `key`; returns its input box. */
   private async openQuickInput(key: string): Promise<Locator> {
-    const input = this.page.locator('.quick-input-widget .quick-input-box input');
+    const widget = this.page.locator('.quick-input-widget');
+    const input = widget.locator('.quick-input-box input');
     for (let attempt = 0; attempt < 3; attempt++) {
+      if (await widget.isVisible()) {
+        await this.page.keyboard.press('Escape');
+        await widget.waitFor({ state: 'hidden', timeout: 3_000 }).catch(() => undefined);
+      }
       // Keys go to the focused frame; a focused webview or hover would swallow F1.
       await this.page.evaluate(() => document.activeElement?.blur?.());
       await this.page.keyboard.press(key);
@@ -214,6 +236,33 @@ export class Workbench {
       }
     }
     throw new Error(`the quick input did not open on ${key}`);
+  }
+
+  /**
+   * Right-clicks the tree row `rowLabel` and clicks the context-menu entry `item` (exact text or
+   * RegExp). Waits for the menu to close, pressing Enter on the entry if a click was lost.
+   */
+  async treeContextMenu(rowLabel: string | RegExp, item: string | RegExp): Promise<void> {
+    const row = await this.waitForTreeRow(rowLabel);
+    await row.click({ button: 'right' });
+    const menu = this.page.locator('.context-view .monaco-menu').first();
+    await menu.waitFor({ state: 'visible', timeout: 10_000 });
+    const entry = menu.locator('.action-item .action-label', { hasText: asMatcher(item) }).first();
+    try {
+      await entry.waitFor({ state: 'visible', timeout: 5_000 });
+    } catch {
+      const offered = await menu.locator('.action-item .action-label').allInnerTexts();
+      await this.page.keyboard.press('Escape');
+      throw new Error(`the context menu of "${String(rowLabel)}" has no "${String(item)}"; it offers: ${JSON.stringify(offered.map((t) => t.trim()).filter(Boolean))}`);
+    }
+    await entry.hover();
+    await entry.click();
+    try {
+      await menu.waitFor({ state: 'hidden', timeout: 2_000 });
+    } catch {
+      await this.page.keyboard.press('Enter');
+      await menu.waitFor({ state: 'hidden', timeout: 5_000 });
+    }
   }
 
   /** Whether a quick pick / input box is showing. */
