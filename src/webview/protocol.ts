@@ -217,7 +217,7 @@ function checkId(id: unknown, panelRecordId: string): string | undefined {
 
 function unexpectedKeys(message: Record<string, unknown>, allowed: string[]): string | undefined {
   const extra = Object.keys(message).filter((key) => !allowed.includes(key));
-  return extra.length ? `unexpected key(s) ${extra.map((k) => JSON.stringify(k.slice(0, 40))).join(', ')} in a ${String(message.type)} message` : undefined;
+  return extra.length ? `unexpected key(s) ${extra.map((k) => JSON.stringify(k.slice(0, 40))).join(', ')} in a message of type ${String(message.type)}` : undefined;
 }
 
 /** A short, log-safe description of an untrusted value. */

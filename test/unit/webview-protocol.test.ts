@@ -42,7 +42,7 @@ describe('webview protocol: messages from the webview are validated', () => {
   it('refuses unknown actions and extra keys (no smuggled command arguments)', () => {
     refused({ type: 'action', action: 'executeCommand', id: ID }, /unknown action "executeCommand"/);
     refused({ type: 'action', action: 'toString', id: ID }, /unknown action "toString"/);
-    refused({ type: 'action', action: 'openCode', id: ID, args: ['x'] }, /unexpected key\(s\) "args" in a action message/);
+    refused({ type: 'action', action: 'openCode', id: ID, args: ['x'] }, /unexpected key\(s\) "args" in a message of type action/);
     refused({ type: 'ready', extra: true }, /unexpected key\(s\) "extra"/);
   });
 

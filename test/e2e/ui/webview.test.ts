@@ -4,6 +4,8 @@
 //
 // Records come from the server's demo fixtures (demoFixtures), never hard-coded ids.
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import type { ConsoleMessage, Dialog, FrameLocator } from 'playwright-core';
 import { comparableCode } from '../../../src/documents/previousRun';
@@ -115,6 +117,26 @@ async function assertEveryField(frame: FrameLocator, rec: AuditLogRecord): Promi
     checked.push(field);
   }
   assert.deepEqual(checked, [...RECORD_FIELDS]);
+}
+
+/** Polls the extension's "Fused Runs" log (the LogOutputChannel file) until it matches. */
+async function waitForLog(wb: Workbench, pattern: RegExp, timeoutMs = 15_000): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    for (const file of findFiles(path.join(wb.runDir, 'user-data', 'logs'), 'Fused Runs.log')) {
+      if (pattern.test(fs.readFileSync(file, 'utf8'))) return true;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  }
+  return false;
+}
+
+function findFiles(dir: string, name: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    return entry.isDirectory() ? findFiles(full, name) : entry.name === name ? [full] : [];
+  });
 }
 
 /** WCAG relative luminance of a computed `rgb(...)` colour. */
@@ -294,6 +316,34 @@ describe('record details webview (real VS Code)', () => {
     await wb.page.locator('.tabs-container .tab.active').filter({ hasText: 'udf_data' }).first().waitFor({ state: 'visible', timeout: 20_000 });
     const text = await wb.editorText();
     assert.ok(text.startsWith(String(rec.udf_data).slice(0, 20)), `the raw JSON payload; got ${text.slice(0, 80)}`);
+  });
+
+  it('the host refuses forged messages from the webview (other record, unknown action, extra keys) and acts on valid ones', async () => {
+    const wb = session.wb;
+    const rec = record(demo().jsonUdfDataId);
+    const other = record(demo().failedPlainId);
+    await showDetails(wb, rec.id);
+    // What a compromised webview could send: a message through VS Code's own webview channel
+    // (the function acquireVsCodeApi().postMessage calls, on the webview's host frame).
+    const hostFrame = wb.page.locator('iframe.webview.ready').filter({ visible: true }).last().contentFrame();
+    const forge = (message: unknown) =>
+      hostFrame.locator('body').evaluate((_body, data) => {
+        const post = (globalThis as unknown as Record<string, (command: string, payload: unknown) => void>)['__vscode_post_message__'];
+        post('onmessage', { message: data });
+      }, message);
+    const tabsBefore = await wb.tabTitles();
+    await forge({ type: 'action', action: 'openCode', id: other.id });
+    await forge({ type: 'action', action: 'workbench.action.quit', id: rec.id });
+    await forge({ type: 'action', action: 'openCode', id: rec.id, args: ['file:///etc/passwd'] });
+    await forge({ type: 'runCommand', command: 'workbench.action.quit' });
+    await forge('openCode');
+    const logged = await waitForLog(wb, /is not this panel's record[\s\S]*unknown action "workbench\.action\.quit"[\s\S]*unexpected key\(s\) "args"[\s\S]*unknown message type "runCommand"[\s\S]*expected an object, got "openCode"/);
+    assert.ok(logged, 'each forged message was logged as ignored');
+    assert.deepEqual(await wb.tabTitles(), tabsBefore, 'no forged message opened anything');
+
+    // The same channel with a valid message does act, so the refusals above mean something.
+    await forge({ type: 'action', action: 'openStdout', id: rec.id });
+    await wb.page.locator('.tabs-container .tab.active').filter({ hasText: 'stdout.log' }).first().waitFor({ state: 'visible', timeout: 20_000 });
   });
 
   it('a 10 MB stderr opens with a bounded preview of its last lines', async (t) => {
