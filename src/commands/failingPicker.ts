@@ -4,12 +4,12 @@
 import * as vscode from 'vscode';
 import { failingUdfsReport, type FailingUdfSummary, type FailingUdfsReport } from '../api/recipes';
 import { isFailing } from '../api/status';
-import { LIMITS } from '../api/types';
+import { LIMITS, type AuditLogQuery } from '../api/types';
 import type { FusedServices } from '../services';
 import { abortSignalFor } from '../util/cancellation';
 import type { ResultsView } from '../views/results/resultsView';
 import { reportQueryError, reportResultsError } from './errors';
-import { FAILING_SORT_LABELS, failingRowText, readFailingArgs, sortFailingSummaries, type FailingSortKey } from './failingSummary';
+import { describeFailingRange, FAILING_SORT_LABELS, failingRowText, readFailingArgs, sortFailingSummaries, type FailingSortKey, type FailingWindow } from './failingSummary';
 import { scopeLabel } from './prompts';
 import { resultsPageSize } from './settings';
 
@@ -30,9 +30,9 @@ export async function showFailingUdfs(services: FusedServices, results: ResultsV
   let execEnv = args.execEnv ?? args.scope === 'execEnv';
   let sort: FailingSortKey = args.sort ?? 'count';
   const days = args.days ?? 7;
-  const rangeLabel = args.start || args.end ? `${args.start ?? '…'} → ${args.end ?? 'now'}` : `last ${days} day${days === 1 ? '' : 's'}`;
+  const rangeLabel = describeFailingRange(args, days, new Date());
   let report: FailingUdfsReport | undefined;
-  let window: { start: string; end: string } | undefined;
+  let window: FailingWindow | undefined;
   let computing: vscode.CancellationTokenSource | undefined;
 
   const picker = vscode.window.createQuickPick<FailingItem>();
@@ -142,7 +142,8 @@ export async function showFailingUdfs(services: FusedServices, results: ResultsV
   if (args.summaries) {
     // The caller already ran the recipe for this scope and range: show it without a request.
     report = { summaries: args.summaries, truncatedWindows: [], scannedRuns: Number.NaN };
-    window = { start: args.start ?? new Date(Date.now() - days * 24 * 3600_000).toISOString(), end: args.end ?? new Date().toISOString() };
+    // No start from the caller means its summary covered all time: so does the runs query.
+    window = { start: args.start, end: args.end ?? new Date().toISOString() };
     render();
     return;
   }
@@ -154,10 +155,16 @@ export async function showFailingRuns(
   services: FusedServices,
   results: ResultsView,
   summary: Pick<FailingUdfSummary, 'udf_name'>,
-  window: { start: string; end: string },
+  window: FailingWindow,
   execEnv: boolean,
 ): Promise<void> {
-  const base = { start_timestamp: window.start, end_timestamp: window.end, scan_forward: false, limit: Math.max(resultsPageSize(), 100), ...(execEnv ? { exec_env: true } : {}) };
+  const base: AuditLogQuery = {
+    ...(window.start ? { start_timestamp: window.start } : {}),
+    end_timestamp: window.end,
+    scan_forward: false,
+    limit: Math.max(resultsPageSize(), 100),
+    ...(execEnv ? { exec_env: true } : {}),
+  };
   // Runs without a UDF name cannot be asked for by name: read the window and keep those.
   const named = summary.udf_name !== null;
   const snapshot = await results.showQuery({

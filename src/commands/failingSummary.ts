@@ -124,3 +124,29 @@ export function cappedWindowsNotice(cappedWindows: readonly Pick<CappedWindow, '
   const days = cappedWindows.map((w) => w.start.slice(0, 10)).join(', ');
   return `${capped} day window${capped === 1 ? '' : 's'} hit the ${LIMITS.maxRecordsToScan}-record scan cap (${days}); UDFs used only early in ${capped === 1 ? 'that day' : 'those days'} may be missing.`;
 }
+
+/** The instants a failing summary covered; no start = from the beginning of the log. */
+export interface FailingWindow {
+  start?: string;
+  end: string;
+}
+
+/**
+ * The range in words: "last 7 days" (no explicit range, or one ending now that spans whole
+ * days/hours), otherwise local times: "2026-11-18 21:00:00 EST → 2026-11-20 09:00:00 EST".
+ */
+export function describeFailingRange(args: Pick<FailingUdfsArgs, 'start' | 'end'>, days: number, now: Date, timeZone?: string): string {
+  const plural = (n: number, unit: string) => `last ${n === 1 ? '' : `${n} `}${unit}${n === 1 ? '' : 's'}`;
+  if (!args.start && !args.end) return plural(days, 'day');
+  const local = (iso: string) => formatLocalTime(iso, timeZone);
+  if (!args.start) return `until ${local(args.end as string)}`;
+  const startMs = Date.parse(args.start);
+  const endMs = args.end ? Date.parse(args.end) : now.getTime();
+  const endsNow = Math.abs(now.getTime() - endMs) < 10 * 60_000;
+  const spanHours = (endMs - startMs) / 3600_000;
+  if (endsNow && Number.isFinite(spanHours) && spanHours > 0) {
+    if (spanHours >= 24 && Math.abs(spanHours / 24 - Math.round(spanHours / 24)) < 0.01) return plural(Math.round(spanHours / 24), 'day');
+    if (spanHours < 24 && Math.abs(spanHours - Math.round(spanHours)) < 0.01) return plural(Math.round(spanHours), 'hour');
+  }
+  return args.end ? `${local(args.start)} → ${local(args.end)}` : `since ${local(args.start)}`;
+}

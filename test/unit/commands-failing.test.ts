@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { FailingUdfSummary } from '../../src/api/recipes';
-import { cappedWindowsNotice, failingRowText, readFailingArgs, sortFailingSummaries, UNNAMED_UDF_LABEL } from '../../src/commands/failingSummary';
+import { cappedWindowsNotice, describeFailingRange, failingRowText, readFailingArgs, sortFailingSummaries, UNNAMED_UDF_LABEL } from '../../src/commands/failingSummary';
 
 function summary(udf_name: string | null, failure_count: number, last_failure: string, sample_error: string | null = 'Traceback\nValueError: bad'): FailingUdfSummary {
   return { udf_name, failure_count, last_failure, sample_error, error_count: failure_count, incomplete_count: 0 };
@@ -80,5 +80,24 @@ describe('cappedWindowsNotice', () => {
       '1 day window hit the 5000-record scan cap (2026-11-24); UDFs used only early in that day may be missing.',
     );
     assert.match(cappedWindowsNotice([{ start: '2026-11-24T02:00:00Z', end: 'x' }, { start: '2026-11-23T02:00:00Z', end: 'y' }]) ?? '', /^2 day windows .*\(2026-11-24, 2026-11-23\).*those days/);
+  });
+});
+
+describe('describeFailingRange', () => {
+  const now = new Date('2026-11-26T02:00:00.000Z');
+  it('says "last N days/hours" for ranges that end now', () => {
+    assert.equal(describeFailingRange({}, 7, now), 'last 7 days');
+    assert.equal(describeFailingRange({}, 1, now), 'last day');
+    assert.equal(describeFailingRange({ start: '2026-11-19T02:00:00.000Z', end: '2026-11-26T01:59:30.000Z' }, 7, now), 'last 7 days');
+    assert.equal(describeFailingRange({ start: '2026-11-25T02:00:00.000Z', end: '2026-11-26T02:00:00.000Z' }, 7, now), 'last day');
+    assert.equal(describeFailingRange({ start: '2026-11-26T01:00:00.000Z', end: '2026-11-26T02:00:00.000Z' }, 7, now), 'last hour');
+  });
+  it('shows local times for other ranges', () => {
+    assert.equal(
+      describeFailingRange({ start: '2026-11-20T14:00:00Z', end: '2026-11-21T02:30:00Z' }, 7, now, 'America/New_York'),
+      '2026-11-20 09:00:00 EST → 2026-11-20 21:30:00 EST',
+    );
+    assert.equal(describeFailingRange({ end: '2026-11-21T02:30:00Z' }, 7, now, 'UTC'), 'until 2026-11-21 02:30:00 UTC');
+    assert.equal(describeFailingRange({ start: '2026-11-20T14:00:00Z' }, 7, now, 'UTC'), 'since 2026-11-20 14:00:00 UTC');
   });
 });
