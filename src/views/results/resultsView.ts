@@ -11,6 +11,8 @@ import { ResultsModel, type ResultsSnapshot, type ShowQuerySpec, type ShowRecord
 
 export const RESULTS_VIEW_ID = 'fusedRuns.results';
 export const HAS_RESULTS_CONTEXT = 'fusedRuns.hasResults';
+/** The results come from one query (Refresh can re-run it), not from a recipe. */
+export const RESULTS_HAVE_QUERY_CONTEXT = 'fusedRuns.resultsHaveQuery';
 export const RESULTS_COMMANDS = {
   loadMore: 'fusedRuns.results.loadMore',
   retry: 'fusedRuns.results.retry',
@@ -38,6 +40,7 @@ export class ResultsView implements vscode.TreeDataProvider<ResultsNode>, vscode
   private runNodes = new Map<string, ResultsNode & { kind: 'run' }>();
   private readonly fixedNodes = { loadMore: { kind: 'loadMore' } as const, loading: { kind: 'loading' } as const };
   private lastActive = false;
+  private lastHasQuery = false;
 
   constructor(private readonly services: FusedServices) {
     this.model = new ResultsModel(
@@ -117,6 +120,11 @@ export class ResultsView implements vscode.TreeDataProvider<ResultsNode>, vscode
     if (snapshot.active !== this.lastActive) {
       this.lastActive = snapshot.active;
       void vscode.commands.executeCommand('setContext', HAS_RESULTS_CONTEXT, snapshot.active);
+    }
+    const hasQuery = snapshot.active && snapshot.query !== undefined;
+    if (hasQuery !== this.lastHasQuery) {
+      this.lastHasQuery = hasQuery;
+      void vscode.commands.executeCommand('setContext', RESULTS_HAVE_QUERY_CONTEXT, hasQuery);
     }
     this.treeView.title = snapshot.active ? oneLine(snapshot.title, 100) : 'Query Results';
     this.treeView.description = snapshot.active ? describeCounts(snapshot) : undefined;
