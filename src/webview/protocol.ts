@@ -150,6 +150,8 @@ export type WebviewMessage =
 /** State the webview keeps across reloads (`vscode.setState`); the serializer reads it back. */
 export interface DetailsState {
   id: string;
+  /** Where the page was scrolled, so a re-shown (hidden panels are released) or restored panel keeps its place. */
+  scrollY?: number;
 }
 
 export type ParseResult = { ok: true; message: WebviewMessage } | { ok: false; reason: string };

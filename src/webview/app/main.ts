@@ -21,14 +21,32 @@ declare function acquireVsCodeApi(): VsCodeApi;
 
 const vscode = acquireVsCodeApi();
 const app = document.getElementById('app') as HTMLElement;
-let currentId: string | undefined = readStoredId();
+const stored = readStoredState();
+let currentId: string | undefined = stored?.id;
 let currentView: RecordView | undefined;
+/** Scroll position to return to once the stored record is shown again. */
+let pendingScroll: number | undefined = stored?.scrollY;
+
+let scrollQueued = false;
+window.addEventListener(
+  'scroll',
+  () => {
+    if (scrollQueued || !currentId || !currentView) return;
+    scrollQueued = true;
+    requestAnimationFrame(() => {
+      scrollQueued = false;
+      if (currentId) vscode.setState({ id: currentId, scrollY: Math.round(window.scrollY) });
+    });
+  },
+  { passive: true },
+);
 
 window.addEventListener('message', (event: MessageEvent<unknown>) => {
   const message = asHostMessage(event.data);
   if (!message) return;
+  if (message.id !== currentId) pendingScroll = undefined;
   currentId = message.id;
-  vscode.setState({ id: message.id });
+  if (message.type !== 'record') vscode.setState({ id: message.id, scrollY: pendingScroll ?? Math.round(window.scrollY) });
   switch (message.type) {
     case 'loading':
       if (message.refreshing && currentView) setBanner('Refreshing…', 'info');
@@ -37,6 +55,13 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
     case 'record':
       currentView = message.view;
       renderRecord(message.view);
+      if (pendingScroll !== undefined) {
+        const y = pendingScroll;
+        pendingScroll = undefined;
+        void restoreScroll(message.id, y);
+      } else {
+        vscode.setState({ id: message.id, scrollY: Math.round(window.scrollY) });
+      }
       break;
     case 'error':
       renderError(message.message);
@@ -46,10 +71,20 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
 
 vscode.postMessage({ type: 'ready' });
 
-function readStoredId(): string | undefined {
-  const state = vscode.getState();
-  if (typeof state === 'object' && state !== null && typeof (state as DetailsState).id === 'string') return (state as DetailsState).id;
-  return undefined;
+/** Scrolls once the components have rendered (Lit renders asynchronously, so the page grows after the DOM is built). */
+async function restoreScroll(id: string, y: number): Promise<void> {
+  const components = Array.from(app.querySelectorAll('vscode-collapsible, vscode-button, vscode-badge')) as unknown as { updateComplete?: Promise<unknown> }[];
+  await Promise.all(components.map((component) => component.updateComplete));
+  await new Promise((resolve) => requestAnimationFrame(resolve));
+  if (currentId !== id) return;
+  window.scrollTo(0, y);
+  vscode.setState({ id, scrollY: Math.round(window.scrollY) });
+}
+
+function readStoredState(): DetailsState | undefined {
+  const state = vscode.getState() as Partial<DetailsState> | undefined;
+  if (typeof state !== 'object' || state === null || typeof state.id !== 'string') return undefined;
+  return { id: state.id, ...(typeof state.scrollY === 'number' && Number.isFinite(state.scrollY) ? { scrollY: state.scrollY } : {}) };
 }
 
 /** The host is trusted, but a malformed message must not break the page. */

@@ -435,13 +435,20 @@ describe('record details webview (real VS Code)', () => {
   it('restores the panel after Developer: Reload Window, from the record id alone', async () => {
     const wb = session.wb;
     const rec = record(demo().jsonUdfDataId);
-    await showDetails(wb, rec.id);
+    const shown = await showDetails(wb, rec.id);
+    // Scroll to the payload section: the restored panel should come back there.
+    await shown.locator('section[data-group="udf"]').scrollIntoViewIfNeeded();
+    await wb.page.waitForTimeout(500);
+    const scrolledTo = await shown.locator('body').evaluate(() => (globalThis as unknown as { scrollY: number }).scrollY);
+    assert.ok(scrolledTo > 100, `scrolled to ${scrolledTo}`);
     const before = session.wb.fused.stats().requests;
     await wb.runCommand('Developer: Reload Window');
     await wb.waitForWorkbench();
     const frame = wb.webviewFrame();
     await frame.locator(`tr[data-field="id"] .value`).filter({ hasText: rec.id }).waitFor({ state: 'visible', timeout: 60_000 });
     await assertEveryField(frame, rec);
+    const restoredScroll = await frame.locator('body').evaluate(() => (globalThis as unknown as { scrollY: number }).scrollY);
+    assert.ok(Math.abs(restoredScroll - scrolledTo) <= 2, `scroll position restored: ${restoredScroll} vs ${scrolledTo}`);
     // A reloaded window has an empty record cache: the panel fetched its record by id again.
     assert.ok(session.wb.fused.stats().requests > before, 'the restored panel asked the server for its record');
   });
