@@ -177,6 +177,22 @@ describe('run documents (extension host)', function () {
     assert.equal(code.split('\n')[line - 1].trim(), quoted);
   });
 
+  it('a frame in a header module links to that module\'s document at its line', async () => {
+    const record = records.find((r) => r.user_email === fixtures.demoEmail && /_headers\/[\w.]+\.py", line \d+/.test(r.stderr ?? '') && parseUdfData(r.udf_data).headers.length > 0);
+    assert.ok(record, 'the data set has a traceback through a header module');
+    const frame = /_headers\/([\w.]+)\.py", line (\d+)/.exec(record.stderr ?? '')!;
+    const uri = runUri(record, { kind: 'stderr' });
+    await vscode.workspace.openTextDocument(uri);
+    const links = (await vscode.commands.executeCommand('vscode.executeLinkProvider', uri)) as vscode.DocumentLink[];
+    const headerLink = links.find((link) => link.target && parseRunPath(link.target.path).file.kind === 'header');
+    assert.ok(headerLink?.target, `no header link among ${links.length}`);
+    assert.deepEqual(parseRunPath(headerLink.target.path).file, { kind: 'header', module: frame[1] });
+    assert.equal(headerLink.target.fragment, `L${frame[2]}`);
+    const module = parseUdfData(record.udf_data).headers.find((h) => h.module_name === frame[1])!;
+    const quoted = (record.stderr ?? '').split('\n')[(record.stderr ?? '').split('\n').findIndex((l) => l.includes(frame[0])) + 1].trim();
+    assert.equal(module.source_code.split('\n')[Number(frame[2]) - 1].trim(), quoted);
+  });
+
   it('the ~10 MB stderr opens (timed)', async function () {
     if (!fixtures.hugeId) this.skip();
     const record = byId.get(fixtures.hugeId!)!;

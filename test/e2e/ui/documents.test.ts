@@ -273,8 +273,12 @@ describe('run documents in a real VS Code', () => {
     const text = stripAnsi(unicode.stdout ?? '').text;
     await openFromPalette(wb, 'Fused: Open Run stdout', unicode.id);
     await waitForEditor(wb, 'stdout.log', firstLine(text));
-    await wb.page.waitForTimeout(1000); // let the workbench persist its editors
-    await wb.reload();
+    // VS Code's own reload shuts the window down properly, which persists the open editors
+    // (a bare page reload may not flush the workbench state in time).
+    const reloaded = wb.page.waitForEvent('framenavigated', { predicate: (frame) => frame === wb.page.mainFrame(), timeout: 60_000 });
+    await wb.runCommand('Developer: Reload Window');
+    await reloaded;
+    await wb.waitForWorkbench();
     await waitForEditor(wb, 'stdout.log', firstLine(text), 60_000);
     await languageShown(wb, 'Log');
     await closeEditors(wb);
@@ -337,6 +341,29 @@ describe('run documents in a real VS Code', () => {
     assert.ok(modified.includes(firstLine(codeOf(pair.current)).trim()), `the right side is not this run: ${modified.slice(0, 200)}`);
     assert.match(await wb.activeTabTitle(), /↔/);
     await wb.screenshot('documents-diff-previous');
+    await closeEditors(wb);
+  });
+
+  it('"Compare with Run…" lists the UDF\'s runs and diffs the picked one, older on the left', async () => {
+    const wb = session.wb;
+    const demoEmail = fixtures(wb).demoEmail;
+    const plain = record(wb, fixtures(wb).plainCodeId);
+    const sameUdf = wb.fused.records
+      .filter((r) => r.user_email === demoEmail && r.udf_id === plain.udf_id && r.id !== plain.id)
+      .sort((a, b) => compareRecords(b, a));
+    assert.ok(sameUdf.length > 0, 'the UDF has other runs');
+    await openFromPalette(wb, 'Fused: Compare with Run…', plain.id);
+    await waitForInputTitled(wb, /^Runs of /);
+    const items = await wb.quickPickItems();
+    // Newest first, the run itself left out (labels are the local times).
+    assert.equal(items[0], formatLocalTime(sameUdf[0].timestamp));
+    assert.ok(!items.includes(formatLocalTime(plain.timestamp)) || sameUdf.some((r) => r.timestamp === plain.timestamp));
+    await wb.pickQuickPickItem(items[0]);
+    const diff = wb.page.locator('.editor-group-container.active .monaco-diff-editor');
+    await diff.waitFor({ state: 'visible', timeout: 30_000 });
+    const [older, newer] = Date.parse(sameUdf[0].timestamp) <= Date.parse(plain.timestamp) ? [sameUdf[0], plain] : [plain, sameUdf[0]];
+    const title = await wb.activeTabTitle();
+    assert.ok(title.includes(`run ${formatLocalTime(older.timestamp)} ↔ run ${formatLocalTime(newer.timestamp)}`), `diff title: ${title}`);
     await closeEditors(wb);
   });
 
