@@ -217,18 +217,20 @@ describe('run documents (extension host)', function () {
       while (shown() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
       assert.equal(shown(), false, 'the tabs did not close');
     };
-    // A large record (stderr over 100 KB) that no earlier test opened.
+    // A large record (stderr over 100 KB); other suites in this host may have cached it already.
     const large = byId.get(fixtures.largeStderrId)!;
     const before = await idRequests();
     for (const command of ['fusedRuns.openCode', 'fusedRuns.openStderr', 'fusedRuns.openStdout', 'fusedRuns.openUdfData']) {
       await vscode.commands.executeCommand(command, arg(large));
     }
-    assert.equal((await idRequests()) - before, 1, 'the record was fetched more than once for its four documents');
+    assert.ok((await idRequests()) - before <= 1, 'the record was fetched more than once for its four documents');
     const uris = vscode.window.visibleTextEditors.map((e) => e.document.uri).filter((u) => u.scheme === 'fused-run');
     await closeAll();
     await waitUntilClosed(uris);
+    const afterClose = await idRequests();
     await vscode.commands.executeCommand('fusedRuns.openStderr', arg(large));
-    assert.equal((await idRequests()) - before, 2, 'a large record was not dropped when its last document closed');
+    await vscode.commands.executeCommand('fusedRuns.openStdout', arg(large));
+    assert.equal((await idRequests()) - afterClose, 1, 'a large record was not dropped when its last document closed (or was fetched twice)');
 
     // A small record stays cached for the tree, hovers and details: reopening costs no request.
     const small = byId.get(fixtures.cachedId)!;
@@ -239,6 +241,17 @@ describe('run documents (extension host)', function () {
     await waitUntilClosed([smallUri]);
     await vscode.commands.executeCommand('fusedRuns.openStdout', arg(small));
     assert.equal(await idRequests(), afterSmall, 'a small record was fetched again');
+  });
+
+  it('"Reload Run from Server" fetches the record again and keeps its documents open', async () => {
+    const origin = new URL(process.env.FUSED_E2E_BASE_URL ?? '').origin;
+    const idRequests = async () => ((await (await fetch(`${origin}/__admin/stats`)).json()) as { byQuery: Record<string, number> }).byQuery.id ?? 0;
+    const record = byId.get(fixtures.warningOnlyId)!;
+    const editor = (await vscode.commands.executeCommand('fusedRuns.openStderr', arg(record))) as vscode.TextEditor;
+    const before = await idRequests();
+    await vscode.commands.executeCommand('fusedRuns.reloadRunDocuments', editor.document.uri);
+    assert.equal((await idRequests()) - before, 1);
+    assert.equal(vscode.window.activeTextEditor?.document.getText(), stripAnsi(record.stderr ?? '').text);
   });
 
   it('"Open Run udf_data as Recorded" shows the payload verbatim as plain text', async () => {
