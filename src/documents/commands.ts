@@ -10,11 +10,12 @@ import { extractRunRef, type RunRef } from '../commands/args';
 import { validateRecordIdInput } from '../commands/queryInput';
 import type { FusedServices } from '../services';
 import { abortSignalFor } from '../util/cancellation';
-import { formatLocalTime, oneLine, relativeTime, statusPresentation } from '../views/presentation';
+import { formatLocalTime, relativeTime, statusPresentation } from '../views/presentation';
 import { comparableCode, findPreviousRunWithDifferentCode, sameUdfQuery } from './previousRun';
 import { codeFileFor } from './runContents';
 import { runAddressOf, runDocumentUri, type RunFileSystemProvider } from './runFileSystem';
 import { RUN_SCHEME, type RunFile } from './runUri';
+import { titleText } from './titles';
 
 /** How many earlier runs "Compare with Previous Run" reads before giving up. */
 const PREVIOUS_RUN_BUDGET = 1000;
@@ -86,7 +87,7 @@ export class RunDocumentCommands {
         ? headers[0]
         : (
             await vscode.window.showQuickPick(
-              headers.map((header) => ({ label: oneLine(header.module_name, 80), description: oneLine(header.source_file ?? header.url ?? '', 80), header })),
+              headers.map((header) => ({ label: titleText(header.module_name, 80), description: titleText(header.source_file ?? header.url ?? '', 80), header })),
               { title: `Header modules of ${displayName(record)}`, placeHolder: 'Module to open' },
             )
           )?.header;
@@ -309,7 +310,7 @@ async function ensureLogLanguage(document: vscode.TextDocument): Promise<void> {
 }
 
 function displayName(record: AuditLogRecord): string {
-  return oneLine(record.udf_name ?? record.udf_id ?? 'unnamed UDF', 60);
+  return titleText(record.udf_name ?? record.udf_id ?? 'unnamed UDF');
 }
 
 function shortTime(iso: string): string {

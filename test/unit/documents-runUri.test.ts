@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { extractRunRef } from '../../src/commands/args';
+import { titleText } from '../../src/documents/titles';
 import {
   decodeSegment,
   encodeSegment,
@@ -114,4 +115,12 @@ test('extractRunRef reads run documents given as a Uri-like object or as a URI s
   assert.deepEqual(extractRunRef({ scheme: 'fused-run', path: '/~/abc-1/code.py' }), { id: 'abc-1', udf_name: null });
   assert.equal(extractRunRef({ scheme: 'fused-run', path: '/u/<script>/code.py' }), undefined, 'a hostile id is not a record id');
   assert.equal(extractRunRef('fused-run:/u/r1/evil.sh'), undefined);
+});
+
+test('titles show bidi, invisible and control characters escaped, on one line', () => {
+  assert.equal(titleText('rtl\u202Eyp.edoc'), 'rtl\\u202eyp.edoc');
+  assert.equal(titleText('zero\u200bwidth\nnext'), 'zero\\u200bwidth next');
+  assert.equal(titleText('a\u001b[31mred'), 'ared');
+  assert.equal(titleText(null), '');
+  assert.equal(titleText('x'.repeat(100), 10).length, 10);
 });
