@@ -148,6 +148,31 @@ describe('run documents (extension host)', function () {
     });
   });
 
+  it('401 and a dropped connection surface as errors carrying the client message', async () => {
+    const origin = new URL(process.env.FUSED_E2E_BASE_URL ?? '').origin;
+    const setFaults = (faults: unknown) => fetch(`${origin}/__admin/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(faults) });
+    const clearFaults = () => fetch(`${origin}/__admin/faults`, { method: 'DELETE' });
+    // Ids nobody fetched before, so the request reaches the (faulty) server.
+    const uri = (n: number) => vscode.Uri.from({ scheme: 'fused-run', path: `/faulty/0000000${n}-0000-4000-8000-000000000000/stderr.log` });
+    try {
+      await setFaults({ status: 401 });
+      await assert.rejects(Promise.resolve(vscode.workspace.openTextDocument(uri(1))), (error: Error) => {
+        assert.match(error.message, /Fused rejected the API token \(401\)/);
+        return true;
+      });
+      await setFaults({ resetConnection: true });
+      await assert.rejects(Promise.resolve(vscode.workspace.openTextDocument(uri(2))), (error: Error) => {
+        assert.doesNotMatch(error.message, /nonexistent file/);
+        assert.match(error.message, /connection|reset|network|closed/i);
+        return true;
+      });
+    } finally {
+      await clearFaults();
+    }
+    // The same id opens (as an error naming the missing record) once the server is healthy again: nothing stuck in a cache.
+    await assert.rejects(Promise.resolve(vscode.workspace.openTextDocument(uri(2))), /No audit-log record with id 00000002/);
+  });
+
   it('hostile names round-trip through a real vscode.Uri (string form included)', () => {
     for (const name of ['a/b', '100% x', 'café 😀', '<img src=x onerror=alert(1)>', '~', '..', 'q?x#y']) {
       const uri = vscode.Uri.from({ scheme: 'fused-run', path: runPath({ recordId: 'r-1', udfName: name, file: { kind: 'stderr' } }) });
