@@ -6,7 +6,7 @@ import { CancelledError, NotSignedInError, isFusedApiError } from '../api/errors
 import type { PageSource } from '../api/paging';
 import { recentlyUsedUdfs, type CappedWindow } from '../api/recipes';
 import { runStatus } from '../api/status';
-import type { AuditLogRecord } from '../api/types';
+import { LIMITS, type AuditLogQuery, type AuditLogRecord } from '../api/types';
 import type { FusedServices } from '../services';
 import { FailingTracker, type FailingResult } from './failingTracker';
 import { formatLocalTime, oneLine, relativeTime, runTooltipMarkdown, statusPresentation, escapeMarkdown } from './presentation';
@@ -31,7 +31,8 @@ export const VIEW_ID = 'fusedRuns.udfs';
 const STATE_KEY = 'fusedRuns.udfTree.viewState';
 
 export type TreeNode =
-  | { kind: 'udf'; entry: UdfEntry }
+  /** `query` and `title` let "Export Runs" on a UDF row export exactly that UDF's runs in the view's scope and range. */
+  | { kind: 'udf'; entry: UdfEntry; readonly query: AuditLogQuery; readonly title: string }
   | { kind: 'run'; record: AuditLogRecord; udf: UdfEntry }
   | { kind: 'part'; item: vscode.TreeItem }
   | { kind: 'loadMore'; udf: UdfEntry }
@@ -351,7 +352,17 @@ export class UdfTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
     const key = pagerKey(entry);
     const known = this.udfNodes.get(key);
     if (known && known.entry === entry) return known;
-    const node = { kind: 'udf' as const, entry };
+    const currentState = () => this.viewState;
+    const node = {
+      kind: 'udf' as const,
+      entry,
+      get query(): AuditLogQuery {
+        return runsQuery(entry, currentState(), LIMITS.maxLimit, new Date());
+      },
+      get title(): string {
+        return `${entry.groupBy === 'names' ? 'udf_name' : 'udf_id'} = ${entry.key}`;
+      },
+    };
     this.udfNodes.set(key, node);
     return node;
   }

@@ -390,6 +390,30 @@ export class Workbench {
    * Hovers over `target` (a Locator, or the label of a tree row) and returns the text of the
    * hover that appears (tree tooltips, editor hovers from a HoverProvider).
    */
+  /**
+   * Answers VS Code's simple save dialog (a quick input holding a path) with `file`, then waits
+   * until the file exists unless told not to.
+   */
+  async saveDialog(file: string, options: { waitForFile?: boolean } = {}): Promise<void> {
+    // The dialog holds a path; wait for it (a format picker before it has no value).
+    const input = this.page.locator('.quick-input-widget .quick-input-box input');
+    const deadlineDialog = Date.now() + 15_000;
+    while (Date.now() < deadlineDialog && !((await input.inputValue().catch(() => '')) ?? '').startsWith('/')) await this.page.waitForTimeout(150);
+    // The dialog fills in its default path asynchronously; type ours until it sticks.
+    for (let attempt = 0; attempt < 10; attempt++) {
+      await this.fillQuickInput(file);
+      await this.page.waitForTimeout(400);
+      if ((await input.inputValue()) === file) break;
+    }
+    const typed = await input.inputValue();
+    if (typed !== file) throw new Error(`the save dialog holds ${JSON.stringify(typed)}, not ${JSON.stringify(file)}`);
+    await this.acceptQuickInput();
+    if (options.waitForFile === false) return;
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline && !fs.existsSync(file)) await this.page.waitForTimeout(200);
+    if (!fs.existsSync(file)) throw new Error(`${file} was not written`);
+  }
+
   async hover(target: Locator | string | RegExp, timeoutMs = 15_000): Promise<string> {
     const locator = typeof target === 'string' || target instanceof RegExp ? await this.waitForTreeRow(target) : target;
     await this.page.mouse.move(0, 0);
