@@ -270,15 +270,34 @@ export class Workbench {
     return this.page.locator('.quick-input-widget').isVisible();
   }
 
-  /** Waits for a quick pick or input box (e.g. a command's fallback prompt) and returns its title/placeholder/prompt. */
-  async waitForQuickInput(timeoutMs = 15_000): Promise<{ title: string; placeholder: string; message: string }> {
+  /**
+   * Waits for a quick pick or input box (e.g. a command's fallback prompt) and returns its
+   * title/placeholder/message. With `title`/`placeholder`, waits until they match: a multi-step
+   * prompt reuses the same widget, so "visible" alone can still show the previous step.
+   */
+  async waitForQuickInput(
+    options: number | { title?: string | RegExp; placeholder?: string | RegExp; timeoutMs?: number } = {},
+  ): Promise<{ title: string; placeholder: string; message: string }> {
+    const { title, placeholder, timeoutMs = 15_000 } = typeof options === 'number' ? { timeoutMs: options } : options;
     const widget = this.page.locator('.quick-input-widget');
-    await widget.waitFor({ state: 'visible', timeout: timeoutMs });
-    return {
-      title: ((await widget.locator('.quick-input-title').textContent()) ?? '').trim(),
-      placeholder: (await widget.locator('.quick-input-box input').getAttribute('placeholder')) ?? '',
+    const read = async () => ({
+      title: ((await widget.locator('.quick-input-title').textContent().catch(() => '')) ?? '').trim(),
+      placeholder: (await widget.locator('.quick-input-box input').getAttribute('placeholder').catch(() => '')) ?? '',
       message: ((await widget.locator('.quick-input-message').textContent().catch(() => '')) ?? '').trim(),
-    };
+    });
+    const matches = (value: string, expected: string | RegExp | undefined) =>
+      expected === undefined || (typeof expected === 'string' ? value.includes(expected) : expected.test(value));
+    const deadline = Date.now() + timeoutMs;
+    await widget.waitFor({ state: 'visible', timeout: timeoutMs });
+    let seen = await read();
+    while (!(matches(seen.title, title) && matches(seen.placeholder, placeholder))) {
+      if (Date.now() > deadline) {
+        throw new Error(`the quick input shows ${JSON.stringify(seen)}, not title ${String(title ?? '*')} / placeholder ${String(placeholder ?? '*')}`);
+      }
+      await this.page.waitForTimeout(100);
+      seen = await read();
+    }
+    return seen;
   }
 
   /** Labels of the items the open quick pick shows. */
