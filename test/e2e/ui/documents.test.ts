@@ -156,12 +156,14 @@ describe('run documents in a real VS Code', () => {
     const before = await wb.editorText();
     assert.equal(firstLine(before), firstLine(plain.udf_data ?? ''));
     await wb.page.locator('.editor-group-container.active .monaco-editor .view-line').first().click();
+    // The message shows for a few seconds after a refused keystroke: watch for it while typing.
+    const message = wb.page.locator('.monaco-editor-overlaymessage, .monaco-hover', { hasText: 'These are recorded Fused runs; they cannot be edited.' });
+    const messageShown = message.first().waitFor({ state: 'visible', timeout: 15_000 });
     await wb.page.keyboard.type('zzz tampered ');
     await wb.page.keyboard.press('Enter');
+    await messageShown;
     await wb.page.waitForTimeout(500);
     assert.equal(await wb.editorText(), before, 'typing changed a run document');
-    const message = wb.page.locator('.monaco-editor-overlaymessage, .monaco-hover', { hasText: 'These are recorded Fused runs; they cannot be edited.' });
-    await message.first().waitFor({ state: 'visible', timeout: 10_000 });
     assert.equal(await wb.page.locator('.tabs-container .tab.dirty').count(), 0, 'a run document became dirty');
     await closeEditors(wb);
   });
