@@ -3,5 +3,6 @@
 export { startCodeServer, installUnpackedExtension, runFolders, codeServerCli, BASE_SETTINGS } from './codeServer';
 export { launchBrowser } from './browser';
 export { Workbench, launchWorkbench } from './workbench';
+export { runExtensionHostTests } from './exthost';
 export { createRunDir, REPO_ROOT } from './paths';
 export { startFusedServer } from '../../server/server';
