@@ -119,10 +119,21 @@ export class Workbench {
       .locator('.part.activitybar .action-item')
       .filter({ has: this.page.locator(`a[aria-label^="${label}"]`) })
       .first();
-    const checked = await actionItem.evaluate((element) => element.classList.contains('checked'));
-    const sidebarVisible = await this.page.locator('.part.sidebar').isVisible();
-    if (!checked || !sidebarVisible) await item.click();
-    await this.page.locator('.part.sidebar').waitFor({ state: 'visible' });
+    const sidebar = this.page.locator('.part.sidebar');
+    const showing = async () =>
+      (await actionItem.evaluate((element) => element.classList.contains('checked'))) && (await sidebar.isVisible());
+    // The icon toggles: clicking it while the container is showing hides the side bar. Right after
+    // a (re)load the side bar may still be appearing, so look again after each click.
+    for (let attempt = 0; attempt < 4; attempt++) {
+      if (await showing()) return;
+      if (attempt > 0) {
+        await this.page.waitForTimeout(500);
+        if (await showing()) return;
+      }
+      await item.click();
+      await sidebar.waitFor({ state: 'visible', timeout: 5_000 }).catch(() => undefined);
+    }
+    if (!(await showing())) throw new Error(`the "${label}" container did not open in the side bar`);
   }
 
   /** The title of the side bar ("FUSED RUNS" when our container is open). */
