@@ -360,7 +360,7 @@ describe('Fused query commands', () => {
     await wb.runCommand('Fused: Export Runs');
     await waitForQuickInputTitle(wb, /Export Runs/);
     await wb.pickQuickPickItem('JSON Lines');
-    await saveAs(wb, file);
+    await wb.saveDialog(file);
     await wb.waitForNotification(/Exported \d+ runs? to failing-/);
     const exported = fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as AuditLogRecord);
     for (const record of exported) assert.ok(record.udf_name === target.udf_name && isFailing(record), `${record.id} is a failing run of ${target.udf_name}`);
@@ -410,7 +410,7 @@ describe('Fused query commands', () => {
     await wb.runCommand('Fused: Export Runs');
     await waitForQuickInputTitle(wb, /Export Runs/);
     await wb.pickQuickPickItem('CSV');
-    await saveAs(wb, file);
+    await wb.saveDialog(file);
     await wb.waitForNotification(/Exported \d+ runs? to/);
     const rows = parseCsv(fs.readFileSync(file, 'utf8'));
     assert.deepEqual(rows[0], [...RECORD_FIELDS]);
@@ -432,7 +432,7 @@ describe('Fused query commands', () => {
     await wb.pickQuickPickItem(/All runs in my execution environment/);
     await waitForQuickInputTitle(wb, /Export Runs/);
     await wb.pickQuickPickItem('JSON Lines');
-    await saveAs(wb, file);
+    await wb.saveDialog(file);
     await wb.waitForNotification(/Exported \d+ runs? to/, 60_000);
     const lines = fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as AuditLogRecord);
     const expected = newestFirst(inEnv(wb));
@@ -459,7 +459,7 @@ describe('Fused query commands', () => {
       await wb.runCommand('Fused: Export Runs');
       await waitForQuickInputTitle(wb, /Export Runs/);
       await wb.pickQuickPickItem('JSON Lines');
-      await saveAs(wb, file, { waitForFile: false });
+      await wb.saveDialog(file, { waitForFile: false });
       const toast = wb.page.locator('.notifications-toasts .notification-toast', { hasText: /Exporting runs/ }).first();
       await toast.waitFor({ state: 'visible', timeout: 15_000 });
       const started = Date.now();
@@ -479,6 +479,9 @@ describe('Fused query commands', () => {
   it('a server fault shows the error with Retry in a notification and as a row; Retry after recovery shows the runs', async () => {
     const wb = session.wb;
     const name = nameWithRuns(wb, PAGE_SIZE + 1, 1000);
+    // The previous test left this UDF's runs in the view; start from an empty view so the failed
+    // query is a new one (a failed reload of the same query rightly keeps the rows it had).
+    await wb.runCommand('Fused: Clear Query Results');
     wb.fused.setFaults({ status: 500, match: { udf_name: name } });
     try {
       await wb.runCommand('Fused: Show Runs of UDF by Name');
@@ -510,21 +513,3 @@ describe('Fused query commands', () => {
 });
 
 /** Answers VS Code's save dialog (code-server's simple dialog: a quick input holding the path). */
-async function saveAs(wb: Workbench, file: string, options: { waitForFile?: boolean } = {}): Promise<void> {
-  // The simple save dialog holds a path; wait for it (the format picker before it has no value).
-  const input = wb.page.locator('.quick-input-widget .quick-input-box input');
-  const deadlineDialog = Date.now() + 15_000;
-  while (Date.now() < deadlineDialog && !((await input.inputValue().catch(() => '')) ?? '').startsWith('/')) await wb.page.waitForTimeout(150);
-  // The dialog fills in its default path asynchronously; type ours until it sticks.
-  for (let attempt = 0; attempt < 10; attempt++) {
-    await wb.fillQuickInput(file);
-    await wb.page.waitForTimeout(400);
-    if ((await input.inputValue()) === file) break;
-  }
-  assert.equal(await input.inputValue(), file, 'the save dialog holds the path typed');
-  await wb.acceptQuickInput();
-  if (options.waitForFile === false) return;
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline && !fs.existsSync(file)) await wb.page.waitForTimeout(200);
-  assert.ok(fs.existsSync(file), `${file} was written`);
-}
