@@ -54,22 +54,38 @@ export function formatDuration(seconds: number | null | undefined): string {
 
 /** The time in the user's local zone, e.g. "2026-11-25 14:03:12 EST". */
 export function formatLocalTime(iso: string, timeZone?: string): string {
+  const parts = localParts(iso, true, timeZone);
+  if (!parts) return iso;
+  return `${parts.date} ${parts.time} ${parts.zone}`.trim();
+}
+
+/** Date and minutes in the user's local zone, e.g. "2026-11-25 14:03", for titles and ranges. */
+export function formatLocalMinutes(iso: string, timeZone?: string): string {
+  const parts = localParts(iso, false, timeZone);
+  return parts ? `${parts.date} ${parts.time}` : iso;
+}
+
+function localParts(iso: string, withSeconds: boolean, timeZone?: string): { date: string; time: string; zone: string } | undefined {
   const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return iso;
+  if (Number.isNaN(date.getTime())) return undefined;
   const parts = new Intl.DateTimeFormat('en-CA', {
     year: 'numeric',
     month: '2-digit',
     day: '2-digit',
     hour: '2-digit',
     minute: '2-digit',
-    second: '2-digit',
+    ...(withSeconds ? { second: '2-digit', timeZoneName: 'short' } : {}),
     hour12: false,
-    timeZoneName: 'short',
     ...(timeZone ? { timeZone } : {}),
   }).formatToParts(date);
   const get = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
+  // Some ICU versions write midnight as 24 with hour12: false.
   const hour = get('hour') === '24' ? '00' : get('hour');
-  return `${get('year')}-${get('month')}-${get('day')} ${hour}:${get('minute')}:${get('second')} ${get('timeZoneName')}`.trim();
+  return {
+    date: `${get('year')}-${get('month')}-${get('day')}`,
+    time: withSeconds ? `${hour}:${get('minute')}:${get('second')}` : `${hour}:${get('minute')}`,
+    zone: get('timeZoneName'),
+  };
 }
 
 /**

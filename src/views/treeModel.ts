@@ -3,6 +3,7 @@
 // merging pages. Kept free of the `vscode` import so it is unit-tested in plain Node.
 import type { AuditLogQuery, AuditLogRecord, DistinctType } from '../api/types';
 import { LIMITS } from '../api/types';
+import { formatLocalMinutes } from './presentation';
 
 /** Whose runs: the signed-in user's ("Mine") or the whole execution environment (`exec_env`). */
 export type Scope = 'mine' | 'execEnv';
@@ -207,26 +208,9 @@ export function describeState(state: ViewState, timeZone?: string): string {
 
 export function describeRange(range: TimeRange, timeZone?: string): string {
   if (range.kind === 'preset') return RANGE_PRESETS.find((p) => p.preset === range.preset)?.short ?? range.preset;
-  return `${shortLocal(range.start, timeZone)} – ${shortLocal(range.end, timeZone)}`;
+  return `${formatLocalMinutes(range.start, timeZone)} – ${formatLocalMinutes(range.end, timeZone)}`;
 }
 
-/** "2026-11-20 10:00" in the local zone. */
-function shortLocal(iso: string, timeZone?: string): string {
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return iso;
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hour12: false,
-    ...(timeZone ? { timeZone } : {}),
-  }).formatToParts(date);
-  const get = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
-  const hour = get('hour') === '24' ? '00' : get('hour');
-  return `${get('year')}-${get('month')}-${get('day')} ${hour}:${get('minute')}`;
-}
 
 export type ParsedTimestamp = { ok: true; date: Date } | { ok: false; error: string };
 

@@ -5,7 +5,7 @@
 import { runStatus } from '../api/status';
 import type { AuditLogRecord } from '../api/types';
 import { parseUdfData } from '../documents/udfData';
-import { formatDuration, formatLocalTime, oneLine, relativeTime, statusPresentation, visibleControlChars } from '../views/presentation';
+import { formatDuration, formatLocalMinutes, formatLocalTime, oneLine, relativeTime, statusPresentation, visibleControlChars } from '../views/presentation';
 import type { DetailsField, FieldGroup, FieldRow, FieldState, GroupKey, PreviewField, RecordView, TextPreview, UdfDataSummary } from './protocol';
 
 /** Bounds of a preview: whichever is reached first. */
@@ -105,7 +105,7 @@ export function buildRecordView(record: AuditLogRecord, options: ViewOptions = {
 
   return {
     id: record.id,
-    title: `${oneLine(displayName, 40)} · ${shortLocalTime(localTime)}`,
+    title: `${oneLine(displayName, 40)} · ${formatLocalMinutes(record.timestamp, options.timeZone)}`,
     heading: displayName,
     udfName: udfName === null ? null : visibleText(udfName),
     status,
@@ -121,11 +121,6 @@ export function buildRecordView(record: AuditLogRecord, options: ViewOptions = {
   };
 }
 
-/** "2026-11-25 14:03:12 EST" → "2026-11-25 14:03" for a tab title. */
-function shortLocalTime(localTime: string): string {
-  const match = /^(\d{4}-\d{2}-\d{2} \d{2}:\d{2})/.exec(localTime);
-  return match ? match[1] : localTime;
-}
 
 export function fieldState(record: AuditLogRecord, field: RecordKey): FieldState {
   if (!Object.prototype.hasOwnProperty.call(record, field) || record[field] === undefined) return 'absent';
