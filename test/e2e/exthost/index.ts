@@ -20,9 +20,12 @@ interface Failure {
 export async function run(): Promise<void> {
   const grep = process.env.FUSED_RUNS_EXTHOST_GREP;
   const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 60_000, reporter: Mocha.reporters.Base, ...(grep ? { grep } : {}) });
+  // out/ can keep compiled files of deleted tests: run only those whose TypeScript source exists.
+  const sourceDir = path.resolve(__dirname, '..', '..', '..', '..', 'test', 'e2e', 'exthost');
   const files = fs
     .readdirSync(__dirname)
     .filter((file) => file.endsWith('.test.js'))
+    .filter((file) => !fs.existsSync(sourceDir) || fs.existsSync(path.join(sourceDir, file.replace(/\.js$/, '.ts'))))
     .sort();
   if (files.length === 0) throw new Error(`no extension-host test files (*.test.js) in ${__dirname}`);
   for (const file of files) mocha.addFile(path.join(__dirname, file));
