@@ -417,10 +417,6 @@ export class Workbench {
   }
 
   /**
-   * Hovers over `target` (a Locator, or the label of a tree row) and returns the text of the
-   * hover that appears (tree tooltips, editor hovers from a HoverProvider).
-   */
-  /**
    * Answers VS Code's simple save dialog (a quick input holding a path) with `file`, then waits
    * until the file exists unless told not to.
    */
@@ -444,6 +440,10 @@ export class Workbench {
     if (!fs.existsSync(file)) throw new Error(`${file} was not written`);
   }
 
+  /**
+   * Hovers over `target` (a Locator, or the label of a tree row) and returns the text of the
+   * hover that appears (tree tooltips, editor hovers from a HoverProvider).
+   */
   async hover(target: Locator | string | RegExp, timeoutMs = 15_000): Promise<string> {
     const locator = typeof target === 'string' || target instanceof RegExp ? await this.waitForTreeRow(target) : target;
     await this.page.mouse.move(0, 0);
