@@ -7,6 +7,18 @@ const path = require('node:path');
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 
+/**
+ * undici is most of the extension's code but is only needed once a request is made, so it is
+ * bundled into its own file and loaded on first use: activation then parses a small bundle.
+ * @type {import('esbuild').Plugin}
+ */
+const undiciAsSeparateFile = {
+  name: 'undici-as-separate-file',
+  setup(build) {
+    build.onResolve({ filter: /^undici$/ }, () => ({ path: './undici.js', external: true }));
+  },
+};
+
 /** @type {import('esbuild').BuildOptions[]} */
 const builds = [
   {
@@ -17,6 +29,7 @@ const builds = [
     format: 'cjs',
     target: 'node18',
     external: ['vscode'],
+    plugins: [undiciAsSeparateFile],
     minify: production,
     sourcemap: !production,
     sourcesContent: false,
@@ -25,6 +38,20 @@ const builds = [
     metafile: true,
   },
 ];
+
+builds.push({
+  entryPoints: { undici: require.resolve('undici') },
+  outdir: 'dist',
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node18',
+  minify: production,
+  sourcemap: false,
+  legalComments: 'none',
+  logLevel: 'warning',
+  metafile: true,
+});
 
 // The details webview script, once it exists (src/webview/app/).
 const webviewEntry = 'src/webview/app/main.ts';
