@@ -9,6 +9,7 @@ import { registerRecordDetails } from './webview/detailsPanel';
 import { registerUdfTree } from './views/registerUdfTree';
 
 export function activate(context: vscode.ExtensionContext): void {
+  const started = performance.now();
   const log = vscode.window.createOutputChannel('Fused Runs', { log: true });
   const services = new FusedServices(context, log);
   context.subscriptions.push(log, services);
@@ -22,12 +23,19 @@ export function activate(context: vscode.ExtensionContext): void {
   // Sets the signed-in context key for the welcome view without blocking activation.
   void services.auth.getCredentials();
 
-  // Feature registrations (one line each).
-  context.subscriptions.push(registerRunDocuments(services));
-  context.subscriptions.push(registerRecordDetails(services));
-  registerUdfHovers(services);
-  registerUdfTree(services);
-  registerQueryCommands(context, services);
+  // Feature registrations (one line each), timed so a slow one shows in the log.
+  const timings: string[] = [];
+  const timed = (name: string, register: () => void) => {
+    const before = performance.now();
+    register();
+    timings.push(`${name} ${(performance.now() - before).toFixed(1)}`);
+  };
+  timed('documents', () => context.subscriptions.push(registerRunDocuments(services)));
+  timed('details', () => context.subscriptions.push(registerRecordDetails(services)));
+  timed('hovers', () => registerUdfHovers(services));
+  timed('tree', () => registerUdfTree(services));
+  timed('commands', () => registerQueryCommands(context, services));
+  log.info(`Activated in ${(performance.now() - started).toFixed(1)} ms (${timings.join(', ')} ms).`);
 }
 
 export function deactivate(): void {
