@@ -41,7 +41,12 @@ function firstLine(text: string): string {
   return text.split(/\r\n|\r|\n/)[0];
 }
 
-/** Waits until the active editor's tab is `title` and its first rendered line is `line`. */
+/** The first `count` lines: several demo UDFs share a first line ("@fused.udf"). */
+function firstLines(text: string, count: number): string {
+  return text.split(/\r\n|\r|\n/).slice(0, count).join('\n');
+}
+
+/** Waits until the active editor's tab is `title` and its first rendered lines are `line` (one or more lines). */
 async function waitForEditor(wb: Workbench, title: string, line: string, timeoutMs = 30_000): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   let seen = { title: '', text: '' };
@@ -50,7 +55,7 @@ async function waitForEditor(wb: Workbench, title: string, line: string, timeout
       seen = { title: await wb.activeTabTitle(), text: await wb.editorText() };
       // The tab shows the name; some builds render the extension in a separate element.
       const titleMatches = seen.title === title || seen.title === title.replace(/\.[^.]+$/, '');
-      if (titleMatches && firstLine(seen.text) === line) return seen.text;
+      if (titleMatches && firstLines(seen.text, line.split('\n').length) === line) return seen.text;
     } catch {
       // The editor is still being created.
     }
@@ -140,21 +145,21 @@ describe('run documents in a real VS Code', () => {
     const parsedJson = parseUdfData(json.udf_data);
     assert.equal(parsedJson.kind, 'serialized');
     await openFromPalette(wb, 'Fused: Open Run Code', json.id);
-    const jsonText = await waitForEditor(wb, 'code.py', firstLine(parsedJson.code ?? ''));
+    const jsonText = await waitForEditor(wb, 'code.py', firstLines(parsedJson.code ?? '', 2));
     assert.ok(!jsonText.includes('"entrypoint"'), 'the JSON envelope is shown instead of the code');
     await languageShown(wb, 'Python');
 
     const plain = record(wb, fixtures(wb).plainCodeId);
     await openFromPalette(wb, 'Fused: Open Run Code', plain.id);
-    await waitForEditor(wb, 'code.py', firstLine(plain.udf_data ?? ''));
+    await waitForEditor(wb, 'code.py', firstLines(plain.udf_data ?? '', 2));
     await languageShown(wb, 'Python');
   });
 
   it('refuses typing: the text is unchanged and VS Code says why', async () => {
     const wb = session.wb;
     const plain = record(wb, fixtures(wb).plainCodeId);
-    const before = await wb.editorText();
-    assert.equal(firstLine(before), firstLine(plain.udf_data ?? ''));
+    // The plain-code run opened last; wait until it is the editor shown (the JSON run's code starts alike).
+    const before = await waitForEditor(wb, 'code.py', firstLines(plain.udf_data ?? '', 2));
     await wb.page.locator('.editor-group-container.active .monaco-editor .view-line').first().click();
     // The message shows for a few seconds after a refused keystroke: watch for it while typing.
     const message = wb.page.locator('.monaco-editor-overlaymessage, .monaco-hover', { hasText: 'These are recorded Fused runs; they cannot be edited.' });
@@ -373,7 +378,7 @@ describe('run documents in a real VS Code', () => {
     const wb = session.wb;
     const plain = record(wb, fixtures(wb).plainCodeId);
     await openFromPalette(wb, 'Fused: Open Run Code', plain.id);
-    await waitForEditor(wb, 'code.py', firstLine(plain.udf_data ?? ''));
+    await waitForEditor(wb, 'code.py', firstLines(plain.udf_data ?? '', 2));
     // The run document is active, so the command offers its run, then asks for the local file.
     await wb.runCommand('Fused: Compare Run Code with Local File');
     await waitForInputTitled(wb, /which run/i);
