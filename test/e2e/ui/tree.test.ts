@@ -308,7 +308,8 @@ describe('Fused Runs tree', () => {
     await wb.runCommand('Fused: Set Time Range');
     await wb.waitForQuickInput();
     await wb.pickQuickPickItem('Custom range…');
-    const startPrompt = await wb.waitForQuickInput();
+    // The same widget moves on to the next step: wait for its title (it fails after 15 s if it never shows).
+    const startPrompt = await wb.waitForQuickInput({ title: /Custom Time Range \(1\/2\)/ });
     assert.match(startPrompt.title, /Custom Time Range \(1\/2\)/);
     await wb.fillQuickInput('2026-02-30');
     await wb.page.locator('.quick-input-widget .quick-input-message', { hasText: 'has no day 30' }).waitFor({ timeout: 10_000 });
