@@ -3,10 +3,11 @@
 // Runs the real client against the real local server (in this process, over HTTP).
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
-import { AuditLogClient } from '../../src/api/client';
+import type { AuditLogClient } from '../../src/api/client';
 import { isFailing } from '../../src/api/status';
 import { ALL_TIME_FAILING_DAYS, FailingTracker } from '../../src/views/failingTracker';
 import type { ViewState } from '../../src/views/treeModel';
+import { clientFor } from '../contract/helpers';
 import { startFusedServer, type FusedTestServer } from '../server/server';
 
 let server: FusedTestServer;
@@ -15,12 +16,7 @@ const NOW = new Date();
 
 before(async () => {
   server = await startFusedServer({ records: 400, seed: 11, now: NOW });
-  client = new AuditLogClient({
-    baseUrl: server.baseUrl,
-    auditLogPath: server.auditLogPath,
-    getCredentials: async () => ({ token: server.token, scheme: 'Bearer', source: 'environment' }),
-    retry: { maxAttempts: 1 },
-  });
+  client = clientFor(server, { retry: { maxAttempts: 1 } });
 });
 afterEach(() => {
   server.clearFaults();
