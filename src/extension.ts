@@ -1,6 +1,6 @@
 // Activation wires features to shared services. Everything here is cheap: no request is
 // made until a view is shown or a command runs.
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { registerRunDocuments } from './documents';
 import { registerUdfHovers } from './hover/udfHoverProvider';
 import { registerQueryCommands } from './commands/queryCommands';

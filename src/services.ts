@@ -1,6 +1,6 @@
 // What every feature needs, created once at activation: the log channel, credentials,
 // the audit-log client for the current settings, and the shared record cache.
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { AuditLogClient } from './api/client';
 import { PythonSdkSource } from './api/pythonSdkSource';
 import type { AuditLogSource } from './api/source';

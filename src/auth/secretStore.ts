@@ -2,7 +2,7 @@
 // (SecretStorage, then FUSED_AUTH_TOKEN, then the Fused SDK's ~/.fused/credentials) is in
 // credentials.ts. The token is never logged, shown, or written to settings.
 import * as os from 'node:os';
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { Credentials } from '../api/client';
 import { resolveCredentials } from './credentials';
 

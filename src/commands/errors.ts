@@ -1,6 +1,6 @@
 // One way to tell the user a query failed: the client's actionable message, logged, with the
 // actions that can help (Retry, Set API Token, Show Log). Cancellation is not an error.
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { CancelledError, isFusedApiError } from '../api/errors';
 import type { FusedServices } from '../services';
 import type { ResultsSnapshot } from '../views/results/resultsModel';

@@ -1,7 +1,7 @@
 // "Export Runs": a query paged to the end (within the record budget) streamed to JSON Lines or
 // CSV, under a cancellable notification whose Cancel aborts the request in flight.
 import * as os from 'node:os';
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { iteratePages } from '../api/paging';
 import type { AuditLogQuery, AuditLogRecord } from '../api/types';
 import type { FusedServices } from '../services';

@@ -1,7 +1,7 @@
 // "Show Failing UDFs": the failing recipe over the last days as a sortable QuickPick (count,
 // last failure, sample error). It computes under a cancellable notification; closing the
 // picker cancels too. Opening a row lists that UDF's failing runs in the results view.
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { failingUdfsReport, type FailingUdfSummary, type FailingUdfsReport } from '../api/recipes';
 import { isFailing } from '../api/status';
 import { LIMITS, type AuditLogQuery } from '../api/types';

@@ -1,6 +1,6 @@
 // The palette fallbacks: InputBoxes and QuickPicks that ask for what a command needs when it
 // was not given an argument. Each validates as the user types and returns undefined on Escape.
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { runStatus } from '../api/status';
 import { LIMITS, type AuditLogRecord, type DistinctType } from '../api/types';
 import type { FusedServices } from '../services';

@@ -1,7 +1,7 @@
 // Every query mode of fused.api.log one palette command away. Each command takes its input from
 // its argument (tree node, hover link, record) or, from the palette, from a validated prompt,
 // and shows the answer in the "Query Results" view.
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { recentlyUsedUdfs } from '../api/recipes';
 import { LIMITS, type AuditLogQuery, type DistinctType } from '../api/types';
 import type { FusedServices } from '../services';

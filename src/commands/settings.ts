@@ -1,6 +1,6 @@
 // Settings the query commands read. Values are clamped to the API's caps, so a hand-edited
 // settings.json can never make the UI send a limit over 300.
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { LIMITS } from '../api/types';
 
 export const DEFAULT_RESULTS_PAGE_SIZE = 50;

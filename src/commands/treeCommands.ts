@@ -1,7 +1,7 @@
 // Commands of the UDF tree: view-title actions (scope, grouping, range, filters, refresh),
 // node actions (Load more, Retry, Copy Record ID), and the palette fallbacks that ask with a
 // QuickPick or InputBox when a command is not run on a tree node.
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { AuditLogRecord } from '../api/types';
 import { formatLocalTime, oneLine, relativeTime, statusPresentation } from '../views/presentation';
 import { runStatus } from '../api/status';

@@ -1,5 +1,5 @@
 // Reads the extension's settings. Connection settings decide where the token may be sent.
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 
 export const SECTION = 'fusedRuns';
 

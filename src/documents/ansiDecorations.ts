@@ -1,7 +1,7 @@
 // The colours ANSI escapes gave stdout/stderr, shown as editor decorations on the stripped
 // text. One decoration type per distinct style (bounded), ranges recomputed from the cached
 // record when a run's log becomes visible.
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { NAMED_COLOR_THEME_IDS, positionsOf, stripAnsi, styleKey, type AnsiColor, type AnsiStyle } from './ansi';
 import { runAddressOf, type RunFileSystemProvider } from './runFileSystem';
 

@@ -1,7 +1,7 @@
 // Commands that open a run's documents and diffs. Each takes anything extractRunRef accepts
 // (a tree row, `{ id, udf_name }`, a record, a fused-run URI); from the palette it asks for a
 // record id, offering the run of the active fused-run editor.
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { isFusedApiError } from '../api/errors';
 import { iteratePages } from '../api/paging';
 import { runStatus } from '../api/status';

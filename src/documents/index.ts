@@ -1,6 +1,6 @@
 // The documents feature: the read-only fused-run file system, traceback links, ANSI colours
 // and the open/compare commands. Registered with one line in extension.ts.
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { FusedServices } from '../services';
 import { AnsiDecorations } from './ansiDecorations';
 import { RunDocumentCommands } from './commands';

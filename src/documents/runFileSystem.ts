@@ -3,7 +3,7 @@
 // the provider is registered read-only. Each record is fetched once through the shared record
 // cache; encoded contents are cached per document (bounded) and dropped when the last open
 // document of a record closes.
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { isFusedApiError } from '../api/errors';
 import { LIMITS, type AuditLogRecord } from '../api/types';
 import { WeightedLru } from '../cache/lru';

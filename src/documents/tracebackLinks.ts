@@ -1,6 +1,6 @@
 // Links from traceback frames in a run's stderr/stdout to the line of the run's own code (or
 // header module) that raised. The rule for which frames link is in traceback.ts.
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { runAddressOf, runDocumentUri, type RunFileSystemProvider } from './runFileSystem';
 import { findTracebackFrames, frameTargets, type RunLinkContext } from './traceback';
 import { lineFragment, RUN_SCHEME } from './runUri';

@@ -1,7 +1,7 @@
 // Hovers over UDF names in Python code summarise their recent runs, with links to act.
 // One request per UDF per minute at most: answers come from a cache that is warmed in
 // the background when a Python file is opened, so a hover rarely waits on the network.
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { runStatus } from '../api/status';
 import type { AuditLogQuery, AuditLogRecord } from '../api/types';
 import type { FusedServices } from '../services';

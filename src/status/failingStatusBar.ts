@@ -1,7 +1,7 @@
 // Status-bar item: how many UDFs have failing runs in the tree's scope and range. It reads
 // the failing recipe only when the tree's root loads (so it refreshes with the tree and never
 // polls on its own), and opens the failing summary on click.
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { NotSignedInError } from '../api/errors';
 import { describeState, resolveRange } from '../views/treeModel';
 import type { FailingResult } from '../views/failingTracker';

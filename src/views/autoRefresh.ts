@@ -1,6 +1,6 @@
 // Opt-in auto-refresh of the UDF tree: every fusedRuns.autoRefresh.intervalSeconds (at least
 // 30 s), only while the view is visible and the window focused, backing off on 429.
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { RateLimitedError } from '../api/errors';
 import { autoRefreshDelayMs } from './treeModel';
 import type { TreeNode, UdfTreeProvider } from './udfTree';

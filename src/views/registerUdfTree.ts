@@ -1,6 +1,6 @@
 // Wires the Fused Runs tree: the provider, its TreeView, its commands, the failing-UDFs
 // status-bar item and the opt-in auto-refresh. Nothing is requested until the view is shown.
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { registerTreeCommands } from '../commands/treeCommands';
 import type { FusedServices } from '../services';
 import { FailingStatusBar } from '../status/failingStatusBar';

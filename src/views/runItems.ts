@@ -1,6 +1,6 @@
 // Tree rows for one run, shared by the UDF tree and the "Query Results" view so a run looks
 // and behaves the same wherever it is listed.
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { runStatus } from '../api/status';
 import type { AuditLogRecord } from '../api/types';
 import { errorSummary, formatDuration, formatLocalTime, oneLine, relativeTime, runTooltipMarkdown, statusPresentation } from './presentation';

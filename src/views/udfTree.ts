@@ -1,7 +1,7 @@
 // The Fused Runs tree: distinct UDFs at the root, their runs newest first with "Load more…",
 // and a run's Code / stderr / stdout / Details below it. The decisions live in treeModel.ts;
 // this file turns them into requests and TreeItems, and keeps what is shown when a load fails.
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { CancelledError, NotSignedInError, isFusedApiError } from '../api/errors';
 import type { PageSource } from '../api/paging';
 import { recentlyUsedUdfs, type CappedWindow } from '../api/recipes';

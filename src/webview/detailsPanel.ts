@@ -2,7 +2,7 @@
 // a window reload from the record id the webview stored. This is the thin vscode adapter; the
 // view model (viewModel.ts), the protocol checks (protocol.ts) and the HTML (html.ts) are pure.
 
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { FusedApiError } from '../api/errors';
 import type { AuditLogRecord } from '../api/types';
 import { extractRunRef, isRecordId, type RunRef } from '../commands/args';

@@ -1,7 +1,7 @@
 // The "Query Results" view (`fusedRuns.results`): what the last palette query returned, with
 // "Load more…" over next_page_token, an error row with Retry that keeps the rows already shown,
 // and run rows shared with the UDF tree. Visible only while it has something to show.
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { isFusedApiError } from '../../api/errors';
 import type { AuditLogRecord } from '../../api/types';
 import type { FusedServices } from '../../services';
