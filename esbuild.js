@@ -7,18 +7,6 @@ const path = require('node:path');
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 
-/**
- * undici is most of the extension's code but is only needed once a request is made, so it is
- * bundled into its own file and loaded on first use: activation then parses a small bundle.
- * @type {import('esbuild').Plugin}
- */
-const undiciAsSeparateFile = {
-  name: 'undici-as-separate-file',
-  setup(build) {
-    build.onResolve({ filter: /^undici$/ }, () => ({ path: './undici.js', external: true }));
-  },
-};
-
 /** @type {import('esbuild').BuildOptions[]} */
 const builds = [
   {
@@ -29,7 +17,6 @@ const builds = [
     format: 'cjs',
     target: 'node18',
     external: ['vscode'],
-    plugins: [undiciAsSeparateFile],
     minify: production,
     sourcemap: !production,
     sourcesContent: false,
@@ -39,19 +26,10 @@ const builds = [
   },
 ];
 
-builds.push({
-  entryPoints: { undici: require.resolve('undici') },
-  outdir: 'dist',
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  target: 'node18',
-  minify: production,
-  sourcemap: false,
-  legalComments: 'none',
-  logLevel: 'warning',
-  metafile: true,
-});
+// HTTP goes through the extension host's global fetch (see src/api/client.ts), so nothing is
+// bundled for it. A dist/undici.js left by a build from before that change would still be
+// packed into the .vsix (dist/ is shipped as a whole), so it goes.
+fs.rmSync(path.join(__dirname, 'dist', 'undici.js'), { force: true });
 
 // The details webview script, once it exists (src/webview/app/).
 const webviewEntry = 'src/webview/app/main.ts';

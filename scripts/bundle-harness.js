@@ -16,8 +16,8 @@ async function loadHarness() {
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    // playwright-core is large and loads its own files at run time; undici is a normal dependency.
-    external: ['playwright-core', 'undici'],
+    // playwright-core is large and loads its own files at run time.
+    external: ['playwright-core'],
     logLevel: 'warning',
   });
   return require(outfile);

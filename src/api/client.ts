@@ -1,38 +1,29 @@
-// The audit-log client: validated queries, one pooled undici connection pool for the configured
-// origin, typed errors, bounded retries, and a schema check of every page. No `vscode` import.
+// The audit-log client: validated queries sent with the host's global `fetch`, typed errors,
+// bounded retries, and a schema check of every page. No `vscode` import.
+//
+// Why fetch and not a bundled undici: in VS Code's extension host, `fetch` carries the user's
+// proxy (`http.proxy`, PAC scripts, proxy authentication, `http.noProxy`) and the operating
+// system's certificates; an undici Pool of our own would bypass all of it and fail behind
+// corporate proxies and TLS-inspecting firewalls. Node implements `fetch` with undici too, so
+// plain Node (the contract tests) exercises the same transport.
 
-import type { Pool } from 'undici';
 import { type Logger, silentLogger } from '../util/logger';
 import {
-  AuthenticationError,
   CancelledError,
   FusedApiError,
   InvalidResponseError,
   NetworkError,
   NotFoundError,
   NotSignedInError,
-  RateLimitedError,
-  RequestRejectedError,
-  ServerError,
   TimeoutError,
-  describeErrorBody,
 } from './errors';
+import { interpretStatus } from './httpStatus';
 import { validatePage } from './schema';
 import type { AuditLogPage, AuditLogQuery, AuditLogRecord, Credentials } from './types';
 import { toSearchParams, validateQuery } from './validate';
 
 export type { Credentials } from './types';
-
-/**
- * undici takes tens of milliseconds to load, more than the whole activation budget, so it is
- * loaded on the first request instead of when the extension starts.
- */
-let undiciModule: typeof import('undici') | undefined;
-function undici(): typeof import('undici') {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a deferred load, see above
-  undiciModule ??= require('undici') as typeof import('undici');
-  return undiciModule;
-}
+export { parseRetryAfter } from './httpStatus';
 
 export interface RetryOptions {
   /** Attempts in total, including the first. Default 4. */
@@ -50,12 +41,15 @@ export interface AuditLogClientOptions {
   auditLogPath: string;
   /** Called per request; undefined -> NotSignedInError. */
   getCredentials(): Promise<Credentials | undefined>;
-  /** Connect, headers and body-idle timeout. Default 30000. */
+  /** Wait for the response headers (connecting included), and the longest pause inside the body. Default 30000. */
   timeoutMs?: number;
   retry?: RetryOptions;
   /** Never receives the token. */
   logger?: Logger;
-  /** Refuse responses larger than this. Default 256 MiB (pages of 300 records with large fields). */
+  /**
+   * Refuse responses larger than this, counted on the decoded body (after gzip), so that a small
+   * compressed answer cannot expand past it. Default 256 MiB (pages of 300 records with large fields).
+   */
   maxResponseBytes?: number;
 }
 
@@ -63,23 +57,19 @@ export interface RequestOptions {
   signal?: AbortSignal;
 }
 
+/** One answer, as the client times it (for "Check Connection"). */
+export interface TimedPage {
+  page: AuditLogPage;
+  status: number;
+  elapsedMs: number;
+  bytes: number;
+}
+
 const DEFAULT_TIMEOUT_MS = 30_000;
 const DEFAULT_MAX_RESPONSE_BYTES = 256 * 1024 * 1024;
 const DEFAULT_RETRY: Required<RetryOptions> = { maxAttempts: 4, baseDelayMs: 500, maxDelayMs: 10_000 };
-const RETRYABLE_STATUSES = new Set([429, 502, 503]);
 /** Connection drops that a repeated idempotent GET can get past (e.g. a stale keep-alive socket). */
-const RETRYABLE_NETWORK_CODES = new Set(['ECONNRESET', 'UND_ERR_SOCKET', 'EPIPE']);
-
-/** Parses Retry-After (delta seconds or an HTTP date) into milliseconds from `now`. */
-export function parseRetryAfter(value: string | string[] | undefined, now = Date.now()): number | undefined {
-  const text = Array.isArray(value) ? value[0] : value;
-  if (text === undefined) return undefined;
-  const trimmed = text.trim();
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
-  const date = Date.parse(trimmed);
-  if (Number.isNaN(date)) return undefined;
-  return Math.max(0, date - now);
-}
+const RETRYABLE_NETWORK_CODES = new Set(['ECONNRESET', 'UND_ERR_SOCKET', 'EPIPE', 'UND_ERR_CLOSED']);
 
 /** Exponential backoff with "equal jitter": half fixed, half random, never above the cap. */
 export function backoffDelay(attempt: number, retry: Required<RetryOptions>, random: () => number = Math.random): number {
@@ -109,9 +99,12 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
 
 interface RawResponse {
   status: number;
-  headers: Record<string, string | string[] | undefined>;
+  headers: Headers;
   text: string;
+  /** Bytes of the decoded body. */
   bytes: number;
+  /** Content-Length, when it describes the bytes we count (no Content-Encoding). */
+  declaredLength?: number;
 }
 
 /** A failed attempt that may be retried; `error` is what the caller sees if it is the last. */
@@ -121,15 +114,28 @@ interface AttemptFailure {
   retryAfterMs?: number;
 }
 
+type AttemptOutcome = { page: AuditLogPage; status: number; bytes: number } | AttemptFailure;
+
+/** Where a body read stood when it failed: for a truncation message. */
+interface BodyProgress {
+  /** The headers arrived, so a failure now is in the body. */
+  started: boolean;
+  bytesRead: number;
+  declaredLength?: number;
+  /** Content-Length as sent, compressed or not. */
+  wireLength?: number;
+  encoded: boolean;
+}
+
 export class AuditLogClient {
   private readonly base: URL;
   private readonly endpointPath: string;
-  private readonly pool: Pool;
   private readonly timeoutMs: number;
   private readonly retry: Required<RetryOptions>;
   private readonly logger: Logger;
   private readonly maxResponseBytes: number;
-  private closed = false;
+  /** Aborted by close(): requests still on their way stop at once. */
+  private readonly lifetime = new AbortController();
 
   constructor(private readonly options: AuditLogClientOptions) {
     let base: URL;
@@ -153,13 +159,6 @@ export class AuditLogClient {
     this.retry.maxAttempts = Math.max(1, Math.floor(this.retry.maxAttempts));
     this.logger = options.logger ?? silentLogger;
     this.maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
-    // One pool per client, and a client serves exactly one origin: the only place the token goes.
-    this.pool = new (undici().Pool)(base.origin, {
-      connections: 6,
-      connect: { timeout: this.timeoutMs },
-      headersTimeout: this.timeoutMs,
-      bodyTimeout: this.timeoutMs,
-    });
   }
 
   /** The origin the token is sent to. */
@@ -174,13 +173,19 @@ export class AuditLogClient {
 
   /** Validates the query, sends it, retries what is worth retrying, and checks the page. */
   async query(query: AuditLogQuery, options: RequestOptions = {}): Promise<AuditLogPage> {
+    return (await this.timedQuery(query, options)).page;
+  }
+
+  /** `query`, also saying how long it took in all and what the last answer's status and size were. */
+  async timedQuery(query: AuditLogQuery, options: RequestOptions = {}): Promise<TimedPage> {
     const normalized = validateQuery(query);
     const { signal } = options;
+    const started = Date.now();
     let lastFailure: AttemptFailure | undefined;
     for (let attempt = 1; attempt <= this.retry.maxAttempts; attempt++) {
       throwIfAborted(signal);
       const outcome = await this.attempt(normalized, signal);
-      if ('page' in outcome) return outcome.page;
+      if ('page' in outcome) return { page: outcome.page, status: outcome.status, bytes: outcome.bytes, elapsedMs: Date.now() - started };
       lastFailure = outcome;
       if (!outcome.retryable || attempt === this.retry.maxAttempts) break;
       let delay = backoffDelay(attempt, this.retry);
@@ -208,16 +213,13 @@ export class AuditLogClient {
     return record;
   }
 
+  /** Stops requests still on their way; later queries are refused. */
   async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    await this.pool.close();
+    if (!this.lifetime.signal.aborted) this.lifetime.abort(closedError());
   }
 
-  private async attempt(query: AuditLogQuery, signal: AbortSignal | undefined): Promise<{ page: AuditLogPage } | AttemptFailure> {
-    if (this.closed) {
-      return { error: new NetworkError('The Fused connection was closed (the settings changed); run the command again.'), retryable: false };
-    }
+  private async attempt(query: AuditLogQuery, signal: AbortSignal | undefined): Promise<AttemptOutcome> {
+    if (this.lifetime.signal.aborted) return { error: closedError(), retryable: false };
     let credentials: Credentials | undefined;
     try {
       credentials = await this.options.getCredentials();
@@ -237,64 +239,132 @@ export class AuditLogClient {
     try {
       response = await this.send(url, credentials, signal);
     } catch (error) {
-      const mapped = this.mapTransportError(error, signal);
+      const mapped = this.mapTransportError(error);
       this.logger.debug(`GET ${loggedUrl} failed after ${Date.now() - started} ms: ${mapped.error.message}`);
       return mapped;
     }
     this.logger.debug(`GET ${loggedUrl} -> ${response.status} in ${Date.now() - started} ms (${response.bytes} bytes)`);
-    return this.interpret(response, query, credentials);
-  }
-
-  private async send(url: URL, credentials: Credentials, signal: AbortSignal | undefined): Promise<RawResponse> {
-    const response = await undici().request(url, {
-      dispatcher: this.pool,
-      method: 'GET',
-      headers: {
-        authorization: `${credentials.scheme || 'Bearer'} ${credentials.token}`,
-        accept: 'application/json',
-      },
-      signal,
-    });
-    const chunks: Buffer[] = [];
-    let bytes = 0;
-    try {
-      for await (const chunk of response.body) {
-        const buffer = chunk as Buffer;
-        bytes += buffer.length;
-        if (bytes > this.maxResponseBytes) {
-          response.body.destroy();
-          throw new InvalidResponseError(
-            `Fused sent a response larger than ${Math.round(this.maxResponseBytes / 1024 / 1024)} MiB; ask for fewer records per page (a smaller limit).`,
-          );
-        }
-        chunks.push(buffer);
+    if (response.status >= 200 && response.status < 300) {
+      try {
+        return { page: this.parsePage(response), status: response.status, bytes: response.bytes };
+      } catch (error) {
+        if (!(error instanceof InvalidResponseError)) throw error;
+        // A body cut short is usually a dropped connection: worth another try. A wrong body is not.
+        return { error, retryable: error.truncated };
       }
-    } catch (error) {
-      if (error !== null && typeof error === 'object') {
-        Object.assign(error, { bytesRead: bytes, declaredLength: Number(firstHeader(response.headers['content-length'])) || undefined });
-      }
-      throw error;
     }
-    return { status: response.statusCode, headers: response.headers, text: Buffer.concat(chunks).toString('utf8'), bytes };
+    return interpretStatus({
+      status: response.status,
+      origin: this.base.origin,
+      endpointPath: this.endpointPath,
+      recordId: query.id,
+      credentialsSource: credentials.source,
+      location: response.headers.get('location') ?? undefined,
+      retryAfter: response.headers.get('retry-after') ?? undefined,
+      bodyText: response.text,
+    });
   }
 
-  private mapTransportError(error: unknown, signal: AbortSignal | undefined): AttemptFailure {
-    if (error instanceof FusedApiError) return { error, retryable: false };
-    if (signal?.aborted) return { error: new CancelledError(), retryable: false };
-    const code = (error as { code?: string })?.code ?? '';
-    const name = (error as { name?: string })?.name ?? '';
-    const detail = error instanceof Error ? error.message : String(error);
-    const bytesRead = (error as { bytesRead?: number }).bytesRead ?? 0;
+  /**
+   * One GET through the global fetch. A single AbortController carries every reason to stop:
+   * the caller's cancel, close(), the wait for headers and the idle time inside the body; its
+   * reason is the typed error to report.
+   */
+  private async send(url: URL, credentials: Credentials, signal: AbortSignal | undefined): Promise<RawResponse> {
+    const controller = new AbortController();
+    const stop = (reason: FusedApiError) => {
+      if (!controller.signal.aborted) controller.abort(reason);
+    };
+    const onCancel = () => stop(new CancelledError());
+    const onClose = () => stop(closedError());
+    signal?.addEventListener('abort', onCancel, { once: true });
+    this.lifetime.signal.addEventListener('abort', onClose, { once: true });
+    let timer = setTimeout(() => stop(new TimeoutError('headers', this.timeoutMs)), this.timeoutMs);
+    const progress: BodyProgress = { started: false, bytesRead: 0, encoded: false };
+    try {
+      const response = await fetch(url, {
+        method: 'GET',
+        headers: {
+          authorization: `${credentials.scheme || 'Bearer'} ${credentials.token}`,
+          accept: 'application/json',
+        },
+        // Never follow: a redirect could carry the Authorization header to another origin.
+        redirect: 'manual',
+        signal: controller.signal,
+      });
+      clearTimeout(timer);
+      const encoded = (response.headers.get('content-encoding') ?? 'identity').trim().toLowerCase() !== 'identity';
+      const length = Number(response.headers.get('content-length'));
+      progress.started = true;
+      progress.encoded = encoded;
+      progress.wireLength = Number.isFinite(length) && response.headers.has('content-length') ? length : undefined;
+      // Content-Length counts the bytes on the wire; after gzip we count decoded bytes, so it only
+      // describes our count when the body is not encoded.
+      progress.declaredLength = !encoded && Number.isFinite(length) && response.headers.has('content-length') ? length : undefined;
+      if (progress.declaredLength !== undefined && progress.declaredLength > this.maxResponseBytes) {
+        await response.body?.cancel().catch(() => undefined);
+        throw this.tooLarge();
+      }
+      const chunks: Uint8Array[] = [];
+      if (response.body) {
+        const reader = response.body.getReader();
+        const armIdle = () => {
+          clearTimeout(timer);
+          timer = setTimeout(() => stop(new TimeoutError('body', this.timeoutMs)), this.timeoutMs);
+        };
+        armIdle();
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) break;
+          armIdle();
+          progress.bytesRead += value.byteLength;
+          if (progress.bytesRead > this.maxResponseBytes) {
+            await reader.cancel().catch(() => undefined);
+            throw this.tooLarge();
+          }
+          chunks.push(value);
+        }
+      }
+      return {
+        status: response.status,
+        headers: response.headers,
+        text: Buffer.concat(chunks).toString('utf8'),
+        bytes: progress.bytesRead,
+        declaredLength: progress.declaredLength,
+      };
+    } catch (error) {
+      // An abort rejects with the reason we gave; anything else carries where the body stood.
+      if (controller.signal.aborted && controller.signal.reason instanceof FusedApiError) throw controller.signal.reason;
+      if (error !== null && typeof error === 'object' && !(error instanceof FusedApiError)) Object.assign(error, { bodyProgress: progress });
+      throw error;
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onCancel);
+      this.lifetime.signal.removeEventListener('abort', onClose);
+    }
+  }
+
+  private tooLarge(): InvalidResponseError {
+    return new InvalidResponseError(
+      `Fused sent a response larger than ${Math.round(this.maxResponseBytes / 1024 / 1024)} MiB; ask for fewer records per page (a smaller limit).`,
+    );
+  }
+
+  private mapTransportError(error: unknown): AttemptFailure {
+    if (error instanceof FusedApiError) {
+      return { error, retryable: false };
+    }
+    // fetch wraps the socket's error: TypeError("fetch failed" | "terminated") with a cause.
+    const cause = innermostCause(error);
+    const code = (cause as { code?: string })?.code ?? (error as { code?: string })?.code ?? '';
+    const detail = cause instanceof Error ? cause.message : error instanceof Error ? error.message : String(error);
+    const progress = (error as { bodyProgress?: BodyProgress }).bodyProgress;
     const host = this.base.host;
+    if ((error as { name?: string })?.name === 'AbortError') return { error: new CancelledError(), retryable: false };
     switch (code) {
       case 'UND_ERR_CONNECT_TIMEOUT':
+      case 'ETIMEDOUT':
         return { error: new TimeoutError('connect', this.timeoutMs, { cause: error }), retryable: false };
-      case 'UND_ERR_HEADERS_TIMEOUT':
-        return { error: new TimeoutError('headers', this.timeoutMs, { cause: error }), retryable: false };
-      case 'UND_ERR_BODY_TIMEOUT':
-        return { error: new TimeoutError('body', this.timeoutMs, { cause: error }), retryable: false };
-      case 'UND_ERR_ABORTED':
-        return { error: new CancelledError(), retryable: false };
       case 'ECONNREFUSED':
         return {
           error: new NetworkError(`Could not connect to ${host}: connection refused. Is the server running, and is "fusedRuns.api.baseUrl" right?`, { cause: error }),
@@ -303,102 +373,44 @@ export class AuditLogClient {
       case 'ENOTFOUND':
       case 'EAI_AGAIN':
         return {
-          error: new NetworkError(`Could not find the host ${host} (DNS lookup failed). Check your network and "fusedRuns.api.baseUrl".`, { cause: error }),
+          error: new NetworkError(
+            `Could not find the host ${host} (DNS lookup failed). Check your network, your proxy settings ("http.proxy") and "fusedRuns.api.baseUrl".`,
+            { cause: error },
+          ),
           retryable: false,
         };
       case 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH':
         return {
-          error: new InvalidResponseError(`Fused sent a truncated response (${bytesRead} bytes, fewer than its Content-Length said). Try again.`, undefined, {
+          error: new InvalidResponseError(`Fused sent a truncated response (${progress?.bytesRead ?? 0} bytes, fewer than its Content-Length said). Try again.`, undefined, {
             cause: error,
             truncated: true,
           }),
           retryable: true,
         };
     }
-    if (name === 'AbortError') return { error: new CancelledError(), retryable: false };
-    if (RETRYABLE_NETWORK_CODES.has(code)) {
-      const declared = (error as { declaredLength?: number }).declaredLength;
-      const message =
-        bytesRead > 0
-          ? `The connection to ${host} closed after ${bytesRead}${declared ? ` of ${declared}` : ''} bytes of the response, so the response was truncated (${detail}). Try again.`
-          : `The connection to ${host} was reset (${detail}). Check your network and try again.`;
-      return { error: new NetworkError(message, { cause: error }), retryable: true };
+    if (/certificate|self[- ]signed|CERT_|UNABLE_TO_VERIFY|DEPTH_ZERO/i.test(`${code} ${detail}`)) {
+      return {
+        error: new NetworkError(
+          `Could not verify the TLS certificate of ${host} (${detail}). Behind a TLS-inspecting proxy, install its certificate in the operating system (VS Code uses the system's certificates), or check "fusedRuns.api.baseUrl".`,
+          { cause: error },
+        ),
+        retryable: false,
+      };
+    }
+    const inBody = progress?.started === true;
+    if (RETRYABLE_NETWORK_CODES.has(code) || (inBody && /terminated|other side closed|premature close/i.test(`${detail} ${(error as Error)?.message}`))) {
+      return { error: new NetworkError(inBody ? truncatedMessage(host, progress, detail) : `The connection to ${host} was reset (${detail}). Check your network and try again.`, { cause: error }), retryable: true };
+    }
+    if (progress?.encoded && /incorrect header|unexpected end of file|invalid (stored )?block|zlib|decompress/i.test(detail)) {
+      return {
+        error: new InvalidResponseError(`Fused sent a compressed response that could not be decompressed (${detail}); it was probably cut short. Try again.`, undefined, {
+          cause: error,
+          truncated: true,
+        }),
+        retryable: true,
+      };
     }
     return { error: new NetworkError(`Could not reach ${host}: ${detail}${code ? ` (${code})` : ''}.`, { cause: error }), retryable: false };
-  }
-
-  private interpret(response: RawResponse, query: AuditLogQuery, credentials: Credentials): { page: AuditLogPage } | AttemptFailure {
-    const { status } = response;
-    if (status >= 200 && status < 300) {
-      try {
-        return { page: this.parsePage(response) };
-      } catch (error) {
-        if (!(error instanceof InvalidResponseError)) throw error;
-        // A body cut short is usually a dropped connection: worth another try. A wrong body is not.
-        return { error, retryable: error.truncated };
-      }
-    }
-    if (status >= 300 && status < 400) {
-      // Redirects are never followed, so the token cannot leak to another origin.
-      const location = firstHeader(response.headers.location);
-      let where = '';
-      if (location) {
-        try {
-          const target = new URL(location, this.base);
-          where = target.origin === this.base.origin ? ` to ${target.pathname}` : ` to another site (${target.origin})`;
-        } catch {
-          where = '';
-        }
-      }
-      return {
-        error: new InvalidResponseError(
-          `Fused answered with a redirect (${status})${where}. Redirects are not followed so the API token only goes to ${this.base.origin}; check "fusedRuns.api.baseUrl" and "fusedRuns.api.auditLogPath".`,
-        ),
-        retryable: false,
-      };
-    }
-    if (status === 401 || status === 403) {
-      const sourceHint =
-        credentials.source === 'environment'
-          ? 'Update the FUSED_AUTH_TOKEN environment variable, or run "Fused: Set API Token".'
-          : credentials.source === 'fused-sdk'
-            ? 'Refresh your Fused SDK credentials (run fused.api.login() in Python), or run "Fused: Set API Token".'
-            : 'Run "Fused: Set API Token" with a current token, or refresh your Fused SDK credentials.';
-      return {
-        error: new AuthenticationError(
-          status,
-          status === 401
-            ? `Fused rejected the API token (401). ${sourceHint}`
-            : `Fused refused access with this API token (403): it is not allowed to read these audit logs. ${sourceHint}`,
-        ),
-        retryable: false,
-      };
-    }
-    if (status === 404) {
-      const message =
-        query.id !== undefined
-          ? `No audit-log record with id ${query.id}. It may have been deleted, or belong to another user or execution environment.`
-          : `Fused answered 404 for ${this.endpointPath}: the audit-log endpoint was not found. Check "fusedRuns.api.baseUrl" and "fusedRuns.api.auditLogPath".`;
-      return { error: new NotFoundError(message), retryable: false };
-    }
-    if (status === 400 || status === 422) {
-      return { error: new RequestRejectedError(describeErrorBody(response.text), status), retryable: false };
-    }
-    if (status === 429) {
-      const retryAfterMs = parseRetryAfter(response.headers['retry-after']);
-      return { error: new RateLimitedError(retryAfterMs), retryable: true, retryAfterMs };
-    }
-    if (status >= 500) {
-      // 502/503 are the gateway/overload answers that usually pass; a 500 is a server bug that
-      // a repeat would only hit again, so it is reported at once.
-      const retryAfterMs = status === 503 ? parseRetryAfter(response.headers['retry-after']) : undefined;
-      const detail = response.text.trim() ? describeErrorBody(response.text) : undefined;
-      return { error: new ServerError(status, detail), retryable: RETRYABLE_STATUSES.has(status), retryAfterMs };
-    }
-    return {
-      error: new InvalidResponseError(`Fused answered with an unexpected status ${status}: ${describeErrorBody(response.text)}`),
-      retryable: false,
-    };
   }
 
   private parsePage(response: RawResponse): AuditLogPage {
@@ -406,8 +418,8 @@ export class AuditLogClient {
     try {
       parsed = JSON.parse(response.text);
     } catch (error) {
-      const declared = Number(firstHeader(response.headers['content-length']));
-      const shortOfLength = Number.isFinite(declared) && declared > response.bytes;
+      const declared = response.declaredLength;
+      const shortOfLength = declared !== undefined && declared > response.bytes;
       // V8 words an early end in several ways; any error at the very end of the text is one.
       const reason = (error as Error).message;
       const position = /at position (\d+)/.exec(reason);
@@ -427,12 +439,33 @@ export class AuditLogClient {
   }
 }
 
-function stripUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as Partial<T>;
+/** A body that stopped early. Compressed bodies are counted decoded, so they cannot be compared with Content-Length. */
+function truncatedMessage(host: string, progress: BodyProgress, detail: string): string {
+  const { bytesRead, declaredLength, wireLength, encoded } = progress;
+  if (!encoded && declaredLength !== undefined) {
+    return `The connection to ${host} closed after ${bytesRead} of ${declaredLength} bytes of the response, so the response was truncated (${detail}). Try again.`;
+  }
+  const announced = wireLength !== undefined ? `; it announced ${wireLength}${encoded ? ' compressed' : ''} bytes` : '';
+  return `The connection to ${host} closed before the whole response arrived (${bytesRead} bytes${encoded ? ' decoded' : ''}${announced}), so the response was truncated (${detail}). Try again.`;
 }
 
-function firstHeader(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
+function closedError(): NetworkError {
+  return new NetworkError('The Fused connection was closed (the settings changed); run the command again.');
+}
+
+/** The deepest `cause` of an error chain (fetch nests the socket's error one or two levels down). */
+function innermostCause(error: unknown): unknown {
+  let current = error;
+  for (let depth = 0; depth < 5; depth++) {
+    const next = (current as { cause?: unknown })?.cause;
+    if (next === undefined || next === null || next === current) break;
+    current = next;
+  }
+  return current;
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as Partial<T>;
 }
 
 /** The URL as logged: shared tokens are credentials of a kind, so their values are hidden. */

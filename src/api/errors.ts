@@ -6,6 +6,7 @@ import type { AuditLogRecord } from './types';
 export type FusedApiErrorKind =
   | 'validation'
   | 'not-signed-in'
+  | 'setup'
   | 'authentication'
   | 'not-found'
   | 'rejected'
@@ -68,8 +69,30 @@ export class AuthenticationError extends FusedApiError {
 }
 
 export class NotFoundError extends FusedApiError {
-  constructor(message: string) {
+  /**
+   * The audit-log path itself is unknown (a 404 for a list query, or 405), as opposed to one
+   * record that does not exist: the `auto` back end then tries the Python SDK.
+   */
+  readonly endpointMissing: boolean;
+  readonly status: number | undefined;
+
+  constructor(message: string, options?: { endpointMissing?: boolean; status?: number }) {
     super('not-found', message);
+    this.endpointMissing = options?.endpointMissing ?? false;
+    this.status = options?.status;
+  }
+}
+
+/** What is wrong on this machine rather than with Fused: no Python, no `fused` package, an untrusted workspace. */
+export type SetupProblem = 'python-not-found' | 'fused-not-importable' | 'worker-failed' | 'restricted-mode';
+
+export class SetupError extends FusedApiError {
+  constructor(
+    readonly problem: SetupProblem,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super('setup', message, options);
   }
 }
 
@@ -115,17 +138,16 @@ export class TimeoutError extends FusedApiError {
     readonly timeoutMs: number,
     options?: { cause?: unknown },
   ) {
-    const what =
+    const seconds = Math.round(timeoutMs / 100) / 10;
+    // fetch does not say whether it was still connecting or waiting for the answer, so a
+    // 'headers' timeout names both (and the proxy, which is often the reason behind a firewall).
+    const message =
       phase === 'connect'
-        ? 'Could not connect to Fused'
+        ? `Could not connect to Fused within ${seconds} s. Check your network and proxy settings ("http.proxy"), or raise "fusedRuns.api.timeoutSeconds".`
         : phase === 'headers'
-          ? 'Fused did not answer'
-          : 'Fused stopped sending its response';
-    super(
-      'timeout',
-      `${what} within ${Math.round(timeoutMs / 100) / 10} s. Check your network, or raise "fusedRuns.api.timeoutSeconds".`,
-      options,
-    );
+          ? `Fused did not answer within ${seconds} s (no connection, or no response yet). Check your network and proxy settings ("http.proxy"), or raise "fusedRuns.api.timeoutSeconds".`
+          : `Fused stopped sending its response within ${seconds} s. Check your network, or raise "fusedRuns.api.timeoutSeconds".`;
+    super('timeout', message, options);
   }
 }
 

@@ -6,7 +6,6 @@ import assert from 'node:assert/strict';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, afterEach, before, describe, it } from 'node:test';
-import { request } from 'undici';
 import { AuditLogClient } from '../../src/api/client';
 import {
   AuthenticationError,
@@ -53,8 +52,8 @@ function expectError<T extends FusedApiError>(type: new (...args: never[]) => T,
 }
 
 async function rawGet(query: string, token = server.token): Promise<{ status: number; body: string }> {
-  const response = await request(`${server.baseUrl}${server.auditLogPath}?${query}`, { headers: { authorization: `Bearer ${token}` } });
-  return { status: response.statusCode, body: await response.body.text() };
+  const response = await fetch(`${server.baseUrl}${server.auditLogPath}?${query}`, { headers: { authorization: `Bearer ${token}` } });
+  return { status: response.status, body: await response.text() };
 }
 
 describe('caps and validation', () => {
@@ -210,7 +209,12 @@ describe('retries', () => {
 describe('broken responses', () => {
   it('a body cut off mid-way (connection dropped) is NetworkError saying it was truncated', async () => {
     server.setFaults({ truncateBody: true });
-    await assert.rejects(client.query({ limit: 300 }), expectError(NetworkError, (e) => assert.match(e.message, /closed after \d+ of \d+ bytes.*truncated/)));
+    // 300 records are gzipped: the decoded bytes cannot be compared with Content-Length, so the
+    // message gives the compressed size announced.
+    await assert.rejects(
+      client.query({ limit: 300 }),
+      expectError(NetworkError, (e) => assert.match(e.message, /closed before the whole response arrived \(\d+ bytes decoded; it announced \d+ compressed bytes\).*truncated/)),
+    );
     assert.equal(server.stats().requests, 4, 'retried, since a repeat may get the whole body');
   });
 
@@ -242,6 +246,29 @@ describe('broken responses', () => {
     await assert.rejects(client.query({}), expectError(InvalidResponseError, (e) => assert.equal(e.path, 'next_page_token')));
   });
 
+  it('an uncompressed body cut off mid-way says how many of the announced bytes came', async () => {
+    // A small answer (under the server's 1 KiB gzip threshold) travels uncompressed.
+    server.setFaults({ status: 200, body: JSON.stringify({ items: [], limit: 100, next_page_token: null, padding: 'x'.repeat(600) }), truncateBody: true });
+    await assert.rejects(client.query({ limit: 1 }), expectError(NetworkError, (e) => assert.match(e.message, /closed after \d+ of \d+ bytes.*truncated/)));
+  });
+
+  it('a gzip response is decoded, and the size guard counts the decoded bytes', async () => {
+    const page = await client.query({ limit: 300 });
+    assert.ok(page.items.length > 100, `${page.items.length} records`);
+    // The server gzips bodies over 1 KiB for clients that accept it; fetch asks for gzip and decodes it.
+    const raw = await fetch(`${server.baseUrl}${server.auditLogPath}?limit=300`, { headers: { authorization: `Bearer ${server.token}` } });
+    assert.equal(raw.headers.get('content-encoding'), 'gzip');
+    const wire = Number(raw.headers.get('content-length'));
+    const text = await raw.text();
+    const decoded = Buffer.byteLength(text);
+    assert.deepEqual(ids(page.items), ids((JSON.parse(text) as { items: AuditLogRecord[] }).items), 'the client decoded the same page');
+    assert.ok(wire < decoded / 2, `compressed ${wire} vs decoded ${decoded}`);
+    // A guard between the compressed and the decoded size refuses the page: it counts decoded bytes.
+    const guarded = clientFor(server, { maxResponseBytes: Math.floor((wire + decoded) / 2), retry: { maxAttempts: 1 } });
+    await assert.rejects(guarded.query({ limit: 300 }), expectError(InvalidResponseError, (e) => assert.match(e.message, /larger than/)));
+    await guarded.close();
+  });
+
   it('a response over the size guard is refused', async () => {
     const small = clientFor(server, { maxResponseBytes: 10_000 });
     await assert.rejects(small.query({ limit: 300 }), expectError(InvalidResponseError, (e) => assert.match(e.message, /larger than/)));
@@ -249,7 +276,7 @@ describe('broken responses', () => {
   });
 });
 
-describe('timeouts (undici timers tick about once a second, so these use 1 s)', () => {
+describe('timeouts', () => {
   it('headers that never come: TimeoutError(headers)', async () => {
     const impatient = clientFor(server, { timeoutMs: 1000, retry: { maxAttempts: 1 } });
     server.setFaults({ latencyMs: 4000 });
