@@ -1,6 +1,7 @@
 // Activation wires features to shared services. Everything here is cheap: no request is
 // made until a view is shown or a command runs.
 import vscode = require('vscode');
+import { registerCheckConnection } from './diagnostics/checkConnection';
 import { registerRunDocuments } from './documents';
 import { registerUdfHovers } from './hover/udfHoverProvider';
 import { registerQueryCommands } from './commands/queryCommands';
@@ -19,6 +20,7 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand('fusedRuns.signOut', () => services.auth.signOut()),
     vscode.commands.registerCommand('fusedRuns.useSdkCredentials', () => services.auth.useSdkCredentials()),
     vscode.commands.registerCommand('fusedRuns.showLog', () => log.show()),
+    vscode.commands.registerCommand('fusedRuns.selectInterpreter', () => services.python.selectInterpreter()),
   );
   // Sets the signed-in context key for the welcome view without blocking activation.
   void services.auth.getCredentials();
@@ -35,6 +37,7 @@ export function activate(context: vscode.ExtensionContext): void {
   timed('hovers', () => registerUdfHovers(services));
   timed('tree', () => registerUdfTree(services));
   timed('commands', () => registerQueryCommands(context, services));
+  timed('diagnostics', () => context.subscriptions.push(registerCheckConnection(services)));
   log.info(`Activated in ${(performance.now() - started).toFixed(1)} ms (${timings.join(', ')} ms).`);
 }
 

@@ -3,45 +3,127 @@
 // One long-lived Python worker answers queries in turn (importing `fused` takes seconds, so a
 // process per query would make every tree expansion slow). Replies travel on file descriptor 3
 // so that anything the SDK prints on stdout cannot corrupt them.
+//
+// It cannot hang or leak: each query's timeout and cancellation are armed before the worker is
+// started (an `import fused` that never returns fails within the timeout, and Cancel works);
+// close() kills the worker, waits until it is gone, and refuses later queries; and the worker
+// exits by itself when its parent (the extension host) goes away.
 import { spawn, type ChildProcess } from 'node:child_process';
+import * as os from 'node:os';
 import { type Logger, silentLogger } from '../util/logger';
-import { CancelledError, FusedApiError, InvalidResponseError, NotFoundError } from './errors';
+import { CancelledError, FusedApiError, InvalidResponseError, NetworkError, NotFoundError, SetupError, TimeoutError } from './errors';
 import { validatePage } from './schema';
+import { sdkError } from './sdkErrors';
 import type { AuditLogSource } from './source';
 import type { AuditLogPage, AuditLogQuery, AuditLogRecord } from './types';
 import { validateQuery } from './validate';
 
+/** One way to run Python: `python3`, `/path/to/venv/bin/python`, or `py -3`. */
+export interface PythonCommand {
+  command: string;
+  args: string[];
+  /** Why this one: shown in Check Connection and in messages. */
+  origin: 'setting' | 'python-extension' | 'path';
+}
+
+export function pythonCommand(commandLine: string, origin: PythonCommand['origin'] = 'setting'): PythonCommand {
+  return { command: commandLine, args: [], origin };
+}
+
+export function describeCommand(python: Pick<PythonCommand, 'command' | 'args'>): string {
+  return [python.command, ...python.args].join(' ');
+}
+
 export interface PythonSdkSourceOptions {
-  /** The Python interpreter that has the `fused` package, e.g. `python3` or a venv's python. */
-  pythonPath: string;
+  /**
+   * Interpreters to try in order; the first that can be started is used (one that is not found
+   * is skipped). A function is called when a worker starts (the Python extension's choice is read
+   * only when the Python back end is used, and again after it changes).
+   */
+  interpreters: PythonCommand[] | (() => Promise<PythonCommand[]>);
+  /** Per query, worker start included. Default 60 s. */
   timeoutMs?: number;
   logger?: Logger;
   env?: NodeJS.ProcessEnv;
+  /** Working directory of the worker; default the system's temp folder, never a workspace (see WORKER_SCRIPT). */
+  cwd?: string;
 }
 
-/** The worker: reads one JSON query per line on stdin, writes one JSON reply per line on fd 3. */
+/** What the worker said about itself once `import fused` returned (for Check Connection). */
+export interface WorkerInfo {
+  command: PythonCommand;
+  executable: string;
+  pythonVersion: string;
+  fusedVersion: string;
+  importMs: number;
+  pid: number;
+}
+
+/**
+ * The worker: reads one JSON query per line on stdin, writes one JSON reply per line on fd 3.
+ * - `sys.path` loses the current directory first, so a `fused.py` in whatever folder the
+ *   process happens to run in is never imported (the worker also runs in the temp folder).
+ * - A watchdog thread exits when the parent process changes (the extension host died), even
+ *   while `import fused` hangs; when stdin closes the loop ends too.
+ * - Replies are plain JSON: NaN and infinities become null, Decimal and NumPy numbers floats or
+ *   ints, DataFrames lists of records, dates ISO strings (json.dumps would write NaN, which is
+ *   not JSON, and refuse the rest).
+ */
 export const WORKER_SCRIPT = String.raw`
-import datetime, json, os, sys
+import json, math, os, sys, threading, time
+sys.path[:] = [p for p in sys.path if p not in ("", ".", os.getcwd())]
 out = os.fdopen(3, "w", encoding="utf-8")
 def reply(message):
-    out.write(json.dumps(message, default=encode) + "\n")
+    out.write(json.dumps(clean(message), allow_nan=False) + "\n")
     out.flush()
-def encode(value):
-    if isinstance(value, (datetime.datetime, datetime.date)):
-        return value.isoformat()
+def clean(value, depth=0):
+    if depth > 64:
+        return None
+    if value is None or isinstance(value, (bool, str)):
+        return value
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {str(k): clean(v, depth + 1) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [clean(v, depth + 1) for v in value]
+    module = type(value).__module__ or ""
+    if type(value).__name__ == "Decimal":
+        return clean(float(value), depth + 1) if value.is_finite() else None
+    if hasattr(value, "isoformat") and not module.startswith("numpy"):
+        try:
+            if value != value:
+                return None
+            return value.isoformat()
+        except Exception:
+            return str(value)
     if hasattr(value, "to_dict"):
         try:
-            return value.to_dict(orient="records")
+            return clean(value.to_dict(orient="records"), depth + 1)
         except TypeError:
-            return value.to_dict()
+            return clean(value.to_dict(), depth + 1)
+    if hasattr(value, "tolist"):
+        return clean(value.tolist(), depth + 1)
+    if hasattr(value, "item"):
+        return clean(value.item(), depth + 1)
     return str(value)
+def watch_parent(parent):
+    while True:
+        time.sleep(1)
+        if os.getppid() != parent:
+            os._exit(0)
+threading.Thread(target=watch_parent, args=(os.getppid(),), daemon=True).start()
+started = time.perf_counter()
 try:
     import fused
     version = getattr(fused, "__version__", "unknown")
-except Exception as error:
+except BaseException as error:
     reply({"ready": False, "error": type(error).__name__, "message": str(error)})
     sys.exit(0)
-reply({"ready": True, "version": version})
+reply({"ready": True, "version": str(version), "executable": sys.executable, "python": sys.version.split()[0],
+       "import_ms": round((time.perf_counter() - started) * 1000)})
 for line in sys.stdin:
     request = json.loads(line)
     try:
@@ -49,17 +131,23 @@ for line in sys.stdin:
         reply({"id": request["id"], "ok": result})
     except Exception as error:
         status = getattr(getattr(error, "response", None), "status_code", None)
-        reply({"id": request["id"], "error": type(error).__name__, "message": str(error), "status": status})
+        reply({"id": request["id"], "error": type(error).__name__, "message": str(error),
+               "status": status if isinstance(status, int) else None,
+               "bases": [c.__name__ for c in type(error).__mro__]})
 `;
 
 interface WorkerReply {
   id?: number;
   ready?: boolean;
   version?: string;
+  executable?: string;
+  python?: string;
+  import_ms?: number;
   ok?: unknown;
   error?: string;
   message?: string;
   status?: number | null;
+  bases?: string[];
 }
 
 interface Pending {
@@ -67,23 +155,51 @@ interface Pending {
   reject(error: Error): void;
 }
 
+interface Worker {
+  process: ChildProcess;
+  command: PythonCommand;
+  exited: Promise<void>;
+  /** Rejects the start while it is still importing (a stop says why, not just "it exited"). */
+  failStart?: (reason: Error) => void;
+}
+
+const KILL_GRACE_MS = 2_000;
+
 export class PythonSdkSource implements AuditLogSource {
-  private worker: ChildProcess | undefined;
-  private ready: Promise<void> | undefined;
+  private worker: Worker | undefined;
+  private ready: Promise<WorkerInfo> | undefined;
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   /** Queries run one at a time: the SDK call is synchronous in the worker. */
   private queue: Promise<unknown> = Promise.resolve();
   private readonly logger: Logger;
   private readonly timeoutMs: number;
+  private closed = false;
+  /** Every worker process ever started and not yet exited: close() waits for all of them. */
+  private readonly alive = new Set<Worker>();
+  private lastInfo: WorkerInfo | undefined;
+  /** The interpreters the last start tried (for messages). */
+  private tried: PythonCommand[];
 
   constructor(private readonly options: PythonSdkSourceOptions) {
     this.logger = options.logger ?? silentLogger;
     this.timeoutMs = options.timeoutMs ?? 60_000;
+    this.tried = Array.isArray(options.interpreters) ? options.interpreters : [];
   }
 
   get description(): string {
-    return `the fused Python SDK (${this.options.pythonPath})`;
+    const python = this.lastInfo ? this.lastInfo.executable : this.tried.map(describeCommand).join(', then ') || 'Python';
+    return `the fused Python SDK (${python})`;
+  }
+
+  /** The running worker's facts, once it has started. */
+  get info(): WorkerInfo | undefined {
+    return this.lastInfo;
+  }
+
+  /** Process ids of workers not yet exited (tests check that none is left after close()). */
+  get workerPids(): number[] {
+    return [...this.alive].map((worker) => worker.process.pid).filter((pid): pid is number => pid !== undefined);
   }
 
   async query(query: AuditLogQuery, options: { signal?: AbortSignal } = {}): Promise<AuditLogPage> {
@@ -100,57 +216,137 @@ export class PythonSdkSource implements AuditLogSource {
     return record;
   }
 
+  /**
+   * Starts the worker (if needed) and says which Python and `fused` answered: whether the SDK is
+   * usable at all, without a query. Bounded by the same timeout and signal as a query.
+   */
+  async probe(options: { signal?: AbortSignal } = {}): Promise<WorkerInfo> {
+    return this.bounded(options.signal, 'import', () => this.start());
+  }
+
+  /** Kills the worker, waits until every worker process has exited, and refuses later queries. */
   async close(): Promise<void> {
-    this.stopWorker(new CancelledError('The Fused SDK worker was closed.'));
+    this.closed = true;
+    this.stopWorker(closedError());
+    await Promise.all([...this.alive].map((worker) => worker.exited));
   }
 
   private async send(query: AuditLogQuery, signal: AbortSignal | undefined): Promise<AuditLogPage> {
-    if (signal?.aborted) throw new CancelledError();
-    await this.start();
-    const worker = this.worker;
-    if (!worker?.stdin) throw new FusedApiError('network', 'The Fused SDK worker is not running.');
-    const id = this.nextId++;
-    const reply = await new Promise<WorkerReply>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        // The SDK call cannot be interrupted from outside, so the worker goes and a new one starts next time.
-        this.stopWorker(new FusedApiError('timeout', `The fused SDK did not answer within ${Math.round(this.timeoutMs / 1000)} s. Raise "fusedRuns.api.timeoutSeconds" if your queries are slow.`));
-      }, this.timeoutMs);
-      const onAbort = () => this.stopWorker(new CancelledError());
-      signal?.addEventListener('abort', onAbort, { once: true });
-      const settle = () => {
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
-      };
-      this.pending.set(id, {
-        resolve: (value) => (settle(), resolve(value)),
-        reject: (error) => (settle(), reject(error)),
+    const reply = await this.bounded(signal, 'query', async (settled) => {
+      await this.start();
+      const worker = this.worker;
+      if (settled() || !worker?.process.stdin) throw new NetworkError('The fused SDK worker is not running.');
+      const id = this.nextId++;
+      return new Promise<WorkerReply>((resolve, reject) => {
+        this.pending.set(id, { resolve, reject });
+        worker.process.stdin!.write(`${JSON.stringify({ id, query })}\n`);
       });
-      worker.stdin!.write(`${JSON.stringify({ id, query })}\n`);
     });
-    if (reply.error !== undefined) throw sdkError(reply);
+    if (reply.error !== undefined) throw sdkError({ error: reply.error, message: reply.message, status: reply.status, bases: reply.bases }, this.timeoutMs);
     return validatePage(reply.ok);
   }
 
-  private start(): Promise<void> {
-    if (this.ready) return this.ready;
-    this.ready = new Promise<void>((resolve, reject) => {
-      let worker: ChildProcess;
+  /**
+   * Runs `work` under the timeout and the signal, both armed before it starts. When either fires,
+   * the worker is stopped (an SDK call cannot be interrupted from outside; a new worker starts on
+   * the next query) and the promise rejects at once.
+   */
+  private bounded<T>(signal: AbortSignal | undefined, what: 'import' | 'query', work: (settled: () => boolean) => Promise<T>): Promise<T> {
+    if (this.closed) return Promise.reject(closedError());
+    if (signal?.aborted) return Promise.reject(new CancelledError());
+    return new Promise<T>((resolve, reject) => {
+      let done = false;
+      const finish = (outcome: () => void) => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        outcome();
+      };
+      const fail = (error: FusedApiError) => {
+        finish(() => reject(error));
+        this.stopWorker(error);
+      };
+      const timer = setTimeout(() => fail(this.timeoutError(what)), this.timeoutMs);
+      const onAbort = () => fail(new CancelledError());
+      signal?.addEventListener('abort', onAbort, { once: true });
+      work(() => done).then(
+        (value) => finish(() => resolve(value)),
+        (error: unknown) => finish(() => reject(error)),
+      );
+    });
+  }
+
+  private timeoutError(what: 'import' | 'query'): FusedApiError {
+    const seconds = Math.round(this.timeoutMs / 1000);
+    const starting = this.worker !== undefined && this.lastInfo === undefined;
+    if (what === 'import' || starting) {
+      return new SetupError(
+        'worker-failed',
+        `Python did not finish \`import fused\` within ${seconds} s (${this.tried.map(describeCommand).join(', then ')}). Check that this environment's fused package works (run python -c "import fused"), or select another interpreter.`,
+      );
+    }
+    return new TimeoutError('headers', this.timeoutMs, { cause: `the fused SDK did not answer within ${seconds} s` });
+  }
+
+  private start(): Promise<WorkerInfo> {
+    if (this.closed) return Promise.reject(closedError());
+    if (!this.ready) {
+      const starting = this.resolveInterpreters().then((interpreters) => this.startFrom(interpreters, 0, []));
+      this.ready = starting;
+      // A start that failed is not remembered: the next query tries again (e.g. after pip install).
+      starting.catch(() => {
+        if (this.ready === starting) this.ready = undefined;
+      });
+    }
+    return this.ready;
+  }
+
+  private async resolveInterpreters(): Promise<PythonCommand[]> {
+    const interpreters = typeof this.options.interpreters === 'function' ? await this.options.interpreters() : this.options.interpreters;
+    if (this.closed) throw closedError();
+    if (interpreters.length === 0) throw new SetupError('python-not-found', 'No Python interpreter to try. Select an interpreter, or set "fusedRuns.python.interpreter".');
+    this.tried = interpreters;
+    return interpreters;
+  }
+
+  /** Starts the interpreter at `index`; one that is not found hands over to the next. */
+  private startFrom(interpreters: PythonCommand[], index: number, missing: string[]): Promise<WorkerInfo> {
+    const command = interpreters[index];
+    if (!command) {
+      return Promise.reject(
+        new SetupError(
+          'python-not-found',
+          `Python was not found (tried ${missing.map((name) => `"${name}"`).join(', ')}). Select an interpreter with the fused package, or set "fusedRuns.python.interpreter".`,
+        ),
+      );
+    }
+    const label = describeCommand(command);
+    return new Promise<WorkerInfo>((resolve, reject) => {
+      if (this.closed) {
+        reject(closedError());
+        return;
+      }
+      let child: ChildProcess;
       try {
-        worker = spawn(this.options.pythonPath, ['-u', '-c', WORKER_SCRIPT], {
+        child = spawn(command.command, [...command.args, '-u', '-c', WORKER_SCRIPT], {
           stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
           env: this.options.env ?? process.env,
+          cwd: this.options.cwd ?? os.tmpdir(),
           windowsHide: true,
         });
       } catch (error) {
-        this.ready = undefined;
-        reject(new FusedApiError('network', `Could not start Python (${this.options.pythonPath}): ${(error as Error).message}. Check "fusedRuns.python.interpreter".`));
+        reject(new SetupError('python-not-found', `Could not start Python (${label}): ${(error as Error).message}. Check "fusedRuns.python.interpreter".`, { cause: error }));
         return;
       }
+      const worker: Worker = { process: child, command, exited: new Promise((done) => child.once('close', () => done())), failStart: reject };
+      this.alive.add(worker);
+      void worker.exited.then(() => this.alive.delete(worker));
       this.worker = worker;
       let buffered = '';
       let stderrTail = '';
       let started = false;
-      const replies = worker.stdio[3] as NodeJS.ReadableStream;
+      const replies = child.stdio[3] as NodeJS.ReadableStream;
       replies.setEncoding('utf8');
       replies.on('data', (chunk: string) => {
         buffered += chunk;
@@ -167,13 +363,23 @@ export class PythonSdkSource implements AuditLogSource {
           if (!started) {
             started = true;
             if (message.ready) {
-              this.logger.info(`Using the fused Python SDK ${message.version ?? ''} through ${this.options.pythonPath}.`);
-              resolve();
+              const info: WorkerInfo = {
+                command,
+                executable: message.executable ?? label,
+                pythonVersion: message.python ?? 'unknown',
+                fusedVersion: message.version ?? 'unknown',
+                importMs: message.import_ms ?? 0,
+                pid: child.pid ?? 0,
+              };
+              this.lastInfo = info;
+              worker.failStart = undefined;
+              this.logger.info(`Using the fused Python SDK ${info.fusedVersion} in ${info.executable} (Python ${info.pythonVersion}; import took ${info.importMs} ms).`);
+              resolve(info);
             } else {
               reject(
-                new FusedApiError(
-                  'not-signed-in',
-                  `The fused Python package could not be imported with ${this.options.pythonPath} (${message.error}: ${message.message}). Install it there (pip install fused) or set "fusedRuns.python.interpreter" to a Python that has it.`,
+                new SetupError(
+                  'fused-not-importable',
+                  `The fused Python package could not be imported with ${label} (${message.error}: ${message.message}). Install it there (pip install fused), or select an interpreter that has it.`,
                 ),
               );
             }
@@ -186,57 +392,60 @@ export class PythonSdkSource implements AuditLogSource {
           }
         }
       });
-      worker.stderr?.setEncoding('utf8');
-      worker.stderr?.on('data', (chunk: string) => {
+      child.stderr?.setEncoding('utf8');
+      child.stderr?.on('data', (chunk: string) => {
         stderrTail = (stderrTail + chunk).slice(-2000);
       });
-      worker.stdout?.resume(); // The SDK's own prints are not replies; drain them.
-      worker.on('error', (error) => {
-        const message = (error as NodeJS.ErrnoException).code === 'ENOENT'
-          ? `Python was not found at "${this.options.pythonPath}". Set "fusedRuns.python.interpreter".`
-          : `The fused SDK worker failed: ${error.message}`;
-        const failure = new FusedApiError('network', message);
+      child.stdout?.resume(); // The SDK's own prints are not replies; drain them.
+      // Nobody may be listening when a killed worker's pipes break.
+      child.stdin?.on('error', () => undefined);
+      child.on('error', (error) => {
+        const notFound = (error as NodeJS.ErrnoException).code === 'ENOENT';
+        if (!started && notFound && this.worker === worker) {
+          this.worker = undefined;
+          this.logger.info(`Python "${label}" was not found; trying the next interpreter.`);
+          this.startFrom(interpreters, index + 1, [...missing, label]).then(resolve, reject);
+          return;
+        }
+        const failure = notFound
+          ? new SetupError('python-not-found', `Python was not found at "${label}". Select an interpreter with the fused package, or set "fusedRuns.python.interpreter".`)
+          : new SetupError('worker-failed', `The fused SDK worker (${label}) failed: ${error.message}`);
         if (!started) reject(failure);
         // A worker already replaced (after a cancel or time-out) must not stop its successor.
         if (this.worker === worker) this.stopWorker(failure);
       });
-      worker.on('exit', (code, signalName) => {
-        const failure = new FusedApiError(
-          'network',
-          `The fused SDK worker stopped (${signalName ?? `exit code ${code}`}).${stderrTail.trim() ? ` Its last output: ${stderrTail.trim().split('\n').slice(-3).join(' ')}` : ''}`,
-        );
+      child.on('exit', (code, signalName) => {
+        const last = stderrTail.trim() ? ` Its last output: ${stderrTail.trim().split('\n').slice(-3).join(' ')}` : '';
+        const failure = started
+          ? new NetworkError(`The fused SDK worker stopped (${signalName ?? `exit code ${code}`}).${last}`)
+          : new SetupError('worker-failed', `Python (${label}) stopped before importing fused (${signalName ?? `exit code ${code}`}).${last}`);
         if (!started) reject(failure);
         if (this.worker === worker) this.stopWorker(failure);
       });
     });
-    return this.ready;
   }
 
+  /** Rejects what waits on the current worker and kills it (SIGKILL if it ignores SIGTERM). */
   private stopWorker(reason: Error): void {
     const worker = this.worker;
     this.worker = undefined;
     this.ready = undefined;
+    this.lastInfo = undefined;
     for (const [, waiting] of this.pending) waiting.reject(reason);
     this.pending.clear();
-    if (worker && worker.exitCode === null && !worker.killed) worker.kill();
+    if (!worker) return;
+    worker.failStart?.(reason);
+    const child = worker.process;
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    const escalate = setTimeout(() => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    }, KILL_GRACE_MS);
+    escalate.unref?.();
+    void worker.exited.then(() => clearTimeout(escalate));
   }
 }
 
-/** The SDK raises requests' HTTPError (with a response) or its own errors; keep the status when there is one. */
-function sdkError(reply: WorkerReply): FusedApiError {
-  const detail = `${reply.error}: ${reply.message ?? ''}`.trim();
-  switch (reply.status) {
-    case 401:
-    case 403:
-      return new FusedApiError('authentication', `The fused SDK was refused (${reply.status}): ${detail}. Sign in again with the SDK (fused.api.login()).`);
-    case 404:
-      return new NotFoundError(`Not found (404) through the fused SDK: ${detail}`);
-    case 422:
-      return new FusedApiError('rejected', `Fused rejected the query (422): ${detail}`);
-    case 429:
-      return new FusedApiError('rate-limited', `Fused is rate limiting requests (429): ${detail}. Try again in a moment.`);
-    default:
-      if (reply.status && reply.status >= 500) return new FusedApiError('server', `Fused had a server error (${reply.status}): ${detail}`);
-      return new FusedApiError(reply.error === 'ValueError' || reply.error === 'TypeError' ? 'rejected' : 'server', `The fused SDK raised ${detail}`);
-  }
+function closedError(): NetworkError {
+  return new NetworkError('The fused SDK back end was closed (the settings or the Python environment changed); run the command again.');
 }

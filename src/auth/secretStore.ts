@@ -20,6 +20,8 @@ export class AuthService implements vscode.Disposable {
   constructor(
     private readonly secrets: vscode.SecretStorage,
     private readonly log: vscode.LogOutputChannel,
+    /** True while the back end in use signs in by itself (the Python SDK): the views then need no token of ours. */
+    private readonly tokenOptional: () => boolean = () => false,
   ) {
     this.subscriptions.push(
       this.changed,
@@ -46,7 +48,7 @@ export class AuthService implements vscode.Disposable {
       this.lastSource = credentials?.source;
       this.log.info(credentials ? `Using Fused credentials from ${describeSource(credentials.source)}.` : 'No Fused credentials found.');
     }
-    void vscode.commands.executeCommand('setContext', SIGNED_IN_CONTEXT, credentials !== undefined);
+    void vscode.commands.executeCommand('setContext', SIGNED_IN_CONTEXT, credentials !== undefined || this.tokenOptional());
     return credentials;
   }
 
@@ -91,10 +93,22 @@ export class AuthService implements vscode.Disposable {
     } else if (credentials) {
       void vscode.window.showInformationMessage(`Fused Runs uses credentials from ${describeSource(credentials.source)}, which come before the Fused SDK's.`);
     } else {
+      // No credentials file: the SDK may still sign in by itself (notebooks, other stores), so
+      // offer to let the SDK answer the queries instead.
+      const useSdk = 'Use the Python SDK Back End';
       void vscode.window.showWarningMessage(
         this.lastProblem ??
-          'No Fused SDK credentials found in ~/.fused/credentials. Sign in with the fused Python package (for example `fused.api.NotebookCredentials()`), or run "Fused: Set API Token".',
-      );
+          'No Fused SDK credentials found in ~/.fused/credentials. Sign in with the fused Python package (fused.api.login()), use the Python SDK back end (it signs in by itself), or run "Fused: Set API Token".',
+        useSdk,
+        'Check Connection',
+      ).then(async (choice) => {
+        if (choice === useSdk) {
+          await vscode.workspace.getConfiguration('fusedRuns').update('api.backend', 'python-sdk', vscode.ConfigurationTarget.Global);
+          this.log.info('"fusedRuns.api.backend" set to "python-sdk" in the user settings.');
+        } else if (choice === 'Check Connection') {
+          void vscode.commands.executeCommand('fusedRuns.checkConnection');
+        }
+      });
     }
     this.changed.fire();
   }

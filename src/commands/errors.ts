@@ -25,13 +25,19 @@ export function reportQueryError(services: FusedServices, what: string, error: u
   const message = error instanceof Error ? error.message : String(error);
   if (!options.alreadyLogged) services.log.error(`${what}: ${message}`);
   const actions: string[] = [];
-  const signInProblem = isFusedApiError(error) && (error.kind === 'not-signed-in' || error.kind === 'authentication');
-  if (signInProblem) actions.push('Set API Token');
+  const kind = isFusedApiError(error) ? error.kind : undefined;
+  // A missing Python or fused package is fixed by choosing an interpreter, not by a token.
+  if (kind === 'setup') actions.push('Select Interpreter', 'Open Settings');
+  if (kind === 'not-signed-in' || kind === 'authentication') actions.push('Set API Token');
   if (retry && isRetryable(error)) actions.push('Retry');
+  if (kind === 'network' || kind === 'timeout' || kind === 'not-found' || kind === 'authentication') actions.push('Check Connection');
   actions.push('Show Log');
   void vscode.window.showErrorMessage(`${what} failed: ${message}`, ...actions).then((choice) => {
     if (choice === 'Retry') void retry?.();
     else if (choice === 'Set API Token') void vscode.commands.executeCommand('fusedRuns.setApiToken');
+    else if (choice === 'Select Interpreter') void vscode.commands.executeCommand('fusedRuns.selectInterpreter');
+    else if (choice === 'Open Settings') void vscode.commands.executeCommand('workbench.action.openSettings', 'fusedRuns.python.interpreter');
+    else if (choice === 'Check Connection') void vscode.commands.executeCommand('fusedRuns.checkConnection');
     else if (choice === 'Show Log') services.log.show(true);
   });
 }

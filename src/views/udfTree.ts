@@ -228,8 +228,9 @@ export class UdfTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
 
   private async rootChildren(): Promise<TreeNode[]> {
     // Not signed in: no request, and an empty tree so the welcome view (viewsWelcome) shows.
+    // The Python back end signs in with the SDK itself and never needs our token.
     const credentials = await this.services.auth.getCredentials();
-    if (!credentials) {
+    if (!credentials && this.services.needsOwnToken()) {
       const hadData = this.root !== undefined || this.rootFailure !== undefined;
       this.root = undefined;
       this.rootFailure = undefined;
