@@ -22,6 +22,13 @@ export const BASE_SETTINGS: Readonly<Record<string, unknown>> = {
   'git.autoRepositoryDetection': false,
 };
 
+/** With `workspaceTrust`: trust on, no startup prompt, so an untrusted folder opens straight in Restricted Mode. */
+export const TRUST_SETTINGS: Readonly<Record<string, unknown>> = {
+  'security.workspace.trust.enabled': true,
+  'security.workspace.trust.startupPrompt': 'never',
+  'security.workspace.trust.emptyWindow': false,
+};
+
 export interface CodeServerOptions {
   runDir: string;
   workspaceDir: string;
@@ -39,6 +46,8 @@ export interface CodeServerOptions {
   host?: string;
   /** Extra raw code-server arguments, e.g. ['--log', 'trace']. */
   extraArgs?: string[];
+  /** Keep Workspace Trust on (default: --disable-workspace-trust): the workspace opens in Restricted Mode. */
+  workspaceTrust?: boolean;
 }
 
 export interface CodeServer {
@@ -192,7 +201,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
       '--auth', 'none',
       '--disable-telemetry',
       '--disable-update-check',
-      '--disable-workspace-trust',
+      ...(options.workspaceTrust ? [] : ['--disable-workspace-trust']),
       '--disable-getting-started-override',
       '--user-data-dir', folders.userDataDir,
       '--extensions-dir', folders.extensionsDir,

@@ -6,6 +6,8 @@ export { launchWorkbench, Workbench, workbenchSettings, tokenEnv, type LaunchOpt
 export { runExtensionHostTests, type ExtensionHostTestOptions, type ExtensionHostTestResult } from './exthost';
 export type { FusedTestServer, StartFusedServerOptions, FaultConfig, DemoUser, ServerStats } from './fusedServer';
 export { ensureToolchain, REPO_ROOT, TEST_RESULTS_DIR } from './paths';
+export { startForwardProxy, type ForwardProxy, type ProxyLogEntry } from './proxy';
+export { startFusedServer } from './fusedServer';
 
 /** How long `before` may take to bring up server + code-server + Chromium (a cold ext host included). */
 export const LAUNCH_TIMEOUT_MS = 120_000;

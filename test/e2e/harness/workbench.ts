@@ -5,15 +5,18 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { BrowserContext, FrameLocator, Locator, Page } from 'playwright-core';
 import { launchBrowser } from './browser';
-import { BASE_SETTINGS, installUnpackedExtension, runFolders, startCodeServer, type CodeServer } from './codeServer';
+import { BASE_SETTINGS, TRUST_SETTINGS, installUnpackedExtension, runFolders, startCodeServer, type CodeServer } from './codeServer';
 import { startFusedServer, type FusedTestServer, type StartFusedServerOptions } from './fusedServer';
 import { createRunDir, removeBrowserProfile, REPO_ROOT, TEST_RESULTS_DIR } from './paths';
 
 export interface LaunchOptions {
   /** Label for the run folder and screenshots (default "workbench"). */
   name?: string;
-  /** User settings merged over the harness defaults (which set fusedRuns.api.* to the local server). */
-  settings?: Record<string, unknown>;
+  /**
+   * User settings merged over the harness defaults (which set fusedRuns.api.* to the local server);
+   * a function gets the started local server (for settings that need its port).
+   */
+  settings?: Record<string, unknown> | ((fused: FusedTestServer) => Record<string, unknown>);
   /** FUSED_AUTH_TOKEN for the extension host: default the local server's token; null = not set at all. */
   token?: string | null;
   /** Options for the local Fused server (records, seed, dataFile, now, token). */
@@ -22,8 +25,10 @@ export interface LaunchOptions {
   workspaceFiles?: Record<string, string>;
   /** Files written into the isolated $HOME, e.g. { '.fused/credentials': '{...}' }. */
   homeFiles?: Record<string, string>;
-  /** Extra environment for code-server and the extension host. */
-  env?: Record<string, string>;
+  /** Extra environment for code-server and the extension host (a function gets the started local server). */
+  env?: Record<string, string> | ((fused: FusedTestServer) => Record<string, string>);
+  /** Workspace Trust on (default off): the workspace opens in Restricted Mode. */
+  workspaceTrust?: boolean;
   /** The extension to install (default: the repository, which must be built with `node esbuild.js`). */
   extensionPath?: string;
   /** aria-label prefix of the activity-bar item to wait for; false = only wait for the workbench. */
@@ -386,6 +391,25 @@ export class Workbench {
   }
 
   /** Title of the active editor tab, e.g. "stderr.log". */
+  /**
+   * Runs "Fused: Check Connection" and returns the report of this run (its header's time is after
+   * the command started; an earlier report in the same document does not count).
+   */
+  async checkConnection(timeoutMs = 60_000): Promise<string> {
+    const started = Date.now() - 1_000;
+    await this.runCommand('Fused: Check Connection');
+    await this.page.locator('.tabs-container .tab', { hasText: 'Fused Connection Check' }).waitFor({ timeout: timeoutMs });
+    const deadline = Date.now() + timeoutMs;
+    let text = '';
+    while (Date.now() < deadline) {
+      text = await this.editorText().catch(() => '');
+      const stamp = /^Fused: Check Connection — (\S+)/.exec(text)?.[1];
+      if (stamp && Date.parse(stamp) >= started && /(All checks passed|checks? failed)/.test(text)) return text;
+      await this.page.waitForTimeout(200);
+    }
+    throw new Error(`Check Connection did not show a new report within ${timeoutMs} ms; the editor shows:\n${text}`);
+  }
+
   async activeTabTitle(): Promise<string> {
     const tab = this.page.locator('.editor-group-container.active .tabs-container .tab.active').first();
     await tab.waitFor({ state: 'visible', timeout: 15_000 });
@@ -535,12 +559,15 @@ export async function launchWorkbench(options: LaunchOptions = {}): Promise<Work
     installUnpackedExtension(folders.extensionsDir, options.extensionPath ?? REPO_ROOT);
 
     const { env, unsetEnv } = tokenEnv(fused, options.token);
+    const settings = typeof options.settings === 'function' ? options.settings(fused) : options.settings;
+    const extraEnv = typeof options.env === 'function' ? options.env(fused) : options.env;
     const codeServer = await startCodeServer({
       runDir,
       workspaceDir,
-      settings: workbenchSettings(fused, options.settings),
-      env: { ...env, ...options.env },
+      settings: workbenchSettings(fused, { ...(options.workspaceTrust ? TRUST_SETTINGS : {}), ...settings }),
+      env: { ...env, ...extraEnv },
       unsetEnv,
+      workspaceTrust: options.workspaceTrust,
     });
     cleanups.push(() => codeServer.stop());
 

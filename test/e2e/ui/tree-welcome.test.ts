@@ -1,8 +1,10 @@
-// The Fused Runs view without credentials: the welcome view with its three actions, no
+// The Fused Runs view without credentials: the welcome view with its actions, no
 // request to the server, and the palette fallback of Copy Record ID when nothing is loaded.
 process.env.TZ = 'America/New_York';
 
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { useWorkbench } from '../harness';
 
@@ -18,19 +20,63 @@ describe('Copy Record ID with nothing loaded', () => {
 });
 
 describe('Fused Runs tree, not signed in', () => {
-  it('shows the welcome view with Set API Token, Use Fused SDK credentials and Open demo settings, and sends nothing', async () => {
+  it('shows the welcome view (Set API Token, the SDK\'s sign-in, Check Connection, Fused\'s docs, and the demo hint for a local base URL) and sends nothing', async () => {
     const wb = session.wb;
     await wb.openView();
     const welcome = wb.page.locator('.part.sidebar .welcome-view-content');
     await welcome.waitFor({ state: 'visible', timeout: 30_000 });
+    await welcome.locator('.monaco-button', { hasText: 'Open Demo Settings' }).waitFor({ timeout: 15_000 });
     const buttons = await welcome.locator('.monaco-button').allInnerTexts();
     assert.deepEqual(
       buttons.map((b) => b.trim()),
-      ['Set API Token', 'Use Fused SDK credentials', 'Open demo settings'],
+      ['Set API Token', "Use the Fused SDK's Sign-in", 'Check Connection', 'Open Demo Settings'],
     );
     assert.match(await welcome.innerText(), /Sign in to Fused/);
+    assert.equal(await welcome.locator('a', { hasText: "Fused's documentation" }).getAttribute('href'), 'https://docs.fused.io/');
     assert.equal((await wb.treeRows()).length, 0);
     assert.equal(wb.fused.stats().requests, 0, 'no request without credentials');
+  });
+
+  it('without a local base URL (a real Fused user) the demo hint is not shown', async () => {
+    const wb = session.wb;
+    const settingsFile = path.join(wb.codeServer.userDataDir, 'User', 'settings.json');
+    const original = fs.readFileSync(settingsFile, 'utf8');
+    const welcome = wb.page.locator('.part.sidebar .welcome-view-content');
+    const demo = welcome.locator('.monaco-button', { hasText: 'Open Demo Settings' });
+    try {
+      fs.writeFileSync(settingsFile, JSON.stringify({ ...JSON.parse(original), 'fusedRuns.api.baseUrl': 'https://fused.example.invalid/server/v1' }, null, 2));
+      await demo.waitFor({ state: 'detached', timeout: 30_000 });
+      const buttons = (await welcome.locator('.monaco-button').allInnerTexts()).map((b) => b.trim());
+      assert.deepEqual(buttons, ['Set API Token', "Use the Fused SDK's Sign-in", 'Check Connection']);
+      assert.doesNotMatch(await welcome.innerText(), /demo/i);
+    } finally {
+      // VS Code's settings-file watcher sometimes misses a second write soon after the first:
+      // write again until the restored base URL shows (the demo hint comes back).
+      const deadline = Date.now() + 45_000;
+      for (;;) {
+        fs.writeFileSync(settingsFile, original);
+        const back = await demo.waitFor({ state: 'visible', timeout: 5_000 }).then(() => true, () => false);
+        if (back) break;
+        if (Date.now() > deadline) throw new Error('the restored user settings were not picked up');
+      }
+    }
+  });
+
+  it('Check Connection from the welcome view says no credentials were found and how to fix it', async () => {
+    const wb = session.wb;
+    await wb.page.locator('.part.sidebar .welcome-view-content .monaco-button', { hasText: 'Check Connection' }).click();
+    await wb.page.locator('.tabs-container .tab', { hasText: 'Fused Connection Check' }).waitFor({ timeout: 30_000 });
+    const deadline = Date.now() + 30_000;
+    let text = '';
+    while (Date.now() < deadline && !/checks? failed/.test(text)) {
+      text = await wb.editorText().catch(() => '');
+      if (!/checks? failed/.test(text)) await wb.page.waitForTimeout(200);
+    }
+    assert.match(text, /✗ Credentials\s+none found .*\n\s+→ Set an API token.*\[Set API Token \| Use the Fused SDK's Sign-in\]/);
+    assert.match(text, /✗ Request \(HTTP\)\s+GET http:\/\/127\.0\.0\.1:\d+\/v1\/audit-log\?limit=1 → failed after \d+ ms: No Fused API token is set/);
+    await wb.waitForNotification(/Check Connection found 2 problems \(Credentials, Request \(HTTP\)\)/);
+    assert.equal(wb.fused.stats().requests, 0, 'still nothing sent without a token');
+    await wb.runCommand('View: Close All Editors');
   });
 
   it('the welcome view\'s "Set API Token" asks for the token, and the tree loads once it is set', async () => {

@@ -77,7 +77,7 @@ def log(id=None, *, udf_id=None, udf_name=None, shared_token=None, exec_env=Fals
         time.sleep(3600)
     query = {k: ("true" if v is True else "false" if v is False else v) for k, v in params.items() if v is not None}
     url = os.environ["FUSED_STANDIN_URL"] + "?" + urllib.parse.urlencode(query)
-    request = urllib.request.Request(url, headers={"Authorization": "Bearer " + os.environ.get("FUSED_AUTH_TOKEN", "")})
+    request = urllib.request.Request(url, headers={"Authorization": "Bearer " + (os.environ.get("FUSED_STANDIN_TOKEN") or os.environ.get("FUSED_AUTH_TOKEN", ""))})
     try:
         with urllib.request.urlopen(request, timeout=30) as response:
             page = json.loads(response.read().decode("utf-8"))
