@@ -586,7 +586,9 @@ export async function launchWorkbench(options: LaunchOptions = {}): Promise<Work
       options.waitForActivityBarItem ?? 'Fused Runs',
       `${path.basename(runDir)}`,
     );
-    await page.goto(url);
+    // The page's own "load" can take over 30 s on a loaded machine; the workbench being up is
+    // the condition that matters, and waitForWorkbench waits for it.
+    await page.goto(url, { waitUntil: 'commit', timeout: WORKBENCH_TIMEOUT_MS });
     try {
       await workbench.waitForWorkbench();
     } catch (error) {

@@ -50,15 +50,7 @@ describe('Fused Runs tree, not signed in', () => {
       assert.deepEqual(buttons, ['Set API Token', "Use the Fused SDK's Sign-in", 'Check Connection']);
       assert.doesNotMatch(await welcome.innerText(), /demo/i);
     } finally {
-      // VS Code's settings-file watcher sometimes misses a second write soon after the first:
-      // write again until the restored base URL shows (the demo hint comes back).
-      const deadline = Date.now() + 45_000;
-      for (;;) {
-        fs.writeFileSync(settingsFile, original);
-        const back = await demo.waitFor({ state: 'visible', timeout: 5_000 }).then(() => true, () => false);
-        if (back) break;
-        if (Date.now() > deadline) throw new Error('the restored user settings were not picked up');
-      }
+      await restoreSettings(settingsFile, original, () => demo.waitFor({ state: 'visible', timeout: 5_000 }).then(() => true, () => false));
     }
   });
 
@@ -102,3 +94,16 @@ describe('Fused Runs tree, not signed in', () => {
     assert.equal((await wb.treeRows()).length, 0);
   });
 });
+
+/**
+ * VS Code's settings-file watcher sometimes misses a second write soon after the first: write
+ * again until the restored settings show (`applied` says so), for at most 45 s.
+ */
+async function restoreSettings(file: string, content: string, applied: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 45_000;
+  for (;;) {
+    fs.writeFileSync(file, content);
+    if (await applied()) return;
+    if (Date.now() > deadline) throw new Error('the restored user settings were not picked up');
+  }
+}
