@@ -4,6 +4,7 @@
 import * as os from 'node:os';
 import vscode = require('vscode');
 import type { Credentials } from '../api/client';
+import { messageText } from '../text/safeText';
 import { resolveCredentials } from './credentials';
 
 const SECRET_KEY = 'fusedRuns.apiToken';
@@ -96,8 +97,9 @@ export class AuthService implements vscode.Disposable {
       // No credentials file: the SDK may still sign in by itself (notebooks, other stores), so
       // offer to let the SDK answer the queries instead.
       const useSdk = 'Use the Python SDK Back End';
+      // The problem quotes a file path from the environment: text only.
       void vscode.window.showWarningMessage(
-        this.lastProblem ??
+        messageText(this.lastProblem) ||
           'No Fused SDK credentials found in ~/.fused/credentials. Sign in with the fused Python package (fused.api.login()), use the Python SDK back end (it signs in by itself), or run "Fused: Set API Token".',
         useSdk,
         'Check Connection',

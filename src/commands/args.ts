@@ -1,5 +1,6 @@
 // Commands run from a tree row, an editor title, a webview, a hover link or the palette.
 // Each passes a different argument; this reads a run reference out of any of them.
+import { isRecordId } from '../api/recordId';
 import type { AuditLogRecord } from '../api/types';
 import { RUN_SCHEME, runPathFromUriString, tryParseRunPath } from '../documents/runUri';
 
@@ -10,11 +11,7 @@ export interface RunRef {
   record?: AuditLogRecord;
 }
 
-const UUIDISH = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
-
-export function isRecordId(value: unknown): value is string {
-  return typeof value === 'string' && UUIDISH.test(value);
-}
+export { isRecordId };
 
 function isRecord(value: unknown): value is AuditLogRecord {
   return (

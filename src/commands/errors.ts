@@ -2,6 +2,7 @@
 // actions that can help (Retry, Set API Token, Show Log). Cancellation is not an error.
 import vscode = require('vscode');
 import { CancelledError, isFusedApiError } from '../api/errors';
+import { messageText } from '../text/safeText';
 import type { FusedServices } from '../services';
 import type { ResultsSnapshot } from '../views/results/resultsModel';
 import { isRetryable } from '../views/results/resultsView';
@@ -32,7 +33,8 @@ export function reportQueryError(services: FusedServices, what: string, error: u
   if (retry && isRetryable(error)) actions.push('Retry');
   if (kind === 'network' || kind === 'timeout' || kind === 'not-found' || kind === 'authentication') actions.push('Check Connection');
   actions.push('Show Log');
-  void vscode.window.showErrorMessage(`${what} failed: ${message}`, ...actions).then((choice) => {
+  // `what` may name a UDF and the message may carry a server's detail: text, never links.
+  void vscode.window.showErrorMessage(messageText(`${what} failed: ${message}`), ...actions).then((choice) => {
     if (choice === 'Retry') void retry?.();
     else if (choice === 'Set API Token') void vscode.commands.executeCommand('fusedRuns.setApiToken');
     else if (choice === 'Select Interpreter') void vscode.commands.executeCommand('fusedRuns.selectInterpreter');

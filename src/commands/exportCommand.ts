@@ -5,7 +5,9 @@ import vscode = require('vscode');
 import { iteratePages } from '../api/paging';
 import type { AuditLogQuery, AuditLogRecord } from '../api/types';
 import type { FusedServices } from '../services';
+import { labelText, messageText } from '../text/safeText';
 import { abortSignalFor } from '../util/cancellation';
+import { countOf } from '../views/presentation';
 import { describeQuery } from '../views/results/resultsModel';
 import type { ResultsView } from '../views/results/resultsView';
 import { isCancellation, reportQueryError } from './errors';
@@ -51,10 +53,10 @@ export async function exportRuns(services: FusedServices, results: ResultsView, 
       .showQuickPick(
         (Object.keys(EXPORT_FORMATS) as ExportFormat[]).map((key) => ({
           label: EXPORT_FORMATS[key].label,
-          description: key === 'jsonl' ? 'one JSON object per line, every field' : 'one row per run, spreadsheet-ready (RFC 4180)',
+          description: key === 'jsonl' ? 'one JSON object per line, every field exactly as recorded' : "one row per run, spreadsheet-ready: cells that could run as formulas start with ' (recorded UDF code is kept exact)",
           value: key,
         })),
-        { title: `Export Runs: ${source.title}`, placeHolder: 'File format', ignoreFocusOut: true },
+        { title: labelText(`Export Runs: ${source.title}`), placeHolder: 'File format', ignoreFocusOut: true },
       )
       .then((picked) => picked?.value));
   if (!format) return;
@@ -63,7 +65,7 @@ export async function exportRuns(services: FusedServices, results: ResultsView, 
   if (!target) {
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(os.homedir());
     target = await vscode.window.showSaveDialog({
-      title: `Export Runs: ${source.title}`,
+      title: labelText(`Export Runs: ${source.title}`),
       saveLabel: 'Export',
       defaultUri: vscode.Uri.joinPath(folder, exportFileName(source.title, format, new Date())),
       filters: { [EXPORT_FORMATS[format].filterName]: [EXPORT_FORMATS[format].extension] },
@@ -71,7 +73,7 @@ export async function exportRuns(services: FusedServices, results: ResultsView, 
   }
   if (!target) return;
   if (target.scheme !== 'file') {
-    void vscode.window.showErrorMessage(`Export Runs writes to local files only; ${target.toString(true)} is not one.`);
+    void vscode.window.showErrorMessage(messageText(`Export Runs writes to local files only; ${target.toString(true)} is not one.`));
     return;
   }
   await runExport(services, source, format, target);
@@ -92,7 +94,7 @@ async function runExport(services: FusedServices, source: ExportSource, format: 
   let budgetReached = false;
   try {
     const result = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Exporting runs (${source.title})`, cancellable: true },
+      { location: vscode.ProgressLocation.Notification, title: messageText(`Exporting runs (${source.title})`), cancellable: true },
       async (progress, token) => {
         const abort = abortSignalFor(token);
         let reported = 0;
@@ -113,7 +115,7 @@ async function runExport(services: FusedServices, source: ExportSource, format: 
             pages,
             signal: abort.signal,
             onProgress: (written) => {
-              progress.report({ message: `${written} run${written === 1 ? '' : 's'} written`, increment: ((written - reported) / maxRecords) * 100 });
+              progress.report({ message: `${countOf(written, 'run')} written`, increment: ((written - reported) / maxRecords) * 100 });
               reported = written;
             },
           });
@@ -122,20 +124,21 @@ async function runExport(services: FusedServices, source: ExportSource, format: 
         }
       },
     );
-    const budgetNote = budgetReached ? ` Stopped at the budget of ${maxRecords} runs (setting fusedRuns.export.maxRecords).` : '';
-    services.log.info(`Exported ${result.written} runs (${result.bytes} bytes) of ${source.title} to ${target.fsPath}.${budgetNote}`);
-    void vscode.window.showInformationMessage(`Exported ${result.written} run${result.written === 1 ? '' : 's'} to ${fileName}.${budgetNote}`, 'Open File').then((choice) => {
+    const budgetNote = budgetReached ? ` Stopped at the budget of ${countOf(maxRecords, 'run')} (setting fusedRuns.export.maxRecords).` : '';
+    services.log.info(`Exported ${countOf(result.written, 'run')} (${result.bytes} bytes) of ${source.title} to ${target.fsPath}.${budgetNote}`);
+    // The file name is the user's (or made from a UDF name): text in the message, never a link.
+    void vscode.window.showInformationMessage(messageText(`Exported ${countOf(result.written, 'run')} to ${fileName}.${budgetNote}`), 'Open File').then((choice) => {
       if (choice === 'Open File') void vscode.commands.executeCommand('vscode.open', target);
     });
   } catch (error) {
     if (isCancellation(error)) {
       services.log.info(`Export of ${source.title} cancelled; ${target.fsPath} was not written.`);
-      void vscode.window.showInformationMessage(`Export cancelled; ${fileName} was not written.`);
+      void vscode.window.showInformationMessage(messageText(`Export cancelled; ${fileName} was not written.`));
       return;
     }
     if (error instanceof PartialExportError) {
       services.log.error(error.message);
-      void vscode.window.showWarningMessage(error.message, 'Open File', 'Show Log').then((choice) => {
+      void vscode.window.showWarningMessage(messageText(error.message), 'Open File', 'Show Log').then((choice) => {
         if (choice === 'Open File') void vscode.commands.executeCommand('vscode.open', target);
         else if (choice === 'Show Log') services.log.show(true);
       });

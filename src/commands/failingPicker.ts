@@ -6,7 +6,9 @@ import { failingUdfsReport, type FailingUdfSummary, type FailingUdfsReport } fro
 import { isFailing } from '../api/status';
 import { LIMITS, type AuditLogQuery } from '../api/types';
 import type { FusedServices } from '../services';
+import { labelText, messageText } from '../text/safeText';
 import { abortSignalFor } from '../util/cancellation';
+import { countOf } from '../views/presentation';
 import type { ResultsView } from '../views/results/resultsView';
 import { reportQueryError, reportResultsError } from './errors';
 import { describeFailingRange, FAILING_SORT_LABELS, failingRowText, readFailingArgs, sortFailingSummaries, type FailingSortKey, type FailingWindow } from './failingSummary';
@@ -41,7 +43,7 @@ export async function showFailingUdfs(services: FusedServices, results: ResultsV
   picker.matchOnDetail = true;
 
   const render = () => {
-    picker.title = `Failing UDFs · ${rangeLabel} · ${scopeLabel(execEnv)} · ${FAILING_SORT_LABELS[sort]}`;
+    picker.title = labelText(`Failing UDFs · ${rangeLabel} · ${scopeLabel(execEnv)} · ${FAILING_SORT_LABELS[sort]}`, 200);
     const buttons: PickerButton[] = (Object.keys(SORT_BUTTONS) as FailingSortKey[]).map((key) => ({
       action: key,
       iconPath: new vscode.ThemeIcon(key === sort ? 'check' : SORT_BUTTONS[key].icon),
@@ -55,12 +57,12 @@ export async function showFailingUdfs(services: FusedServices, results: ResultsV
     if (!report) return;
     const now = new Date();
     const items: FailingItem[] = sortFailingSummaries(report.summaries, sort).map((summary) => ({ ...failingRowText(summary, now), summary }));
-    picker.items = items.length ? items : [{ label: `$(pass) No failing runs (${rangeLabel}, ${scopeLabel(execEnv)})`, description: Number.isNaN(report.scannedRuns) ? '' : `${report.scannedRuns} runs read` }];
+    picker.items = items.length ? items : [{ label: `$(pass) No failing runs (${rangeLabel}, ${scopeLabel(execEnv)})`, description: Number.isNaN(report.scannedRuns) ? '' : `${countOf(report.scannedRuns, 'run')} read` }];
     const capped = report.truncatedWindows.length;
-    const scanned = Number.isNaN(report.scannedRuns) ? '' : ` in ${report.scannedRuns} runs`;
+    const scanned = Number.isNaN(report.scannedRuns) ? '' : ` in ${countOf(report.scannedRuns, 'run')}`;
     picker.placeholder =
-      `${report.summaries.length} failing UDF${report.summaries.length === 1 ? '' : 's'}${scanned}` +
-      (capped ? ` · ${capped} day window${capped === 1 ? '' : 's'} had over ${LIMITS.maxRecordsToScan} runs; older failures in ${capped === 1 ? 'it' : 'them'} were not read` : '') +
+      `${countOf(report.summaries.length, 'failing UDF')}${scanned}` +
+      (capped ? ` · ${countOf(capped, 'day window')} had over ${LIMITS.maxRecordsToScan} runs; older failures in ${capped === 1 ? 'it' : 'them'} were not read` : '') +
       ' · pick one to see its failing runs';
   };
 
@@ -71,12 +73,12 @@ export async function showFailingUdfs(services: FusedServices, results: ResultsV
     report = undefined;
     picker.items = [];
     picker.busy = true;
-    picker.placeholder = `Reading runs (${rangeLabel}, ${scopeLabel(execEnv)})…`;
+    picker.placeholder = labelText(`Reading runs (${rangeLabel}, ${scopeLabel(execEnv)})…`, 200);
     render();
     const now = new Date();
     try {
       const result = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `Fused: finding failing UDFs (${rangeLabel})`, cancellable: true },
+        { location: vscode.ProgressLocation.Notification, title: messageText(`Fused: finding failing UDFs (${rangeLabel})`), cancellable: true },
         async (_progress, token) => {
           const fromNotification = token.onCancellationRequested(() => source.cancel());
           const abort = abortSignalFor(source.token);
@@ -101,11 +103,11 @@ export async function showFailingUdfs(services: FusedServices, results: ResultsV
         start: args.start ?? new Date(now.getTime() - days * 24 * 3600_000).toISOString(),
         end: args.end ?? now.toISOString(),
       };
-      services.log.info(`Failing UDFs (${rangeLabel}, ${scopeLabel(execEnv)}): ${result.summaries.length} UDFs in ${result.scannedRuns} runs.`);
+      services.log.info(`Failing UDFs (${rangeLabel}, ${scopeLabel(execEnv)}): ${countOf(result.summaries.length, 'UDF')} in ${countOf(result.scannedRuns, 'run')}.`);
     } catch (error) {
       if (computing !== source) return;
       reportQueryError(services, 'Finding failing UDFs', error, compute);
-      picker.items = [{ label: '$(error) Could not compute the failing UDFs', detail: error instanceof Error ? error.message : String(error) }];
+      picker.items = [{ label: '$(error) Could not compute the failing UDFs', detail: labelText(error instanceof Error ? error.message : String(error), 300) }];
       picker.placeholder = 'Press the refresh button to try again';
     } finally {
       if (computing === source) {

@@ -2,7 +2,8 @@
 // name, and one line per UDF (count, when it last failed, the error). Pure: no `vscode` import.
 import type { CappedWindow, FailingUdfSummary } from '../api/recipes';
 import { LIMITS } from '../api/types';
-import { errorSummary, formatLocalTime, oneLine, relativeTime } from '../views/presentation';
+import { labelText } from '../text/safeText';
+import { countOf, errorSummary, formatLocalTime, relativeTime } from '../views/presentation';
 
 export type FailingSortKey = 'count' | 'lastFailure' | 'name';
 
@@ -59,15 +60,16 @@ export const UNNAMED_UDF_LABEL = '(runs without a UDF name)';
 
 /** What a QuickPick row says: name; "7 failures · last 3 h ago (local time)"; the error line. */
 export function failingRowText(summary: FailingUdfSummary, now: Date, timeZone?: string): FailingRowText {
-  const count = `${summary.failure_count} failure${summary.failure_count === 1 ? '' : 's'}`;
+  const count = countOf(summary.failure_count, 'failure');
   const last = `last ${relativeTime(summary.last_failure, now)} (${formatLocalTime(summary.last_failure, timeZone)})`;
   const kinds: string[] = [];
   if (summary.incomplete_count > 0) kinds.push(`${summary.incomplete_count} never finished`);
-  const error = errorSummary(summary.sample_error);
+  const error = errorSummary(summary.sample_error, 200);
+  // QuickPick text: record names and errors keep their $(…) as text.
   return {
-    label: summary.udf_name === null ? UNNAMED_UDF_LABEL : oneLine(summary.udf_name, 80),
-    description: [count, last, ...kinds].join(' · '),
-    detail: error ? error : summary.sample_error === null ? 'No stderr: infrastructure failure or run that never completed' : 'stderr is blank',
+    label: summary.udf_name === null ? UNNAMED_UDF_LABEL : labelText(summary.udf_name, 80),
+    description: labelText([count, last, ...kinds].join(' · '), 200),
+    detail: error ? labelText(error, 200) : summary.sample_error === null ? 'No stderr: infrastructure failure or run that never completed' : 'stderr is blank',
   };
 }
 
@@ -122,7 +124,7 @@ export function cappedWindowsNotice(cappedWindows: readonly Pick<CappedWindow, '
   const capped = cappedWindows.length;
   if (capped === 0) return undefined;
   const days = cappedWindows.map((w) => w.start.slice(0, 10)).join(', ');
-  return `${capped} day window${capped === 1 ? '' : 's'} hit the ${LIMITS.maxRecordsToScan}-record scan cap (${days}); UDFs used only early in ${capped === 1 ? 'that day' : 'those days'} may be missing.`;
+  return `${countOf(capped, 'day window')} hit the ${LIMITS.maxRecordsToScan}-record scan cap (${days}); UDFs used only early in ${capped === 1 ? 'that day' : 'those days'} may be missing.`;
 }
 
 /** The instants a failing summary covered; no start = from the beginning of the log. */

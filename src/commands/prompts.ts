@@ -5,7 +5,8 @@ import { runStatus } from '../api/status';
 import { LIMITS, type AuditLogRecord, type DistinctType } from '../api/types';
 import type { FusedServices } from '../services';
 import { abortSignalFor } from '../util/cancellation';
-import { oneLine, relativeTime, statusPresentation } from '../views/presentation';
+import { labelText, messageText } from '../text/safeText';
+import { relativeTime, statusPresentation } from '../views/presentation';
 import {
   parseMaxRecordsToScan,
   parseTimestampInput,
@@ -42,7 +43,11 @@ export async function askText(options: {
     value: options.value,
     password: options.password,
     ignoreFocusOut: true,
-    validateInput: (value) => options.validate(value),
+    // Problems may quote what was typed; VS Code renders links and icons in these messages.
+    validateInput: (value) => {
+      const problem = options.validate(value);
+      return problem === undefined ? undefined : messageText(problem);
+    },
   });
   return text === undefined ? undefined : text.trim();
 }
@@ -155,8 +160,8 @@ export function pickUdf(services: FusedServices, by: DistinctType, initial: Scop
     if (typed !== '' && !listed.some((item) => item.value === typed)) {
       const problem = validate(typed);
       items.push({
-        label: typed,
-        description: problem ? `$(error) ${problem}` : `Show runs of this ${what} (not in the list)`,
+        label: labelText(typed),
+        description: problem ? `$(error) ${labelText(problem)}` : `Show runs of this ${what} (not in the list)`,
         alwaysShow: true,
         typed: true,
         value: problem ? undefined : typed,
@@ -187,7 +192,7 @@ export function pickUdf(services: FusedServices, by: DistinctType, initial: Scop
       if (source.token.isCancellationRequested) return;
       const message = error instanceof Error ? error.message : String(error);
       services.log.error(`Listing UDF ${by}: ${message}`);
-      listed = [{ label: `$(error) Could not list UDF ${by}`, detail: message, alwaysShow: true }];
+      listed = [{ label: `$(error) Could not list UDF ${by}`, detail: labelText(message, 300), alwaysShow: true }];
     } finally {
       abort.dispose();
       if (loader === source) quickPick.busy = false;
@@ -217,7 +222,7 @@ export function pickUdf(services: FusedServices, by: DistinctType, initial: Scop
       // Accepting a problem row or an error row: keep the picker open; say why nothing happened.
       const typed = quickPick.value.trim();
       const problem = typed === '' ? `Pick a UDF or type its ${what}.` : validate(typed);
-      if (problem) void vscode.window.showWarningMessage(problem);
+      if (problem) void vscode.window.showWarningMessage(messageText(problem));
     });
     quickPick.onDidHide(() => {
       loader?.cancel();
@@ -239,11 +244,12 @@ function udfItems(records: readonly AuditLogRecord[], by: DistinctType): UdfPick
     if (!value || seen.has(value)) continue;
     seen.add(value);
     const status = statusPresentation(runStatus(record));
-    const latest = `$(${status.icon}) latest run ${relativeTime(record.timestamp, now)}`;
+    // Our status icon; the names and ids are record text, so their own $(…) stays text.
+    const latest = `$(${status.icon}) latest run ${labelText(relativeTime(record.timestamp, now))}`;
     items.push(
       by === 'names'
-        ? { label: oneLine(value, 100), description: latest, value }
-        : { label: oneLine(record.udf_name ?? '(no name)', 100), description: `${value} · ${latest}`, value },
+        ? { label: labelText(value, 100), description: latest, value }
+        : { label: labelText(record.udf_name ?? '(no name)', 100), description: `${labelText(value, 100)} · ${latest}`, value },
     );
   }
   return items;

@@ -5,6 +5,7 @@ import vscode = require('vscode');
 import { recentlyUsedUdfs } from '../api/recipes';
 import { LIMITS, type AuditLogQuery, type DistinctType } from '../api/types';
 import type { FusedServices } from '../services';
+import { messageText } from '../text/safeText';
 import { abortSignalFor } from '../util/cancellation';
 import { describeQuery } from '../views/results/resultsModel';
 import { ResultsView } from '../views/results/resultsView';
@@ -94,7 +95,8 @@ class QueryCommands {
     const recordId = id;
     try {
       const record = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `Fused: fetching run ${recordId}`, cancellable: true },
+        // A notification's title is parsed for links like any message: the id is text only.
+        { location: vscode.ProgressLocation.Notification, title: messageText(`Fused: fetching run ${recordId}`), cancellable: true },
         async (_progress, token) => {
           const abort = abortSignalFor(token);
           try {
@@ -207,7 +209,7 @@ class QueryCommands {
       const notice = cappedWindowsNotice(result.cappedWindows);
       await this.results.showRecords({ title, records: result.records, notice });
       this.services.log.info(`Recently used UDFs (${distinctType}, ${scopeLabel(execEnv)}): ${result.records.length}; capped windows: ${capped}.`);
-      if (notice) void vscode.window.showWarningMessage(`Recently used UDFs: ${notice}`);
+      if (notice) void vscode.window.showWarningMessage(messageText(`Recently used UDFs: ${notice}`));
     } catch (error) {
       reportQueryError(this.services, 'Recently used UDFs', error, () => this.showRecentlyUsedUdfs({ distinctType, execEnv }));
     }

@@ -2,7 +2,7 @@
 // so a typo gets a message naming the problem instead of a round trip. Pure: no `vscode` import.
 import { parseIsoTimestamp } from '../api/validate';
 import { LIMITS } from '../api/types';
-import { isRecordId } from './args';
+import { MAX_RECORD_ID_LENGTH } from '../api/recordId';
 
 /** Returned by InputBox validators: a message, or undefined when the text is acceptable. */
 export type InputProblem = string | undefined;
@@ -23,15 +23,14 @@ function capitalise(text: string): string {
   return bare.charAt(0).toUpperCase() + bare.slice(1);
 }
 
-/** An audit record id (a UUID in Fused; any id of the shape the API hands out is accepted). */
+/**
+ * An audit record id. Fused hands out UUIDs, but any id a server lists can be asked for, so only
+ * what cannot be an id is refused: blank text, control characters, and runaway length.
+ */
 export function validateRecordIdInput(text: string): InputProblem {
-  const problem = blankOrControl(text, 'an audit record id');
-  if (problem) return problem;
-  const trimmed = text.trim();
-  if (/\s/.test(trimmed)) return 'A record id has no spaces; paste just the id, e.g. 3f2b9c1e-8d4a-4c55-9a63-0b1f7e2d4c10.';
-  if (!isRecordId(trimmed)) {
-    return 'That is not a record id: ids are letters, digits, "-", "_", "." or ":" (at most 128), e.g. 3f2b9c1e-8d4a-4c55-9a63-0b1f7e2d4c10.';
-  }
+  if (text.trim() === '') return 'Enter an audit record id.';
+  if (CONTROL_CHARS.test(text)) return 'An audit record id cannot contain control characters.';
+  if (text.trim().length > MAX_RECORD_ID_LENGTH) return `That is ${text.trim().length} characters long; a record id has at most ${MAX_RECORD_ID_LENGTH}.`;
   return undefined;
 }
 
@@ -43,13 +42,11 @@ export function validateUdfNameInput(text: string): InputProblem {
   return undefined;
 }
 
-/** A UDF id (UUID). */
+/** A UDF id (a UUID in Fused; any id a server lists is accepted). */
 export function validateUdfIdInput(text: string): InputProblem {
   const problem = blankOrControl(text, 'a UDF id');
   if (problem) return problem;
-  const trimmed = text.trim();
-  if (/\s/.test(trimmed)) return 'A UDF id has no spaces; paste just the id.';
-  if (!isRecordId(trimmed)) return 'That is not a UDF id: ids are letters, digits, "-", "_", "." or ":" (at most 128).';
+  if (text.trim() !== text) return 'A UDF id has no leading or trailing spaces.';
   return undefined;
 }
 

@@ -3,7 +3,8 @@
 // QuickPick or InputBox when a command is not run on a tree node.
 import vscode = require('vscode');
 import type { AuditLogRecord } from '../api/types';
-import { formatLocalTime, oneLine, relativeTime, statusPresentation } from '../views/presentation';
+import { labelText, messageText } from '../text/safeText';
+import { formatLocalTime, relativeTime, statusPresentation } from '../views/presentation';
 import { runStatus } from '../api/status';
 import { RANGE_PRESETS, customRange, describeRange, parseUserTimestamp, type TimeRange } from '../views/treeModel';
 import type { TreeNode, UdfTreeProvider } from '../views/udfTree';
@@ -54,10 +55,10 @@ async function setTimeRange(tree: UdfTreeProvider): Promise<void> {
   }));
   items.push({
     label: 'Custom range…',
-    description: current.kind === 'custom' ? `current: ${describeRange(current)}` : 'start and end, ISO 8601',
+    description: current.kind === 'custom' ? labelText(`current: ${describeRange(current)}`) : 'start and end, ISO 8601',
     custom: true,
   });
-  const pick = await vscode.window.showQuickPick(items, { title: 'Fused: Set Time Range', placeHolder: `Runs to show (now: ${describeRange(current)})` });
+  const pick = await vscode.window.showQuickPick(items, { title: 'Fused: Set Time Range', placeHolder: labelText(`Runs to show (now: ${describeRange(current)})`) });
   if (!pick) return;
   if (pick.range) return tree.updateState({ range: pick.range });
   const range = await askCustomRange(current);
@@ -72,9 +73,10 @@ async function askCustomRange(current: TimeRange): Promise<TimeRange | undefined
     placeHolder: localExample,
     value: current.kind === 'custom' ? toLocalInput(current.start) : '',
     ignoreFocusOut: true,
+    // The messages quote what was typed: VS Code renders links and icons in them, so messageText.
     validateInput: (value) => {
       const parsed = parseUserTimestamp(value);
-      if (!parsed.ok) return parsed.error;
+      if (!parsed.ok) return messageText(parsed.error);
       return parsed.date.getTime() > Date.now() ? 'Start is in the future; no run can be there yet.' : undefined;
     },
   });
@@ -86,13 +88,13 @@ async function askCustomRange(current: TimeRange): Promise<TimeRange | undefined
     ignoreFocusOut: true,
     validateInput: (value) => {
       const result = customRange(start, value, new Date());
-      return result.ok ? undefined : result.error;
+      return result.ok ? undefined : messageText(result.error);
     },
   });
   if (end === undefined) return undefined;
   const result = customRange(start, end, new Date());
   if (!result.ok) {
-    void vscode.window.showErrorMessage(result.error);
+    void vscode.window.showErrorMessage(messageText(result.error));
     return undefined;
   }
   return result.range;
@@ -158,10 +160,11 @@ async function copyRecordId(tree: UdfTreeProvider, arg: unknown): Promise<void> 
     const now = new Date();
     const picks: RunPick[] = runs.map((record) => {
       const status = runStatus(record);
+      // Our icon, then record text whose own $(…) stays text (labelText).
       return {
-        label: `$(${statusPresentation(status).icon}) ${oneLine(record.udf_name ?? record.udf_id ?? 'Unnamed UDF', 60)}`,
-        description: `${formatLocalTime(record.timestamp)} · ${relativeTime(record.timestamp, now)}`,
-        detail: record.id,
+        label: `$(${statusPresentation(status).icon}) ${labelText(record.udf_name ?? record.udf_id ?? 'Unnamed UDF', 60)}`,
+        description: labelText(`${formatLocalTime(record.timestamp)} · ${relativeTime(record.timestamp, now)}`),
+        detail: labelText(record.id, 200),
         record,
       };
     });
@@ -177,10 +180,11 @@ async function copyRecordId(tree: UdfTreeProvider, arg: unknown): Promise<void> 
   try {
     await vscode.env.clipboard.writeText(id);
   } catch (error) {
-    void vscode.window.showErrorMessage(`Could not copy record ID ${id}: ${error instanceof Error ? error.message : String(error)}`);
+    void vscode.window.showErrorMessage(messageText(`Could not copy record ID ${id}: ${error instanceof Error ? error.message : String(error)}`));
     return;
   }
-  void vscode.window.showInformationMessage(`Copied record ID ${id}`);
+  // The full id is on the clipboard; the message shows it as text (never a link), cut if long.
+  void vscode.window.showInformationMessage(messageText(`Copied record ID ${id}`));
 }
 
 async function openDemoSettings(): Promise<void> {

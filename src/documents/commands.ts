@@ -10,12 +10,12 @@ import { extractRunRef, type RunRef } from '../commands/args';
 import { validateRecordIdInput } from '../commands/queryInput';
 import type { FusedServices } from '../services';
 import { abortSignalFor } from '../util/cancellation';
+import { labelText, messageText, oneLine } from '../text/safeText';
 import { formatLocalTime, relativeTime, statusPresentation } from '../views/presentation';
 import { comparableCode, findPreviousRunWithDifferentCode, sameUdfQuery } from './previousRun';
 import { codeFileFor } from './runContents';
 import { runAddressOf, runDocumentUri, type RunFileSystemProvider } from './runFileSystem';
 import { RUN_SCHEME, type RunFile } from './runUri';
-import { titleText } from './titles';
 
 /** How many earlier runs "Compare with Previous Run" reads before giving up. */
 const PREVIOUS_RUN_BUDGET = 1000;
@@ -79,7 +79,7 @@ export class RunDocumentCommands {
     if (!record) return undefined;
     const headers = this.files.parsedUdfData(record).headers;
     if (headers.length === 0) {
-      void vscode.window.showInformationMessage(`This run of ${displayName(record)} recorded no header modules.`);
+      void vscode.window.showInformationMessage(messageText(`This run of ${displayName(record)} recorded no header modules.`));
       return undefined;
     }
     const picked =
@@ -87,8 +87,8 @@ export class RunDocumentCommands {
         ? headers[0]
         : (
             await vscode.window.showQuickPick(
-              headers.map((header) => ({ label: titleText(header.module_name, 80), description: titleText(header.source_file ?? header.url ?? '', 80), header })),
-              { title: `Header modules of ${displayName(record)}`, placeHolder: 'Module to open' },
+              headers.map((header) => ({ label: labelText(header.module_name, 80), description: labelText(header.source_file ?? header.url ?? '', 80), header })),
+              { title: labelText(`Header modules of ${displayName(record)}`), placeHolder: 'Module to open' },
             )
           )?.header;
     if (!picked) return undefined;
@@ -111,7 +111,7 @@ export class RunDocumentCommands {
     const active = vscode.window.activeTextEditor?.document;
     const local = active && active.uri.scheme !== RUN_SCHEME && active.uri.scheme !== 'output' ? active.uri : await pickLocalFile(record);
     if (!local) return;
-    const title = `${displayName(record)} (run ${shortTime(record.timestamp)}) ↔ ${baseName(local)}`;
+    const title = labelText(`${displayName(record)} (run ${shortTime(record.timestamp)}) ↔ ${oneLine(baseName(local), 60)}`, 200);
     await vscode.commands.executeCommand('vscode.diff', runUri, local, title, { preview: false });
   }
 
@@ -124,7 +124,7 @@ export class RunDocumentCommands {
       return;
     }
     const result = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Looking for the previous run of ${displayName(record)} with different code…`, cancellable: true },
+      { location: vscode.ProgressLocation.Notification, title: messageText(`Looking for the previous run of ${displayName(record)} with different code…`), cancellable: true },
       async (_progress, token) => {
         const abort = abortSignalFor(token);
         try {
@@ -139,7 +139,7 @@ export class RunDocumentCommands {
       return;
     }
     if (result.earlier.length === 0) {
-      void vscode.window.showInformationMessage(`This is the earliest recorded run of ${displayName(record)}: there is no previous run to compare with.`);
+      void vscode.window.showInformationMessage(messageText(`This is the earliest recorded run of ${displayName(record)}: there is no previous run to compare with.`));
       return;
     }
     const why = result.budgetSpent
@@ -159,10 +159,10 @@ export class RunDocumentCommands {
     }
     // Any run of the UDF, newer ones included.
     delete query.end_timestamp;
-    const page = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Fetching runs of ${displayName(record)}` }, () => this.services.query(query));
+    const page = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: labelText(`Fetching runs of ${displayName(record)}`) }, () => this.services.query(query));
     const others = page.items.filter((r) => r.id !== record.id);
     if (others.length === 0) {
-      void vscode.window.showInformationMessage(`${displayName(record)} has no other recorded run to compare with.`);
+      void vscode.window.showInformationMessage(messageText(`${displayName(record)} has no other recorded run to compare with.`));
       return;
     }
     const picked = await this.pickRun(record, others, `Compare ${displayName(record)} (run ${shortTime(record.timestamp)}) with`);
@@ -177,17 +177,17 @@ export class RunDocumentCommands {
       const look = statusPresentation(runStatus(run));
       const code = comparableCode(run);
       return {
-        label: `$(${look.icon}) ${formatLocalTime(run.timestamp)}`,
+        label: `$(${look.icon}) ${labelText(formatLocalTime(run.timestamp))}`,
         description: `${relativeTime(run.timestamp)} · ${look.label}`,
         detail: code === undefined ? 'recorded no code' : code === currentCode ? 'same code' : 'code differs',
         run,
       };
     });
-    return (await vscode.window.showQuickPick(items, { title: `Runs of ${displayName(current)}`, placeHolder, matchOnDescription: true, matchOnDetail: true }))?.run;
+    return (await vscode.window.showQuickPick(items, { title: labelText(`Runs of ${displayName(current)}`), placeHolder: labelText(placeHolder, 300), matchOnDescription: true, matchOnDetail: true }))?.run;
   }
 
   private async diffRuns(older: AuditLogRecord, newer: AuditLogRecord): Promise<void> {
-    const title = `${displayName(newer)}: run ${shortTime(older.timestamp)} ↔ run ${shortTime(newer.timestamp)}`;
+    const title = labelText(`${displayName(newer)}: run ${shortTime(older.timestamp)} ↔ run ${shortTime(newer.timestamp)}`, 200);
     await vscode.commands.executeCommand('vscode.diff', this.codeUri(older), this.codeUri(newer), title, { preview: false });
   }
 
@@ -225,14 +225,15 @@ export class RunDocumentCommands {
     }
     if (ref.record) return ref.record;
     const id = ref.id;
-    return vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Fetching Fused run ${id}` }, () => this.services.getRecord(id));
+    return vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: labelText(`Fetching Fused run ${id}`) }, () => this.services.getRecord(id));
   }
 
   private reportError(error: unknown): void {
     const message = error instanceof Error ? error.message : String(error);
     this.services.log.error(`Run documents: ${message}`);
     const actions = isFusedApiError(error) && (error.kind === 'not-signed-in' || error.kind === 'authentication') ? ['Set API Token', 'Show Log'] : ['Show Log'];
-    void vscode.window.showErrorMessage(message, ...actions).then((choice) => {
+    // Messages name records and carry server details: text, never links.
+    void vscode.window.showErrorMessage(messageText(message), ...actions).then((choice) => {
       if (choice === 'Set API Token') void vscode.commands.executeCommand('fusedRuns.setApiToken');
       else if (choice === 'Show Log') void vscode.commands.executeCommand('fusedRuns.showLog');
     });
@@ -279,7 +280,8 @@ async function pickLocalFile(record: AuditLogRecord): Promise<vscode.Uri | undef
   const add = (uri: vscode.Uri, description: string) => {
     if (uri.scheme === RUN_SCHEME || seen.has(uri.toString())) return;
     seen.add(uri.toString());
-    items.push({ label: `$(file) ${baseName(uri)}`, description: vscode.workspace.asRelativePath(uri, true), detail: description, uri });
+    // File names are text we did not write either: their $(…) stays text.
+    items.push({ label: `$(file) ${labelText(baseName(uri))}`, description: labelText(vscode.workspace.asRelativePath(uri, true), 200), detail: description, uri });
   };
   for (const document of vscode.workspace.textDocuments) {
     if (document.uri.scheme === 'file' || document.uri.scheme === 'untitled' || document.uri.scheme === 'vscode-remote') add(document.uri, 'open in the editor');
@@ -291,7 +293,7 @@ async function pickLocalFile(record: AuditLogRecord): Promise<vscode.Uri | undef
   }
   items.push({ label: '$(folder-opened) Browse…', description: 'pick any file', browse: true });
   const picked = await vscode.window.showQuickPick(items, {
-    title: `Compare the code of ${displayName(record)} (run ${shortTime(record.timestamp)}) with…`,
+    title: labelText(`Compare the code of ${displayName(record)} (run ${shortTime(record.timestamp)}) with…`, 200),
     placeHolder: 'A local file',
     matchOnDescription: true,
   });
@@ -309,8 +311,9 @@ async function ensureLogLanguage(document: vscode.TextDocument): Promise<void> {
   }
 }
 
+/** The UDF's name for titles and messages, cut to 60 characters; the sink function applies to the whole text. */
 function displayName(record: AuditLogRecord): string {
-  return titleText(record.udf_name ?? record.udf_id ?? 'unnamed UDF');
+  return oneLine(record.udf_name ?? record.udf_id ?? 'unnamed UDF', 60);
 }
 
 function shortTime(iso: string): string {

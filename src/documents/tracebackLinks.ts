@@ -4,6 +4,7 @@ import vscode = require('vscode');
 import { runAddressOf, runDocumentUri, type RunFileSystemProvider } from './runFileSystem';
 import { findTracebackFrames, frameTargets, type RunLinkContext } from './traceback';
 import { lineFragment, RUN_SCHEME } from './runUri';
+import { labelText } from '../text/safeText';
 
 export class TracebackLinkProvider implements vscode.DocumentLinkProvider {
   constructor(private readonly files: RunFileSystemProvider) {}
@@ -31,7 +32,8 @@ export class TracebackLinkProvider implements vscode.DocumentLinkProvider {
       // `#L12` is understood by VS Code's opener: the document opens with line 12 selected.
       const uri = runDocumentUri({ recordId: address.recordId, udfName: address.udfName, file }).with({ fragment: lineFragment(target.line) });
       const link = new vscode.DocumentLink(new vscode.Range(document.positionAt(frame.start), document.positionAt(frame.end)), uri);
-      link.tooltip = target.kind === 'code' ? `Open line ${target.line} of the code that ran` : `Open line ${target.line} of header module ${target.module}`;
+      // VS Code shows the tooltip as the label of a Markdown link with theme icons: the module name is record text.
+      link.tooltip = target.kind === 'code' ? `Open line ${target.line} of the code that ran` : labelText(`Open line ${target.line} of header module ${target.module}`, 200);
       links.push(link);
     });
     return links;

@@ -6,15 +6,14 @@ import { runStatus } from '../api/status';
 import type { AuditLogQuery, AuditLogRecord } from '../api/types';
 import type { FusedServices } from '../services';
 import { abortSignalFor } from '../util/cancellation';
-import { errorSummary, escapeMarkdown, formatDuration, relativeTime, formatLocalTime, statusPresentation } from '../views/presentation';
+import { commandLink, markdownText } from '../text/safeText';
+import { countOf, errorSummary, formatDuration, relativeTime, formatLocalTime, statusPresentation } from '../views/presentation';
 import { summariseRuns, TimedCache, type RunSummary } from './runSummary';
 import { findAllUdfReferences, findUdfReference, type UdfReference } from './udfReferences';
 
 const RUNS_PER_HOVER = 20;
 const CACHE_TTL_MS = 60_000;
 const WARM_LIMIT = 10;
-/** Commands a hover link may run; everything else in the Markdown stays inert. */
-const HOVER_COMMANDS = ['fusedRuns.showDetails', 'fusedRuns.openCode', 'fusedRuns.openStderr', 'fusedRuns.compareWithLocalFile', 'fusedRuns.showRunsOfUdfByName', 'fusedRuns.showRunsForSharedToken'];
 
 interface CachedRuns {
   summary: RunSummary;
@@ -86,51 +85,55 @@ export function registerUdfHovers(services: FusedServices): void {
   for (const document of vscode.workspace.textDocuments) warm(document);
 }
 
-function commandLink(title: string, command: string, arg: unknown): string {
-  return `[${title}](command:${command}?${encodeURIComponent(JSON.stringify([arg]))} "${title}")`;
-}
-
 function hoverMarkdown(reference: UdfReference, runs: CachedRuns): vscode.MarkdownString {
-  const markdown = new vscode.MarkdownString(undefined, true);
-  markdown.isTrusted = { enabledCommands: HOVER_COMMANDS };
-  markdown.supportHtml = false;
-  const subject = reference.kind === 'udf_name' ? `UDF **${escapeMarkdown(reference.value)}**` : `Shared token \`${reference.value}\``;
+  // Theme icons are ours ($(pass), $(error)…); record text and the name typed in the code go
+  // through markdownText, so none of it becomes a link, an image, HTML or an icon.
+  const parts: string[] = [];
+  const linked: string[] = [];
+  const link = (label: string, command: string, arg: unknown) => {
+    if (!linked.includes(command)) linked.push(command);
+    return commandLink(label, command, [arg]);
+  };
+  const subject = reference.kind === 'udf_name' ? `UDF **${markdownText(reference.value, { max: 120 })}**` : `Shared token ${markdownText(reference.value, { max: 120 })}`;
   if (runs.error) {
-    markdown.appendMarkdown(`$(error) ${subject}: could not load runs. ${escapeMarkdown(runs.error)}`);
-    return markdown;
-  }
-  const { summary } = runs;
-  if (!summary.latest) {
-    markdown.appendMarkdown(`${subject}: no recorded runs in your audit log.`);
-    return markdown;
-  }
-  const latest = summary.latest;
-  const latestStatus = statusPresentation(runStatus(latest));
-  const { counts } = summary;
-  markdown.appendMarkdown(`${subject} — last ${summary.total} runs\n\n`);
-  markdown.appendMarkdown(
-    `$(${latestStatus.icon}) Latest: ${escapeMarkdown(latestStatus.label)}, ${escapeMarkdown(relativeTime(latest.timestamp))} ` +
-      `(${escapeMarkdown(formatLocalTime(latest.timestamp))}), ${escapeMarkdown(formatDuration(latest.execution_time))}\n\n`,
-  );
-  markdown.appendMarkdown(
-    `$(pass) ${counts.ok} ok · $(error) ${counts.failed} failed · $(warning) ${counts.incomplete} incomplete · $(database) ${counts.cached} cached` +
-      (summary.medianSeconds !== undefined ? ` · median ${escapeMarkdown(formatDuration(summary.medianSeconds))}` : '') +
-      '\n\n',
-  );
-  const failure = summary.latestFailure;
-  if (failure) {
-    const error = errorSummary(failure.stderr) || 'no stderr (the run did not finish)';
-    markdown.appendMarkdown(`Last failure ${escapeMarkdown(relativeTime(failure.timestamp))}: \`${error.replace(/`/g, "'")}\`\n\n`);
-  }
-  const links = [commandLink('Details', 'fusedRuns.showDetails', runArg(latest)), commandLink('Code', 'fusedRuns.openCode', runArg(latest))];
-  if (failure?.stderr) links.push(commandLink('Last error', 'fusedRuns.openStderr', runArg(failure)));
-  if (reference.kind === 'udf_name') {
-    links.push(commandLink('Compare with this file', 'fusedRuns.compareWithLocalFile', runArg(latest)));
-    links.push(commandLink('All runs', 'fusedRuns.showRunsOfUdfByName', reference.value));
+    parts.push(`$(error) ${subject}: could not load runs. ${markdownText(runs.error, { max: 500 })}`);
+  } else if (!runs.summary.latest) {
+    parts.push(`${subject}: no recorded runs in your audit log.`);
   } else {
-    links.push(commandLink('All runs', 'fusedRuns.showRunsForSharedToken', reference.value));
+    const { summary } = runs;
+    const latest = runs.summary.latest;
+    const latestStatus = statusPresentation(runStatus(latest));
+    const { counts } = summary;
+    parts.push(`${subject} — last ${countOf(summary.total, 'run')}\n\n`);
+    parts.push(
+      `$(${latestStatus.icon}) Latest: ${latestStatus.label}, ${markdownText(relativeTime(latest.timestamp))} ` +
+        `(${markdownText(formatLocalTime(latest.timestamp))}), ${markdownText(formatDuration(latest.execution_time))}\n\n`,
+    );
+    parts.push(
+      `$(pass) ${counts.ok} ok · $(error) ${counts.failed} failed · $(warning) ${counts.incomplete} incomplete · $(database) ${counts.cached} cached` +
+        (summary.medianSeconds !== undefined ? ` · median ${markdownText(formatDuration(summary.medianSeconds))}` : '') +
+        '\n\n',
+    );
+    const failure = summary.latestFailure;
+    if (failure) {
+      const error = errorSummary(failure.stderr, 200) || 'no stderr (the run did not finish)';
+      parts.push(`Last failure ${markdownText(relativeTime(failure.timestamp))}: ${markdownText(error, { max: 200 })}\n\n`);
+    }
+    // Links carry only our typed arguments: a record's id and name, the name typed in the code.
+    const links = [link('Details', 'fusedRuns.showDetails', runArg(latest)), link('Code', 'fusedRuns.openCode', runArg(latest))];
+    if (failure?.stderr) links.push(link('Last error', 'fusedRuns.openStderr', runArg(failure)));
+    if (reference.kind === 'udf_name') {
+      links.push(link('Compare with this file', 'fusedRuns.compareWithLocalFile', runArg(latest)));
+      links.push(link('All runs', 'fusedRuns.showRunsOfUdfByName', reference.value));
+    } else {
+      links.push(link('All runs', 'fusedRuns.showRunsForSharedToken', reference.value));
+    }
+    parts.push(links.join(' · '));
   }
-  markdown.appendMarkdown(links.join(' · '));
+  const markdown = new vscode.MarkdownString(parts.join(''), true);
+  // Exactly the commands linked above may run from this hover; no HTML.
+  markdown.isTrusted = linked.length ? { enabledCommands: linked } : false;
+  markdown.supportHtml = false;
   return markdown;
 }
 

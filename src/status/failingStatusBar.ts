@@ -6,7 +6,8 @@ import { NotSignedInError } from '../api/errors';
 import { describeState, resolveRange } from '../views/treeModel';
 import type { FailingResult } from '../views/failingTracker';
 import { ALL_TIME_FAILING_DAYS } from '../views/failingTracker';
-import { escapeMarkdown, formatLocalTime, oneLine } from '../views/presentation';
+import { labelText, markdownText } from '../text/safeText';
+import { countOf, errorSummary, formatLocalTime } from '../views/presentation';
 import { messageOf, type UdfTreeProvider } from '../views/udfTree';
 
 /** What `fusedRuns.showFailingUdfs` receives from the status bar: the summary already read. */
@@ -66,7 +67,7 @@ export class FailingStatusBar implements vscode.Disposable {
     } catch (error) {
       if (controller.signal.aborted) return;
       this.item.text = '$(warning) Fused: failing ?';
-      this.item.tooltip = `Could not read failing UDFs: ${messageOf(error)}`;
+      this.item.tooltip = markdownTooltip(`Could not read failing UDFs: ${markdownText(messageOf(error), { max: 1000, multiline: true })}`);
       this.item.backgroundColor = undefined;
       this.item.command = { command: 'fusedRuns.refresh', title: 'Refresh' };
       this.item.show();
@@ -80,16 +81,18 @@ export class FailingStatusBar implements vscode.Disposable {
     const scope = describeState({ ...this.tree.state, scope: result.scope, range: result.range, failingOnly: false, textFilter: '', groupBy: 'names' });
     this.item.text = count ? `$(error) ${count} failing` : '$(pass) 0 failing';
     this.item.backgroundColor = count ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
-    const tooltip = new vscode.MarkdownString(undefined, true);
-    tooltip.appendMarkdown(`**Fused: ${count} UDF${count === 1 ? '' : 's'} with failing runs**\n\n`);
-    tooltip.appendMarkdown(`${escapeMarkdown(scope)}${result.narrowed ? ` (failures of the last ${ALL_TIME_FAILING_DAYS} days)` : ''}, read ${escapeMarkdown(formatLocalTime(result.at.toISOString()))}\n\n`);
+    // Our own Markdown (and $(icon)s) around record text that markdownText made inert.
+    const lines = [`**Fused: ${countOf(count, 'UDF')} with failing runs**`, ''];
+    lines.push(`${markdownText(scope)}${result.narrowed ? ` (failures of the last ${ALL_TIME_FAILING_DAYS} days)` : ''}, read ${markdownText(formatLocalTime(result.at.toISOString()))}`, '');
     for (const summary of result.report.summaries.slice(0, 5)) {
-      tooltip.appendMarkdown(`- ${escapeMarkdown(summary.udf_name ?? '(unnamed)')}: ${summary.failure_count} — ${escapeMarkdown(oneLine(summary.sample_error ?? 'no stderr (did not complete)', 80))}\n`);
+      const error = summary.sample_error === null ? 'no stderr (did not complete)' : errorSummary(summary.sample_error, 80) || 'stderr is blank';
+      lines.push(`- ${markdownText(summary.udf_name ?? '(unnamed)', { max: 80 })}: ${summary.failure_count} — ${markdownText(error, { max: 80 })}`);
     }
     if (result.report.truncatedWindows.length) {
-      tooltip.appendMarkdown(`\n${result.report.truncatedWindows.length} day window(s) had more than 5000 runs; older failures in them were not read.\n`);
+      lines.push('', `${countOf(result.report.truncatedWindows.length, 'day window')} had more than 5000 runs; older failures in them were not read.`);
     }
-    tooltip.appendMarkdown('\nClick to show the failing UDFs summary.');
+    lines.push('', 'Click to show the failing UDFs summary.');
+    const tooltip = markdownTooltip(lines.join('\n'));
     this.item.tooltip = tooltip;
     const resolved = resolveRange(result.range, result.at);
     const start = result.narrowed ? new Date(result.at.getTime() - ALL_TIME_FAILING_DAYS * 24 * 3600_000) : resolved.start;
@@ -100,7 +103,7 @@ export class FailingStatusBar implements vscode.Disposable {
       summaries: result.report.summaries,
     };
     this.item.command = { command: 'fusedRuns.showFailingUdfs', title: 'Show Failing UDFs', arguments: [arg] };
-    this.item.accessibilityInformation = { label: `Fused: ${count} failing UDFs in ${scope}` };
+    this.item.accessibilityInformation = { label: labelText(`Fused: ${countOf(count, 'failing UDF')} in ${scope}`, 200) };
     this.item.show();
   }
 
@@ -108,4 +111,12 @@ export class FailingStatusBar implements vscode.Disposable {
     for (const controller of this.cts) controller.abort();
     for (const subscription of this.subscriptions) subscription.dispose();
   }
+}
+
+/** Our Markdown around escaped text: no links, no HTML, no theme icons. */
+function markdownTooltip(markdown: string): vscode.MarkdownString {
+  const tooltip = new vscode.MarkdownString(markdown, false);
+  tooltip.isTrusted = false;
+  tooltip.supportHtml = false;
+  return tooltip;
 }

@@ -1,6 +1,8 @@
 // How a run reads at a glance: status icon and colour, relative and local times, durations,
 // and a Markdown tooltip. Pure, so the tree, result views and hovers show runs the same way.
 import type { AuditLogRecord, RunStatus } from '../api/types';
+import { stripAnsi } from '../documents/ansi';
+import { markdownText, oneLine } from '../text/safeText';
 
 export interface StatusPresentation {
   /** Codicon id for a ThemeIcon. */
@@ -30,26 +32,56 @@ const UNITS: [Intl.RelativeTimeFormatUnit, number, string][] = [
   ['minute', 60, 'min'],
 ];
 
-/** "just now", "3 min ago", "2 h ago", "5 d ago"; future times (clock skew) read as "just now". */
+/** Within this much of the future, a run's time is clock skew and reads "just now". */
+const SKEW_SECONDS = 60;
+
+/**
+ * "just now", "3 min ago", "2 h ago", "5 d ago". A time further in the future than clock skew
+ * explains is a bad record or a wrong clock: it says so ("⚠ in the future (2 d ahead)") rather
+ * than "just now"; the date itself is shown beside it wherever a run is listed.
+ */
 export function relativeTime(iso: string, now: Date = new Date()): string {
   const then = Date.parse(iso);
   if (Number.isNaN(then)) return 'unknown time';
   const seconds = Math.round((now.getTime() - then) / 1000);
+  if (seconds < -SKEW_SECONDS) return `⚠ in the future (${ago(-seconds)} ahead)`;
   if (seconds < 45) return 'just now';
-  for (const [, size, short] of UNITS) {
-    if (seconds >= size) return `${Math.floor(seconds / size)} ${short} ago`;
-  }
-  return '1 min ago';
+  return `${ago(seconds)} ago`;
 }
 
-/** Seconds as "850 ms", "4.2 s", "3 min 5 s"; null means the run never reported a duration. */
+function ago(seconds: number): string {
+  for (const [, size, short] of UNITS) {
+    if (seconds >= size) return `${Math.floor(seconds / size)} ${short}`;
+  }
+  return '1 min';
+}
+
+/** Whether a timestamp lies further in the future than clock skew explains. */
+export function isFutureTime(iso: string, now: Date = new Date()): boolean {
+  const then = Date.parse(iso);
+  return !Number.isNaN(then) && then - now.getTime() > SKEW_SECONDS * 1000;
+}
+
+/**
+ * Seconds as "850 ms", "4.2 s", "3 min 5 s", "2 h 5 min", "3 d 4 h"; null means the run never
+ * reported a duration; a negative or non-finite number is not a duration at all.
+ */
 export function formatDuration(seconds: number | null | undefined): string {
-  if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return 'did not complete';
+  if (seconds === null || seconds === undefined) return 'did not complete';
+  if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0) return 'invalid duration';
   if (seconds < 1) return `${Math.round(seconds * 1000)} ms`;
   if (seconds < 60) return `${seconds.toFixed(seconds < 10 ? 1 : 0)} s`;
-  const minutes = Math.floor(seconds / 60);
-  const rest = Math.round(seconds - minutes * 60);
-  return rest ? `${minutes} min ${rest} s` : `${minutes} min`;
+  const whole = Math.round(seconds);
+  const pair = (big: number, bigUnit: string, small: number, smallUnit: string) => (small ? `${big} ${bigUnit} ${small} ${smallUnit}` : `${big} ${bigUnit}`);
+  if (whole < 3600) return pair(Math.floor(whole / 60), 'min', whole % 60, 's');
+  if (whole < 86_400) return pair(Math.floor(whole / 3600), 'h', Math.floor((whole % 3600) / 60), 'min');
+  const days = Math.floor(whole / 86_400);
+  return pair(days, days === 1 ? 'day' : 'days', Math.floor((whole % 86_400) / 3600), 'h');
+}
+
+/** "1 run", "3 runs", "1,204 lines": a count with its noun in the right number. */
+export function countOf(count: number, noun: string, pluralNoun = `${noun}s`): string {
+  return `${count.toLocaleString('en-US')} ${count === 1 ? noun : pluralNoun}`;
 }
 
 /** The time in the user's local zone, e.g. "2026-11-25 14:03:12 EST". */
@@ -88,32 +120,13 @@ function localParts(iso: string, withSeconds: boolean, timeZone?: string): { dat
   };
 }
 
-/**
- * Escapes text for a MarkdownString so record fields (which may hold markdown links,
- * HTML or command: URIs) are shown as text. Control characters are made visible.
- */
-export function escapeMarkdown(text: string): string {
-  return visibleControlChars(text).replace(/[\\`*_{}[\]()#+\-.!|<>~&"']/g, (c) => `\\${c}`);
-}
-
-/** Replaces control characters (except tab/newline) and ANSI escapes so they can't restyle a view. */
-export function visibleControlChars(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/\u001b\[[0-9;?]*[ -/]*[@-~]/g, '').replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
-
-/** One line of text, shortened with an ellipsis, for labels and descriptions. */
-export function oneLine(text: string | null | undefined, max = 120): string {
-  if (!text) return '';
-  const flat = visibleControlChars(text).replace(/\s+/g, ' ').trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
-}
-
 /** The last non-blank line of stderr: for a Python traceback, the exception itself. */
-export function errorSummary(stderr: string | null | undefined): string {
+export function errorSummary(stderr: string | null | undefined, max = 120): string {
   if (!stderr) return '';
-  const lines = stderr.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
-  return oneLine(lines[lines.length - 1] ?? '');
+  // Only the end is read: a 10 MB stderr has its exception on the last lines.
+  const tail = stderr.length > 8192 ? stderr.slice(-8192) : stderr;
+  const lines = stripAnsi(tail).text.split(/\r?\n|\r/).map((l) => l.trim()).filter(Boolean);
+  return oneLine(lines[lines.length - 1] ?? '', max);
 }
 
 export interface RunFacts {
@@ -142,20 +155,20 @@ export function runFacts(record: AuditLogRecord, status: RunStatus, now: Date = 
   };
 }
 
-/** Markdown for a run's tooltip or hover. Every record value is escaped. */
+/** Markdown for a run's tooltip or hover. Every record value goes through markdownText. */
 export function runTooltipMarkdown(record: AuditLogRecord, status: RunStatus, now: Date = new Date(), timeZone?: string): string {
   const facts = runFacts(record, status, now, timeZone);
   const lines = [
-    `**${escapeMarkdown(record.udf_name ?? record.udf_id ?? 'Unnamed UDF')}** — ${escapeMarkdown(facts.statusLabel)}`,
+    `**${markdownText(record.udf_name ?? record.udf_id ?? 'Unnamed UDF', { max: 200 })}** — ${facts.statusLabel}`,
     '',
-    `- Time: ${escapeMarkdown(facts.localTime)} (${escapeMarkdown(facts.relative)})`,
-    `- ISO: \`${record.timestamp.replace(/`/g, "'")}\``,
-    `- Duration: ${escapeMarkdown(facts.duration)}`,
-    `- User: ${escapeMarkdown(facts.user)}`,
-    `- Engine: ${escapeMarkdown(facts.engine)}`,
+    `- Time: ${markdownText(facts.localTime)} (${markdownText(facts.relative)})`,
+    `- ISO: ${markdownText(record.timestamp)}`,
+    `- Duration: ${markdownText(facts.duration)}`,
+    `- User: ${markdownText(facts.user, { max: 200 })}`,
+    `- Engine: ${markdownText(facts.engine, { max: 200 })}`,
     `- Cache: ${facts.cache}`,
   ];
-  const error = errorSummary(record.stderr);
-  if (error) lines.push(`- Error: ${escapeMarkdown(error)}`);
+  const error = errorSummary(record.stderr, 300);
+  if (error) lines.push(`- Error: ${markdownText(error)}`);
   return lines.join('\n');
 }

@@ -3,7 +3,8 @@
 import vscode = require('vscode');
 import { runStatus } from '../api/status';
 import type { AuditLogRecord } from '../api/types';
-import { errorSummary, formatDuration, formatLocalTime, oneLine, relativeTime, runTooltipMarkdown, statusPresentation } from './presentation';
+import { labelText, markdownText } from '../text/safeText';
+import { countOf, errorSummary, formatDuration, formatLocalTime, relativeTime, runTooltipMarkdown, statusPresentation } from './presentation';
 
 export interface RunItemOptions {
   /** Prefix of the TreeItem id; two views may list the same run, one view may not list it twice. Default `run:`. */
@@ -39,22 +40,24 @@ export function runTreeItem(record: AuditLogRecord, now: Date = new Date(), opti
   const status = runStatus(record);
   const look = statusPresentation(status);
   const time = formatLocalTime(record.timestamp);
-  const label = options.showUdfName ? `${oneLine(record.udf_name ?? record.udf_id ?? 'Unnamed UDF', 60)} · ${time}` : time;
+  const label = options.showUdfName ? `${labelText(record.udf_name ?? record.udf_id ?? 'Unnamed UDF', 60)} · ${labelText(time)}` : labelText(time);
   const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.Collapsed);
   item.id = `${options.idPrefix ?? 'run:'}${record.id}`;
   const parts = [relativeTime(record.timestamp, now), formatDuration(record.execution_time)];
-  if (record.user_email ?? record.user_id) parts.push(oneLine(record.user_email ?? record.user_id, 60));
+  if (record.user_email ?? record.user_id) parts.push(labelText(record.user_email ?? record.user_id, 60));
   if (status === 'cached') parts.push('cached');
-  const error = errorSummary(record.stderr);
-  if (error) parts.push(oneLine(error, 80));
+  const error = errorSummary(record.stderr, 80);
+  if (error) parts.push(labelText(error, 80));
   item.description = parts.join(' · ');
   item.iconPath = new vscode.ThemeIcon(look.icon, new vscode.ThemeColor(look.color));
-  const tooltip = new vscode.MarkdownString(`${runTooltipMarkdown(record, status, now)}\n- Record ID: \`${record.id}\``);
+  // Plain Markdown: no command links, no HTML, no theme icons; every record value escaped.
+  const tooltip = new vscode.MarkdownString(`${runTooltipMarkdown(record, status, now)}\n- Record ID: ${markdownText(record.id, { max: 200 })}`);
   tooltip.isTrusted = false;
   tooltip.supportHtml = false;
+  tooltip.supportThemeIcons = false;
   item.tooltip = tooltip;
   item.contextValue = `fusedRun.${status}`;
-  item.accessibilityInformation = { label: `${record.udf_name ?? 'UDF'} run at ${time}, ${look.label}` };
+  item.accessibilityInformation = { label: labelText(`${record.udf_name ?? 'UDF'} run at ${time}, ${look.label}`, 200) };
   return item;
 }
 
@@ -75,7 +78,7 @@ export function runDetailChildren(record: AuditLogRecord, options: Pick<RunItemO
   const stderrSummary = errorSummary(record.stderr);
   return [
     make('code', 'Code', 'file-code', describeText(record.udf_data, 'udf_data'), 'Open the code that ran'),
-    make('stderr', 'stderr', 'error', stderrSummary ? oneLine(stderrSummary, 80) : describeText(record.stderr, 'stderr'), 'Open stderr'),
+    make('stderr', 'stderr', 'error', stderrSummary ? labelText(stderrSummary, 80) : describeText(record.stderr, 'stderr'), 'Open stderr'),
     make('stdout', 'stdout', 'output', describeText(record.stdout, 'stdout'), 'Open stdout'),
     make('details', 'Details', 'info', 'every field', 'Show all fields of this run'),
   ];
@@ -85,6 +88,5 @@ export function runDetailChildren(record: AuditLogRecord, options: Pick<RunItemO
 function describeText(text: string | null | undefined, field: string): string {
   if (text === undefined || text === null) return `no ${field}`;
   if (!text.trim()) return 'empty';
-  const lines = text.split(/\r?\n/).length;
-  return lines === 1 ? '1 line' : `${lines} lines`;
+  return countOf(text.split(/\r?\n/).length, 'line');
 }

@@ -9,7 +9,8 @@ import { runStatus } from '../api/status';
 import { LIMITS, type AuditLogQuery, type AuditLogRecord } from '../api/types';
 import type { FusedServices } from '../services';
 import { FailingTracker, type FailingResult } from './failingTracker';
-import { formatLocalTime, oneLine, relativeTime, runTooltipMarkdown, statusPresentation, escapeMarkdown } from './presentation';
+import { labelText, markdownText } from '../text/safeText';
+import { countOf, formatLocalMinutes, formatLocalTime, isFutureTime, relativeTime, runTooltipMarkdown, statusPresentation } from './presentation';
 import { RunPager } from './runPager';
 import { runDetailChildren, runTreeItem } from './runItems';
 import {
@@ -37,7 +38,7 @@ export type TreeNode =
   | { kind: 'part'; item: vscode.TreeItem }
   | { kind: 'loadMore'; udf: UdfEntry }
   | { kind: 'error'; id: string; title: string; message: string; udf?: UdfEntry }
-  | { kind: 'info'; id: string; label: string; description?: string; tooltip?: string; icon: string; color?: string };
+  | { kind: 'info'; id: string; label: string; description?: string; tooltip?: vscode.MarkdownString; icon: string; color?: string };
 
 interface RootData {
   entries: UdfEntry[];
@@ -193,24 +194,25 @@ export class UdfTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
         item.iconPath = new vscode.ThemeIcon(loading ? 'loading~spin' : 'more');
         item.description = pager ? `${pager.records.length} shown` : undefined;
         item.contextValue = 'fusedLoadMore';
-        item.tooltip = `Load the next ${clampPageSize(this.pageSize())} runs of ${node.udf.name}`;
+        item.tooltip = plainTooltip(`Load the next ${countOf(clampPageSize(this.pageSize()), 'run')} of ${markdownText(node.udf.name, { max: 200 })}`);
         item.command = { command: 'fusedRuns.loadMore', title: 'Load More', arguments: [node] };
         return item;
       }
       case 'error': {
-        const item = new vscode.TreeItem(node.title, vscode.TreeItemCollapsibleState.None);
+        const item = new vscode.TreeItem(labelText(node.title), vscode.TreeItemCollapsibleState.None);
         item.id = node.id;
-        item.description = oneLine(node.message, 200);
-        item.tooltip = new vscode.MarkdownString(`**${escapeMarkdown(node.title)}**\n\n${escapeMarkdown(node.message)}\n\nClick to retry.`);
+        // The message is the client's, and may carry a server's error detail: text only.
+        item.description = labelText(node.message, 200);
+        item.tooltip = plainTooltip(`**${markdownText(node.title)}**\n\n${markdownText(node.message, { max: 1000, multiline: true })}\n\nClick to retry.`);
         item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
         item.contextValue = 'fusedError';
         item.command = { command: 'fusedRuns.retry', title: 'Retry', arguments: [node] };
         return item;
       }
       case 'info': {
-        const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.None);
+        const item = new vscode.TreeItem(labelText(node.label), vscode.TreeItemCollapsibleState.None);
         item.id = node.id;
-        item.description = node.description;
+        item.description = node.description === undefined ? undefined : labelText(node.description);
         item.tooltip = node.tooltip;
         item.iconPath = new vscode.ThemeIcon(node.icon, node.color ? new vscode.ThemeColor(node.color) : undefined);
         item.contextValue = 'fusedInfo';
@@ -246,13 +248,13 @@ export class UdfTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
     const root = this.root;
     if (!root) return nodes;
     if (root.cappedWindows.length) {
-      const windows = root.cappedWindows.map((w) => `- ${formatLocalTime(w.start)} – ${formatLocalTime(w.end)}${w.estimatedRuns ? ` (~${w.estimatedRuns} runs)` : ''}`);
+      const windows = root.cappedWindows.map((w) => `- ${markdownText(formatLocalTime(w.start))} – ${markdownText(formatLocalTime(w.end))}${w.estimatedRuns ? ` (~${countOf(w.estimatedRuns, 'run')})` : ''}`);
       nodes.push({
         kind: 'info',
         id: 'info:capped',
-        label: `${root.cappedWindows.length} day window${root.cappedWindows.length === 1 ? '' : 's'} hit the 5000-run scan cap`,
+        label: `${countOf(root.cappedWindows.length, 'day window')} hit the 5000-run scan cap`,
         description: 'some UDFs may be missing',
-        tooltip: `Distinct queries scan at most 5000 runs. These windows had more, so UDFs that ran only early in them may be missing:\n${windows.join('\n')}\n\nNarrow the time range to see them.`,
+        tooltip: plainTooltip(`Distinct queries scan at most 5000 runs. These windows had more, so UDFs that ran only early in them may be missing:\n\n${windows.join('\n')}\n\nNarrow the time range to see them.`),
         icon: 'warning',
         color: 'list.warningForeground',
       });
@@ -275,7 +277,7 @@ export class UdfTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
         kind: 'info',
         id: 'info:empty',
         label: filtered ? 'No UDF matches the filters' : `No UDF runs in ${describeRange(this.viewState.range)}`,
-        description: filtered ? `${root.entries.length} hidden` : this.viewState.scope === 'mine' ? 'try the execution environment or a longer range' : 'try a longer range',
+        description: filtered ? `${countOf(root.entries.length, 'UDF')} hidden` : this.viewState.scope === 'mine' ? 'try the execution environment or a longer range' : 'try a longer range',
         icon: 'info',
       });
     }
@@ -341,7 +343,7 @@ export class UdfTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
       records = (await this.services.query(rootQuery(state, now), signal)).items;
     }
     const { entries, unkeyed } = buildUdfEntries(records, state.groupBy);
-    if (unkeyed) this.services.log.info(`Fused Runs tree: ${unkeyed} run(s) without a UDF ${state.groupBy === 'names' ? 'name' : 'id'} are not listed.`);
+    if (unkeyed) this.services.log.info(`Fused Runs tree: ${countOf(unkeyed, 'run')} without a UDF ${state.groupBy === 'names' ? 'name' : 'id'} are not listed.`);
     return { entries, unkeyed, cappedWindows, loadedAt: now, state };
   }
 
@@ -402,21 +404,24 @@ export class UdfTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
     const latest = entry.latest;
     const status = runStatus(latest);
     const look = statusPresentation(status);
-    const item = new vscode.TreeItem(entry.name, vscode.TreeItemCollapsibleState.Collapsed);
+    const item = new vscode.TreeItem(labelText(entry.name, 80), vscode.TreeItemCollapsibleState.Collapsed);
     item.id = `udf:${pagerKey(entry)}`;
-    const parts = [relativeTime(latest.timestamp, now)];
+    // A latest run dated in the future shows its date, with the warning relativeTime gives.
+    const parts = [isFutureTime(latest.timestamp, now) ? `${relativeTime(latest.timestamp, now)} ${formatLocalMinutes(latest.timestamp)}` : relativeTime(latest.timestamp, now)];
     if (entry.groupBy === 'ids') parts.push(entry.key);
     const failing = this.viewState.failingOnly ? this.root?.failing?.report.summaries.find((s) => s.udf_name === latest.udf_name) : undefined;
     if (failing) parts.push(`${failing.failure_count} failing`);
-    item.description = parts.join(' · ');
+    item.description = labelText(parts.join(' · '), 160);
     item.iconPath = new vscode.ThemeIcon(look.icon, new vscode.ThemeColor(look.color));
     const lines = [runTooltipMarkdown(latest, status, now).replace(/^\*\*(.*?)\*\* — /, '**$1** — latest run: ')];
-    if (entry.udfId) lines.push(`- UDF ID: \`${entry.udfId.replace(/`/g, "'")}\``);
+    if (entry.udfId) lines.push(`- UDF ID: ${markdownText(entry.udfId, { max: 200 })}`);
     if (entry.nameShared) lines.push(`\nAnother UDF id has the same name; they are listed separately because the tree is grouped by id.`);
-    if (failing) lines.push(`\n${failing.failure_count} failing run(s) in ${escapeMarkdown(describeRange(this.viewState.range))}, last at ${escapeMarkdown(formatLocalTime(failing.last_failure))}`);
-    if (this.root?.cappedWindows.length) lines.push(`\n$(warning) ${this.root.cappedWindows.length} day window(s) hit the 5000-run scan cap; this list may be incomplete.`);
+    if (failing) lines.push(`\n${countOf(failing.failure_count, 'failing run')} in ${markdownText(describeRange(this.viewState.range))}, last at ${markdownText(formatLocalTime(failing.last_failure))}`);
+    if (this.root?.cappedWindows.length) lines.push(`\n$(warning) ${countOf(this.root.cappedWindows.length, 'day window')} hit the 5000-run scan cap; this list may be incomplete.`);
+    // Theme icons for our own $(warning); record text cannot make one (markdownText). No links, no HTML.
     const tooltip = new vscode.MarkdownString(lines.join('\n'), true);
     tooltip.isTrusted = false;
+    tooltip.supportHtml = false;
     item.tooltip = tooltip;
     item.contextValue = failing ? 'fusedUdf.failing' : 'fusedUdf';
     return item;
@@ -431,7 +436,7 @@ export class UdfTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
   }
 
   private updateDescription(): void {
-    if (this.treeView) this.treeView.description = describeState(this.viewState);
+    if (this.treeView) this.treeView.description = labelText(describeState(this.viewState), 200);
   }
 
   private async publishContext(): Promise<void> {
@@ -459,6 +464,15 @@ function pagerKey(entry: Pick<UdfEntry, 'groupBy' | 'key'>): string {
 
 function isCancelled(error: unknown): boolean {
   return error instanceof CancelledError || (error instanceof Error && error.name === 'AbortError');
+}
+
+/** Markdown we wrote around escaped record text: no links, no HTML, no theme icons. */
+function plainTooltip(markdown: string): vscode.MarkdownString {
+  const tooltip = new vscode.MarkdownString(markdown);
+  tooltip.isTrusted = false;
+  tooltip.supportHtml = false;
+  tooltip.supportThemeIcons = false;
+  return tooltip;
 }
 
 /** The client's message (written for users); anything else as text. */

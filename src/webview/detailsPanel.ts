@@ -5,13 +5,15 @@
 import vscode = require('vscode');
 import { FusedApiError } from '../api/errors';
 import type { AuditLogRecord } from '../api/types';
-import { extractRunRef, isRecordId, type RunRef } from '../commands/args';
+import { extractRunRef, type RunRef } from '../commands/args';
+import { validateRecordIdInput } from '../commands/queryInput';
 import { runPath, RUN_SCHEME } from '../documents/runUri';
 import { parseUdfData } from '../documents/udfData';
 import type { FusedServices } from '../services';
 import { buildShellHtml, createNonce } from './html';
 import { DETAILS_VIEW_TYPE, parseDetailsState, parseWebviewMessage, type HostMessage, type RecordAction, type WebviewMessage } from './protocol';
-import { buildRecordView, visibleText } from './viewModel';
+import { labelText, messageText, visibleText } from '../text/safeText';
+import { buildRecordView } from './viewModel';
 
 /** Commands of the documents feature that the panel's buttons run, with `{ id, udf_name }`. */
 const DOCUMENT_COMMANDS: Partial<Record<RecordAction, string>> = {
@@ -147,14 +149,15 @@ class RecordDetailsPanel {
         if (controller.signal.aborted || this.disposed) return;
         this.record = record;
         const view = buildRecordView(record);
-        this.panel.title = view.title;
+        this.panel.title = labelText(view.title, 80);
         this.post({ type: 'record', id: this.id, view });
       },
       (error: unknown) => {
         if (controller.signal.aborted || this.disposed) return;
         const message = error instanceof FusedApiError ? error.message : `Could not load run ${this.id}: ${error instanceof Error ? error.message : String(error)}`;
         this.services.log.warn(`Run details ${this.id}: ${message}`);
-        this.post({ type: 'error', id: this.id, message });
+        // The webview sets it as textContent; control and bidi characters are shown, not applied.
+        this.post({ type: 'error', id: this.id, message: visibleText(message) });
       },
     );
   }
@@ -173,7 +176,7 @@ class RecordDetailsPanel {
     void this.act(parsed.message).catch((error: unknown) => {
       const text = error instanceof Error ? error.message : String(error);
       this.services.log.error(`Run details ${this.id}: ${text}`);
-      void vscode.window.showErrorMessage(`Fused Runs: ${text}`);
+      void vscode.window.showErrorMessage(messageText(`Fused Runs: ${text}`));
     });
   }
 
@@ -198,7 +201,8 @@ class RecordDetailsPanel {
         return;
       case 'copyId':
         await vscode.env.clipboard.writeText(this.id);
-        vscode.window.setStatusBarMessage(`$(copy) Copied run ID ${this.id}`, 4000);
+        // Status bar text renders $(icon): ours first, then the id as text (the full id is on the clipboard).
+        vscode.window.setStatusBarMessage(`$(copy) ${labelText(`Copied run ID ${this.id}`, 100)}`, 4000);
         return;
       default: {
         const command = DOCUMENT_COMMANDS[message.action];
@@ -232,8 +236,7 @@ class RecordDetailsPanel {
 }
 
 function initialTitle(ref: { id: string; udf_name?: string | null }): string {
-  const name = ref.udf_name ? visibleText(ref.udf_name).slice(0, 40) : `Run ${ref.id.slice(0, 8)}`;
-  return `${name} · loading…`;
+  return labelText(`${ref.udf_name ? labelText(ref.udf_name, 40) : `Run ${labelText(ref.id, 9)}`} · loading…`, 80);
 }
 
 /** The command and the serializer; one line in extension.ts registers both. */
@@ -264,7 +267,10 @@ async function askForRecordId(): Promise<RunRef | undefined> {
     prompt: 'The audit-log record id of a run (fused.api.log(id=...))',
     placeHolder: 'e.g. 3f2b9c1e-8a4d-4e7f-9b1a-2c5d6e7f8a9b',
     ignoreFocusOut: true,
-    validateInput: (value) => (isRecordId(value.trim()) ? undefined : 'A record id: letters, digits, and . _ : - (up to 128 characters).'),
+    validateInput: (value) => {
+      const problem = validateRecordIdInput(value);
+      return problem === undefined ? undefined : messageText(problem);
+    },
   });
   const trimmed = id?.trim();
   return trimmed ? { id: trimmed } : undefined;

@@ -6,6 +6,7 @@
 // (HTML, markdown, ANSI), so everything the webview sends back is validated by
 // `parseWebviewMessage` before the host acts on it.
 
+import { isRecordId } from '../api/recordId';
 import type { RunStatus } from '../api/types';
 
 /** The panel's `viewType`; also the `onWebviewPanel:` activation event. */
@@ -107,8 +108,8 @@ export interface RecordView {
   statusLabel: string;
   localTime: string;
   isoTime: string;
+  /** "3 min ago", or a warning when the record is dated in the future. */
   relative: string;
-  duration: string;
   cache: 'hit' | 'miss' | 'unknown';
   groups: FieldGroup[];
   previews: TextPreview[];
@@ -205,11 +206,8 @@ export function parseWebviewMessage(value: unknown, panelRecordId: string): Pars
 export function parseDetailsState(value: unknown): DetailsState | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   const id = (value as Record<string, unknown>).id;
-  return typeof id === 'string' && RECORD_ID.test(id) ? { id } : undefined;
+  return isRecordId(id) ? { id } : undefined;
 }
-
-/** Same shape as src/commands/args.ts `isRecordId`, repeated so the browser bundle stays free of host code. */
-const RECORD_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 
 function checkId(id: unknown, panelRecordId: string): string | undefined {
   if (typeof id !== 'string') return `id must be a string, got ${describe(id)}`;

@@ -5,7 +5,9 @@
 import { runStatus } from '../api/status';
 import type { AuditLogRecord } from '../api/types';
 import { parseUdfData } from '../documents/udfData';
-import { formatDuration, formatLocalMinutes, formatLocalTime, oneLine, relativeTime, statusPresentation, visibleControlChars } from '../views/presentation';
+import { stripAnsi } from '../documents/ansi';
+import { oneLine, visibleText } from '../text/safeText';
+import { countOf, formatDuration, formatLocalMinutes, formatLocalTime, relativeTime, statusPresentation } from '../views/presentation';
 import type { DetailsField, FieldGroup, FieldRow, FieldState, GroupKey, PreviewField, RecordView, TextPreview, UdfDataSummary } from './protocol';
 
 /** Bounds of a preview: whichever is reached first. */
@@ -88,7 +90,8 @@ export function buildRecordView(record: AuditLogRecord, options: ViewOptions = {
   const statusLabel = statusPresentation(status).label;
   const localTime = formatLocalTime(record.timestamp, options.timeZone);
   const udfName = typeof record.udf_name === 'string' && record.udf_name.trim() ? record.udf_name : null;
-  const displayName = oneLine(visibleText(udfName ?? record.udf_id ?? 'Unnamed UDF'), 80) || 'Unnamed UDF';
+  // Long names are cut in the heading and title; the Run group shows the whole value.
+  const displayName = oneLine(udfName ?? record.udf_id ?? 'Unnamed UDF', 80) || 'Unnamed UDF';
 
   const groups: FieldGroup[] = GROUPS.map((group) => ({
     key: group.key,
@@ -105,15 +108,14 @@ export function buildRecordView(record: AuditLogRecord, options: ViewOptions = {
 
   return {
     id: record.id,
-    title: `${oneLine(displayName, 40)} · ${formatLocalMinutes(record.timestamp, options.timeZone)}`,
+    title: `${oneLine(displayName, 40)} · ${oneLine(formatLocalMinutes(record.timestamp, options.timeZone), 40)}`,
     heading: displayName,
     udfName: udfName === null ? null : visibleText(udfName),
     status,
     statusLabel,
-    localTime,
-    isoTime: record.timestamp,
+    localTime: visibleText(localTime),
+    isoTime: visibleText(record.timestamp),
     relative: relativeTime(record.timestamp, now),
-    duration: formatDuration(record.execution_time),
     cache: record.cache === true ? 'hit' : record.cache === false ? 'miss' : 'unknown',
     groups,
     previews,
@@ -141,7 +143,7 @@ function fieldRow(record: AuditLogRecord, spec: RowSpec, statusLabel: string, lo
   const value = record[field];
   switch (field) {
     case 'timestamp':
-      row.text = localTime;
+      row.text = visibleText(localTime);
       row.secondary = visibleText(String(value));
       break;
     case 'execution_time':
@@ -172,7 +174,8 @@ export function textPreview(
   if (state === 'absent') return { ...base, note: 'Not in this record' };
   if (state === 'null') return { ...base, note: 'null' };
   const text = sourceOverride ?? String(record[spec.field]);
-  const bounded = boundText(text, spec.mode, bounds);
+  // Logs lose their ANSI colour codes (the documents show the colours); code keeps every character, made visible.
+  const bounded = boundText(text, spec.mode, bounds, spec.field !== 'udf_data');
   const totalLines = countLines(text);
   return {
     ...base,
@@ -191,8 +194,12 @@ export interface BoundedText {
   truncated: boolean;
 }
 
-/** Head or tail of `text`, at most `maxLines` lines and `maxChars` characters, made safe to show. */
-export function boundText(text: string, mode: 'head' | 'tail', bounds: PreviewBounds = DEFAULT_PREVIEW_BOUNDS): BoundedText {
+/**
+ * Head or tail of `text`, at most `maxLines` lines and `maxChars` characters, made safe to show:
+ * ANSI escape sequences removed (for logs, `stripAnsiCodes`), every other control or invisible
+ * character shown as ⟨U+XXXX⟩.
+ */
+export function boundText(text: string, mode: 'head' | 'tail', bounds: PreviewBounds = DEFAULT_PREVIEW_BOUNDS, stripAnsiCodes = true): BoundedText {
   // Read a window a little larger than the bound (ANSI codes are removed afterwards), never the whole text.
   const window = bounds.maxChars * 2;
   let slice = mode === 'head' ? text.slice(0, window) : text.slice(Math.max(0, text.length - window));
@@ -208,30 +215,12 @@ export function boundText(text: string, mode: 'head' | 'tail', bounds: PreviewBo
     lines = mode === 'head' ? lines.slice(0, bounds.maxLines) : lines.slice(lines.length - bounds.maxLines);
     truncated = true;
   }
-  let shown = lines.map(stripAnsiKeepVisible).join('\n');
+  let shown = lines.map((line) => visibleText(stripAnsiCodes ? stripAnsi(line).text : line)).join('\n');
   if (shown.length > bounds.maxChars) {
     shown = mode === 'head' ? shown.slice(0, safeCut(shown, bounds.maxChars)) : shown.slice(safeCut(shown, shown.length - bounds.maxChars));
     truncated = true;
   }
   return { text: shown, lines: shown === '' ? 0 : countLines(shown), truncated };
-}
-
-/** ANSI escapes removed, other control characters except tab shown as \uXXXX. */
-function stripAnsiKeepVisible(line: string): string {
-  return visibleText(line);
-}
-
-/** Bidi overrides/isolates, zero-width and other invisible formatting characters. */
-// Not U+200C/U+200D (ZWNJ/ZWJ): they join emoji sequences and Persian/Indic text and cannot reorder it.
-const INVISIBLE_FORMATTING = /[\u00ad\u061c\u180e\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]/g;
-
-/**
- * Record text as the panel shows it: ANSI escapes removed, control characters and invisible
- * formatting (bidi overrides that could make "exe.gnp" read "png.exe", zero-width spaces)
- * shown as \uXXXX, so what a person reads is what the record holds.
- */
-export function visibleText(text: string): string {
-  return visibleControlChars(text).replace(INVISIBLE_FORMATTING, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** Index adjusted so a cut never splits a UTF-16 surrogate pair. */
@@ -255,13 +244,9 @@ export function countLines(text: string): number {
 function previewNote(mode: 'head' | 'tail', bounded: BoundedText, totalLines: number, totalChars: number, state: FieldState): string {
   if (state === 'empty') return totalChars === 0 ? 'Empty' : 'Blank (whitespace only)';
   const size = formatSize(totalChars);
-  if (!bounded.truncated) return `${plural(totalLines, 'line')} (${size})`;
+  if (!bounded.truncated) return `${countOf(totalLines, 'line')} (${size})`;
   const which = mode === 'head' ? 'First' : 'Last';
-  return `${which} ${bounded.lines.toLocaleString('en-US')} of ${plural(totalLines, 'line')} (${size})`;
-}
-
-function plural(count: number, noun: string): string {
-  return `${count.toLocaleString('en-US')} ${noun}${count === 1 ? '' : 's'}`;
+  return `${which} ${bounded.lines.toLocaleString('en-US')} of ${countOf(totalLines, 'line')} (${size})`;
 }
 
 /** Characters as a size; close enough to bytes for the ASCII that logs mostly are. */

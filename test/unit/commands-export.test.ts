@@ -5,7 +5,15 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { CancelledError, ServerError } from '../../src/api/errors';
 import { RECORD_FIELDS, type AuditLogRecord } from '../../src/api/types';
-import { csvCell, csvHeader, csvRow, exportFileName, guardFormula, jsonlLine, parseCsv } from '../../src/commands/exportFormat';
+import { parse } from 'csv-parse/sync';
+import { csvHeader, csvRow, exportFileName, jsonlLine } from '../../src/commands/exportFormat';
+import { csvCell, guardFormula } from '../../src/text/safeText';
+import { FORMULA_VARIANTS, LEGIT_PLAIN_CODE, LEGIT_SERIALIZED_CODE } from '../fixtures/hostile';
+
+/** The export read back with an independent RFC 4180 parser (csv-parse), not our own code. */
+function parseCsv(text: string): string[][] {
+  return parse(text, { relax_column_count: false, record_delimiter: '\r\n' }) as string[][];
+}
 import { PartialExportError, writeExport } from '../../src/commands/exportWriter';
 
 function record(n: number, extra: Partial<AuditLogRecord> = {}): AuditLogRecord {
@@ -38,7 +46,6 @@ describe('CSV cells (RFC 4180)', () => {
     for (const start of ['=', '+', '-', '@', '\t']) assert.equal(guardFormula(`${start}HYPERLINK("x")`), `'${start}HYPERLINK("x")`);
     assert.equal(csvCell('=1+1'), "'=1+1");
     assert.equal(csvCell('=cmd|"/c calc"!A1'), `"'=cmd|""/c calc""!A1"`);
-    assert.equal(csvCell('=1+1', { guardFormulas: false }), '=1+1');
     assert.equal(csvCell(-3), '-3');
   });
   it('header lists every documented field; rows round-trip through the parser', () => {
@@ -55,10 +62,23 @@ describe('CSV cells (RFC 4180)', () => {
     assert.equal(cells.user_email, '');
     assert.equal(rows[2][0], record(2).id);
   });
-  it('the parser refuses an unterminated quote', () => {
-    assert.throws(() => parseCsv('"abc'), /inside a quoted field/);
-    assert.throws(() => parseCsv('"abc"x,1\r\n'), /Unexpected character/);
-    assert.deepEqual(parseCsv('a,\r\n"",b\r\nlast'), [['a', ''], ['', 'b'], ['last']]);
+  it('every formula variant in every text column comes back guarded, and exact once one apostrophe is removed', () => {
+    const textColumns = ['exec_env_id', 'user_id', 'user_email', 'udf_id', 'udf_name', 'execution_engine', 'stdout', 'stderr', 'udf_data', 'shared_token', 'client_ip'] as const;
+    const records = FORMULA_VARIANTS.map((variant, i) => record(i, Object.fromEntries(textColumns.map((c) => [c, variant])) as Partial<AuditLogRecord>));
+    const rows = parseCsv(csvHeader() + records.map((r) => csvRow(r)).join(''));
+    assert.equal(rows.length, records.length + 1);
+    rows.slice(1).forEach((row, i) => {
+      for (const column of textColumns) {
+        const cell = row[RECORD_FIELDS.indexOf(column)];
+        assert.ok(cell.startsWith("'"), `${column} = ${JSON.stringify(FORMULA_VARIANTS[i])} is not guarded: ${JSON.stringify(cell)}`);
+        assert.equal(cell.slice(1), FORMULA_VARIANTS[i]);
+      }
+    });
+  });
+  it('keeps recorded UDF code in udf_data exact', () => {
+    const rows = parseCsv(csvHeader() + csvRow(record(1, { udf_data: LEGIT_PLAIN_CODE })) + csvRow(record(2, { udf_data: LEGIT_SERIALIZED_CODE })));
+    assert.equal(rows[1][RECORD_FIELDS.indexOf('udf_data')], LEGIT_PLAIN_CODE);
+    assert.equal(rows[2][RECORD_FIELDS.indexOf('udf_data')], LEGIT_SERIALIZED_CODE);
   });
 });
 

@@ -49,7 +49,7 @@ describe('failingRowText', () => {
   });
   it('shows hostile stderr as one inert line', () => {
     const text = failingRowText(summary('x', 1, '2026-11-26T01:00:00Z', 'ok\n\u001b[31m<img src=x onerror=alert(1)>\u0007'), now, 'UTC');
-    assert.equal(text.detail, '<img src=x onerror=alert(1)>\\u0007');
+    assert.equal(text.detail, '<img src=x onerror=alert(1)>⟨U+0007⟩');
   });
 });
 

@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { extractRunRef } from '../../src/commands/args';
-import { titleText } from '../../src/documents/titles';
 import {
   decodeSegment,
   encodeSegment,
@@ -113,14 +112,14 @@ test('extractRunRef reads run documents given as a Uri-like object or as a URI s
   assert.deepEqual(extractRunRef({ scheme: 'fused-run', path }), { id: 'c0ffee00-1234-4abc-8def-000000000001', udf_name: 'odd/name 100%' });
   assert.deepEqual(extractRunRef(`fused-run:${encodeURI(path)}`), { id: 'c0ffee00-1234-4abc-8def-000000000001', udf_name: 'odd/name 100%' });
   assert.deepEqual(extractRunRef({ scheme: 'fused-run', path: '/~/abc-1/code.py' }), { id: 'abc-1', udf_name: null });
-  assert.equal(extractRunRef({ scheme: 'fused-run', path: '/u/<script>/code.py' }), undefined, 'a hostile id is not a record id');
+  // Ids that are not UUIDs open like any other: the path carries them percent-encoded.
+  assert.deepEqual(extractRunRef({ scheme: 'fused-run', path: '/u/<script>/code.py' }), { id: '<script>', udf_name: 'u' });
+  const odd = 'run`![i](http://127.0.0.1:9/p.png)`[x](command:workbench.action.terminal.new)$(terminal)\u202E/..%2F';
+  const oddPath = runPath({ udfName: 'u', recordId: odd, file: { kind: 'code' } });
+  assert.deepEqual(extractRunRef({ scheme: 'fused-run', path: oddPath }), { id: odd, udf_name: 'u' });
+  assert.equal(oddPath.split('/').length, 4, 'the id stays one path segment');
+  assert.deepEqual(extractRunRef({ id: odd, udf_name: 'u' }), { id: odd, udf_name: 'u' });
+  assert.equal(extractRunRef({ id: '   ' }), undefined, 'a blank id is not an id');
   assert.equal(extractRunRef('fused-run:/u/r1/evil.sh'), undefined);
 });
 
-test('titles show bidi, invisible and control characters escaped, on one line', () => {
-  assert.equal(titleText('rtl\u202Eyp.edoc'), 'rtl\\u202eyp.edoc');
-  assert.equal(titleText('zero\u200bwidth\nnext'), 'zero\\u200bwidth next');
-  assert.equal(titleText('a\u001b[31mred'), 'ared');
-  assert.equal(titleText(null), '');
-  assert.equal(titleText('x'.repeat(100), 10).length, 10);
-});

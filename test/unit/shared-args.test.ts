@@ -16,7 +16,14 @@ describe('extractRunRef', () => {
   it('rejects what is not a run', () => {
     assert.equal(extractRunRef(undefined), undefined);
     assert.equal(extractRunRef(42), undefined);
-    assert.equal(extractRunRef('has spaces in it'), undefined);
-    assert.equal(extractRunRef({ id: '<script>' }), undefined);
+    assert.equal(extractRunRef(''), undefined);
+    assert.equal(extractRunRef({ id: '  ' }), undefined);
+    assert.equal(extractRunRef({ id: 'x'.repeat(1025) }), undefined);
+    assert.equal(extractRunRef({ id: 7 }), undefined);
+  });
+
+  it('accepts ids that are not UUIDs (a server may hand them out): they open like any other', () => {
+    assert.deepEqual(extractRunRef('has spaces in it'), { id: 'has spaces in it' });
+    assert.deepEqual(extractRunRef({ id: '<script>' }), { id: '<script>', udf_name: undefined });
   });
 });

@@ -1,16 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import {
-  errorSummary,
-  escapeMarkdown,
-  formatDuration,
-  formatLocalTime,
-  oneLine,
-  relativeTime,
-  runTooltipMarkdown,
-  statusPresentation,
-  visibleControlChars,
-} from '../../src/views/presentation';
+import { countOf, errorSummary, formatDuration, formatLocalTime, isFutureTime, relativeTime, runTooltipMarkdown, statusPresentation } from '../../src/views/presentation';
 
 describe('presentation', () => {
   const now = new Date('2026-11-26T12:00:00Z');
@@ -21,8 +11,23 @@ describe('presentation', () => {
     assert.equal(relativeTime('2026-11-26T09:00:00Z', now), '3 h ago');
     assert.equal(relativeTime('2026-11-21T12:00:00Z', now), '5 d ago');
     assert.equal(relativeTime('2026-11-12T12:00:00Z', now), '2 w ago');
-    assert.equal(relativeTime('2026-11-27T12:00:00Z', now), 'just now');
     assert.equal(relativeTime('not a time', now), 'unknown time');
+  });
+
+  it('says when a run is dated in the future (beyond a minute of clock skew)', () => {
+    assert.equal(relativeTime('2026-11-26T12:00:30Z', now), 'just now');
+    assert.equal(relativeTime('2026-11-28T12:00:00Z', now), '⚠ in the future (2 d ahead)');
+    assert.equal(relativeTime('2026-11-26T15:00:00Z', now), '⚠ in the future (3 h ahead)');
+    assert.equal(isFutureTime('2026-11-28T12:00:00Z', now), true);
+    assert.equal(isFutureTime('2026-11-26T12:00:30Z', now), false);
+    assert.equal(isFutureTime('garbage', now), false);
+  });
+
+  it('counts with the noun in the right number', () => {
+    assert.equal(countOf(1, 'run'), '1 run');
+    assert.equal(countOf(0, 'run'), '0 runs');
+    assert.equal(countOf(1204, 'line'), '1,204 lines');
+    assert.equal(countOf(2, 'day window'), '2 day windows');
   });
 
   it('formats durations, including runs that never finished', () => {
@@ -35,29 +40,28 @@ describe('presentation', () => {
     assert.equal(formatDuration(undefined), 'did not complete');
   });
 
+  it('calls negative and non-finite durations invalid, and shows huge ones in hours and days', () => {
+    for (const bad of [-1, -0.001, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) assert.equal(formatDuration(bad), 'invalid duration');
+    assert.equal(formatDuration(3600), '1 h');
+    assert.equal(formatDuration(3 * 3600 + 5 * 60 + 9), '3 h 5 min');
+    assert.equal(formatDuration(86_400), '1 day');
+    assert.equal(formatDuration(3 * 86_400 + 4 * 3600 + 7), '3 days 4 h');
+    assert.equal(formatDuration(1e12), '11574074 days 1 h');
+    assert.equal(formatDuration(0), '0 ms');
+  });
+
   it('formats local time in a given zone', () => {
     assert.equal(formatLocalTime('2026-11-26T12:00:00Z', 'America/New_York'), '2026-11-26 07:00:00 EST');
     assert.equal(formatLocalTime('2026-07-01T00:30:00+00:00', 'America/New_York'), '2026-06-30 20:30:00 EDT');
     assert.equal(formatLocalTime('garbage'), 'garbage');
   });
 
-  it('escapes markdown and HTML so record text stays text', () => {
-    const hostile = '[click](command:workbench.action.quit) <img src=x onerror=alert(1)> **bold**';
-    const escaped = escapeMarkdown(hostile);
-    assert.ok(!escaped.includes('[click]('), escaped);
-    assert.ok(!/(^|[^\\])<img/.test(escaped), escaped);
-    assert.ok(escaped.includes('\\*\\*bold\\*\\*'));
-  });
-
-  it('strips ANSI escapes and shows control characters', () => {
-    assert.equal(visibleControlChars('\u001b[31mred\u001b[0m\u0007'), 'red\\u0007');
-    assert.equal(oneLine('a\n  b\tc', 10), 'a b c');
-    assert.equal(oneLine('x'.repeat(20), 10), `${'x'.repeat(9)}…`);
-  });
 
   it('summarises a traceback by its last line', () => {
     assert.equal(errorSummary('Traceback (most recent call last):\n  File "x.py", line 3\nValueError: nope\n\n'), 'ValueError: nope');
     assert.equal(errorSummary(null), '');
+    // Colour codes of a log are formatting, not content; other control characters are shown.
+    assert.equal(errorSummary('x\n\u001b[31mValueError\u001b[0m: bad\u0007\n'), 'ValueError: bad⟨U+0007⟩');
   });
 
   it('builds a tooltip with every fact, escaped', () => {
@@ -68,9 +72,9 @@ describe('presentation', () => {
       'America/New_York',
     );
     assert.match(markdown, /dem\\_\\<b\\>/);
-    assert.match(markdown, /2026\\-11\\-26 06:57:00 EST/);
+    assert.match(markdown, /2026\\-11\\-26 06\\:57\\:00 EST/);
     assert.match(markdown, /3 min ago/);
-    assert.match(markdown, /`2026-11-26T11:57:00Z`/);
+    assert.match(markdown, /ISO: 2026\\-11\\-26T11\\:57\\:00Z/);
     assert.match(markdown, /1\\.5 s/);
     assert.match(markdown, /Cache: miss/);
     assert.match(markdown, /Error: boom/);

@@ -66,8 +66,12 @@ describe('webview protocol: restored state', () => {
     assert.equal(parseDetailsState(undefined), undefined);
     assert.equal(parseDetailsState(null), undefined);
     assert.equal(parseDetailsState({ id: '' }), undefined);
-    assert.equal(parseDetailsState({ id: '../etc/passwd' }), undefined);
+    assert.equal(parseDetailsState({ id: '   ' }), undefined);
+    assert.equal(parseDetailsState({ id: 'x'.repeat(1025) }), undefined);
     assert.equal(parseDetailsState({ id: 7 }), undefined);
+    // An id that is not a UUID is restored like any other: it is only ever sent back as data.
+    const odd = 'run`![i](http://127.0.0.1:9/p.png)`[x](command:workbench.action.terminal.new)\u202E/../x';
+    assert.deepEqual(parseDetailsState({ id: odd }), { id: odd });
   });
 });
 

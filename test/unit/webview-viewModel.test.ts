@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { RECORD_FIELDS, type AuditLogRecord } from '../../src/api/types';
 import type { FieldRow, RecordView } from '../../src/webview/protocol';
-import { boundText, buildRecordView, countLines, fieldState, formatSize, prettyJson, visibleText } from '../../src/webview/viewModel';
+import { visibleText } from '../../src/text/safeText';
+import { boundText, buildRecordView, countLines, fieldState, formatSize, prettyJson } from '../../src/webview/viewModel';
 
 const NOW = new Date('2026-11-25T20:00:00Z');
 const ZONE = 'America/New_York';
@@ -80,7 +81,7 @@ describe('webview view model: every field, grouped', () => {
     assert.equal(stdout?.note, 'Blank (whitespace only)');
     assert.equal(code?.state, 'absent');
     assert.equal(view.status, 'incomplete');
-    assert.equal(view.duration, 'did not complete');
+    assert.equal(rows(view).get('execution_time')?.state, 'absent');
     assert.equal(view.cache, 'unknown');
     assert.equal(view.udfData.kind, 'missing');
     // Without a udf_name the title falls back to the udf_id, then to a fixed label.
@@ -105,26 +106,30 @@ describe('webview view model: hostile text stays text', () => {
     );
     const byField = rows(view);
     assert.equal(byField.get('udf_name')?.text, hostile);
-    assert.equal(byField.get('user_email')?.text, 'a\\u0007b');
+    assert.equal(byField.get('user_email')?.text, 'a⟨U+0007⟩b');
     const stderr = view.previews.find((p) => p.field === 'stderr');
     assert.equal(stderr?.text, 'ValueError: bad <b>input</b>');
     assert.equal(view.status, 'failed');
     assert.equal(view.heading.includes('<script>'), true);
   });
 
-  it('shows bidi overrides and zero-width characters as escapes, but keeps emoji joiners', () => {
-    assert.equal(visibleText('invoice\u202Egnp.exe'), 'invoice\\u202egnp.exe');
-    assert.equal(visibleText('a\u200Bb\uFEFF'), 'a\\u200bb\\ufeff');
+  it('shows bidi overrides and zero-width characters as ⟨U+XXXX⟩, but keeps emoji joiners', () => {
+    assert.equal(visibleText('invoice\u202Egnp.exe'), 'invoice⟨U+202E⟩gnp.exe');
+    assert.equal(visibleText('a\u200Bb\uFEFF'), 'a⟨U+200B⟩b⟨U+FEFF⟩');
     assert.equal(visibleText('👩\u200D👩\u200D👧'), '👩\u200D👩\u200D👧');
-    assert.equal(visibleText('\u001b[1mbold\u001b[0m\ttab'), 'bold\ttab');
-    const view = buildRecordView(fullRecord({ udf_name: 'x\u202Eyz', stdout: 'ok \u2066isolated\u2069\n' }), { now: NOW, timeZone: ZONE });
-    assert.equal(view.heading, 'x\\u202eyz');
-    assert.equal(view.previews.find((p) => p.field === 'stdout')?.text, 'ok \\u2066isolated\\u2069');
+    const view = buildRecordView(fullRecord({ udf_name: 'x\u202Eyz\u001b[1m', stdout: 'ok \u2066isolated\u2069 \u001b[1mbold\u001b[0m\ttab\n' }), { now: NOW, timeZone: ZONE });
+    assert.equal(view.heading, 'x⟨U+202E⟩yz⟨U+001B⟩[1m');
+    // Log previews lose their colour codes (the documents show the colours).
+    assert.equal(view.previews.find((p) => p.field === 'stdout')?.text, 'ok ⟨U+2066⟩isolated⟨U+2069⟩ bold\ttab');
   });
 
-  it('flattens a multi-line name for the title and heading', () => {
+  it('flattens a multi-line name for the title and heading, and cuts a long one', () => {
     const view = buildRecordView(fullRecord({ udf_name: 'line1\nline2\u0000' }), { now: NOW, timeZone: ZONE });
-    assert.equal(view.heading, 'line1 line2\\u0000');
+    assert.equal(view.heading, 'line1 line2⟨U+0000⟩');
+    const long = buildRecordView(fullRecord({ udf_name: `long_${'n'.repeat(4995)}` }), { now: NOW, timeZone: ZONE });
+    assert.equal(long.heading.length, 80);
+    assert.ok(long.heading.endsWith('…'));
+    assert.equal(rows(long).get('udf_name')?.text.length, 5000, 'the field shows the whole name');
     assert.ok(!view.title.includes('\n'));
   });
 });

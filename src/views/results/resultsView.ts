@@ -5,7 +5,8 @@ import vscode = require('vscode');
 import { isFusedApiError } from '../../api/errors';
 import type { AuditLogRecord } from '../../api/types';
 import type { FusedServices } from '../../services';
-import { oneLine } from '../presentation';
+import { labelText, markdownText } from '../../text/safeText';
+import { countOf } from '../presentation';
 import { runDetailChildren, runTreeItem } from '../runItems';
 import { ResultsModel, type ResultsSnapshot, type ShowQuerySpec, type ShowRecordsSpec } from './resultsModel';
 
@@ -126,9 +127,10 @@ export class ResultsView implements vscode.TreeDataProvider<ResultsNode>, vscode
       this.lastHasQuery = hasQuery;
       void vscode.commands.executeCommand('setContext', RESULTS_HAVE_QUERY_CONTEXT, hasQuery);
     }
-    this.treeView.title = snapshot.active ? oneLine(snapshot.title, 100) : 'Query Results';
-    this.treeView.description = snapshot.active ? describeCounts(snapshot) : undefined;
-    this.treeView.message = snapshot.notice;
+    // The title holds what was asked for (a UDF name, a token, a typed time): text only.
+    this.treeView.title = snapshot.active ? labelText(snapshot.title, 100) : 'Query Results';
+    this.treeView.description = snapshot.active ? labelText(describeCounts(snapshot)) : undefined;
+    this.treeView.message = snapshot.notice === undefined ? undefined : labelText(snapshot.notice, 500);
     this.changeEmitter.fire(undefined);
   }
 
@@ -157,17 +159,21 @@ export class ResultsView implements vscode.TreeDataProvider<ResultsNode>, vscode
         return item;
       }
       case 'error': {
-        const item = new vscode.TreeItem(oneLine(node.message, 200), vscode.TreeItemCollapsibleState.None);
+        const item = new vscode.TreeItem(labelText(node.message, 200), vscode.TreeItemCollapsibleState.None);
         item.id = `${ID_PREFIX}error`;
         item.description = 'Retry';
         item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
-        item.tooltip = `${node.message}\n\nClick to retry.`;
+        const tooltip = new vscode.MarkdownString(`${markdownText(node.message, { max: 1000, multiline: true })}\n\nClick to retry.`);
+        tooltip.isTrusted = false;
+        tooltip.supportHtml = false;
+        tooltip.supportThemeIcons = false;
+        item.tooltip = tooltip;
         item.contextValue = 'fusedResults.error';
         item.command = { command: RESULTS_COMMANDS.retry, title: 'Retry' };
         return item;
       }
       case 'empty': {
-        const item = new vscode.TreeItem(node.text, vscode.TreeItemCollapsibleState.None);
+        const item = new vscode.TreeItem(labelText(node.text), vscode.TreeItemCollapsibleState.None);
         item.id = `${ID_PREFIX}empty`;
         item.iconPath = new vscode.ThemeIcon('info');
         return item;
@@ -195,7 +201,7 @@ export class ResultsView implements vscode.TreeDataProvider<ResultsNode>, vscode
     else if (snapshot.loading) nodes.push(this.fixedNodes.loading);
     else if (snapshot.hasMore) nodes.push(this.fixedNodes.loadMore);
     else if (snapshot.records.length === 0) {
-      nodes.push({ kind: 'empty', text: snapshot.filterLabel && snapshot.loadedCount > 0 ? `No ${snapshot.filterLabel.replace(/ only$/, '')} among ${snapshot.loadedCount} runs` : 'No runs match this query' });
+      nodes.push({ kind: 'empty', text: snapshot.filterLabel && snapshot.loadedCount > 0 ? `No ${snapshot.filterLabel.replace(/ only$/, '')} among ${countOf(snapshot.loadedCount, 'run')}` : 'No runs match this query' });
     }
     return nodes;
   }
@@ -212,7 +218,7 @@ export class ResultsView implements vscode.TreeDataProvider<ResultsNode>, vscode
 
 /** "12 runs · more available · failing runs only" */
 function describeCounts(snapshot: ResultsSnapshot): string {
-  const parts = [`${snapshot.records.length} run${snapshot.records.length === 1 ? '' : 's'}`];
+  const parts = [countOf(snapshot.records.length, 'run')];
   if (snapshot.filterLabel) parts.push(`${snapshot.filterLabel} (of ${snapshot.loadedCount} loaded)`);
   if (snapshot.hasMore) parts.push('more available');
   return parts.join(' · ');

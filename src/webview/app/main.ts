@@ -9,6 +9,7 @@
 import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-collapsible/index.js';
+import { visibleText } from '../../text/safeText';
 import type { DetailsState, FieldGroup, FieldRow, HostMessage, RecordAction, RecordView, TextPreview, UdfDataSummary, WebviewMessage } from '../protocol';
 import './details.css';
 
@@ -145,7 +146,7 @@ function renderError(message: string): void {
   const box = el('div', 'error-box');
   box.setAttribute('role', 'alert');
   box.append(el('h1', 'error-title', 'Could not load this run'), el('p', 'error-message', message));
-  if (currentId) box.append(el('p', 'error-id', `Record ID: ${currentId}`));
+  if (currentId) box.append(el('p', 'error-id', `Record ID: ${visibleText(currentId)}`));
   box.append(actionButton('Retry', 'refresh', false));
   if (currentView) {
     // Keep what was shown before the failed refresh, below the error.
@@ -180,7 +181,9 @@ function header(view: RecordView): HTMLElement {
   titleRow.append(heading, status, cache);
 
   const subtitle = el('p', 'subtitle');
-  subtitle.append(el('span', 'local-time', view.localTime), el('span', 'sep', ' · '), el('span', 'relative', view.relative), el('span', 'sep', ' · '), el('span', 'duration', view.duration));
+  // The duration is shown once, in the Outcome group (with the raw seconds).
+  const relative = el('span', view.relative.startsWith('⚠') ? 'relative future' : 'relative', view.relative);
+  subtitle.append(el('span', 'local-time', view.localTime), el('span', 'sep', ' · '), relative);
 
   const toolbar = el('div', 'toolbar');
   toolbar.setAttribute('role', 'toolbar');

@@ -8,8 +8,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { AuditLogRecord } from '../../../src/api/types';
-import { parseCsv } from '../../../src/commands/exportFormat';
+import { parse } from 'csv-parse/sync';
 import { demoUsers } from '../../server/users';
+
+/** The export read back with an independent RFC 4180 parser (csv-parse). */
+const parseCsv = (text: string): string[][] => parse(text, { record_delimiter: '\r\n' }) as string[][];
 
 const EXTENSION_ID = 'fused-runs.fused-runs';
 const DAY = 24 * 3600_000;

@@ -14,10 +14,14 @@ import type { Locator } from 'playwright-core';
 import { summarizeFailures } from '../../../src/api/recipes';
 import { isFailing } from '../../../src/api/status';
 import { RECORD_FIELDS, type AuditLogRecord } from '../../../src/api/types';
-import { parseCsv } from '../../../src/commands/exportFormat';
+import { parse } from 'csv-parse/sync';
 import { sortFailingSummaries, type FailingSortKey } from '../../../src/commands/failingSummary';
-import { formatLocalTime, oneLine } from '../../../src/views/presentation';
+import { formatLocalTime } from '../../../src/views/presentation';
+import { labelText } from '../../../src/text/safeText';
 import { useWorkbench, type Workbench } from '../harness';
+
+/** The export read back with an independent RFC 4180 parser (csv-parse). */
+const parseCsv = (text: string): string[][] => parse(text, { record_delimiter: '\r\n' }) as string[][];
 
 const PAGE_SIZE = 5;
 const session = useWorkbench({
@@ -59,7 +63,7 @@ function newestFirst(records: AuditLogRecord[]): AuditLogRecord[] {
 
 /** How a run row in the results view is labelled: "name · local time". */
 function rowLabel(record: AuditLogRecord): string {
-  return `${oneLine(record.udf_name ?? record.udf_id ?? 'Unnamed UDF', 60)} · ${formatLocalTime(record.timestamp)}`;
+  return `${labelText(record.udf_name ?? record.udf_id ?? 'Unnamed UDF', 60)} · ${labelText(formatLocalTime(record.timestamp))}`;
 }
 
 /** The Query Results pane: the side-bar pane whose header shows `title` (case-insensitive). */

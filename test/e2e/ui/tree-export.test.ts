@@ -8,8 +8,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { RECORD_FIELDS } from '../../../src/api/types';
-import { parseCsv } from '../../../src/commands/exportFormat';
+import { parse } from 'csv-parse/sync';
 import { useWorkbench } from '../harness';
+
+/** The export read back with an independent RFC 4180 parser (csv-parse). */
+const parseCsv = (text: string): string[][] => parse(text, { record_delimiter: '\r\n' }) as string[][];
 
 const session = useWorkbench({ name: 'tree-export', viewport: { width: 1400, height: 1000 } });
 const DAY = 24 * 3600_000;

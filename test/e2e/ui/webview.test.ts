@@ -12,7 +12,7 @@ import { comparableCode } from '../../../src/documents/previousRun';
 import { parseUdfData } from '../../../src/documents/udfData';
 import { RECORD_FIELDS, type AuditLogRecord } from '../../../src/api/types';
 import { formatLocalTime } from '../../../src/views/presentation';
-import { visibleText } from '../../../src/webview/viewModel';
+import { visibleText } from '../../../src/text/safeText';
 import { demoFixtures, type DemoFixtures } from '../../server/generator';
 import { useWorkbench, type Workbench } from '../harness';
 
