@@ -12,6 +12,7 @@ import { comparableCode } from '../../../src/documents/previousRun';
 import { parseUdfData } from '../../../src/documents/udfData';
 import { RECORD_FIELDS, type AuditLogRecord } from '../../../src/api/types';
 import { formatLocalTime } from '../../../src/views/presentation';
+import { stripAnsi } from '../../../src/documents/ansi';
 import { visibleText } from '../../../src/text/safeText';
 import { demoFixtures, type DemoFixtures } from '../../server/generator';
 import { useWorkbench, type Workbench } from '../harness';
@@ -84,12 +85,14 @@ async function assertEveryField(frame: FrameLocator, rec: AuditLogRecord): Promi
         const shown = await previewText(frame, field);
         const source = field === 'udf_data' ? (parseUdfData(String(value)).code ?? String(value)) : String(value);
         const lines = source.replace(/\r\n?/g, '\n').replace(/\n$/, '').split('\n');
+        // Logs lose their ANSI colour codes; code shows every character.
+        const asShown = (line: string) => visibleText(field === 'udf_data' ? line : stripAnsi(line).text);
         if (lines.length <= 40 && source.length <= 4096) {
           // Small enough to be shown whole: exactly the value, ANSI removed.
-          assert.equal(shown, lines.map((l) => visibleText(l)).join('\n'), `${field} preview`);
+          assert.equal(shown, lines.map(asShown).join('\n'), `${field} preview`);
         } else {
-          const last = visibleText(lines[lines.length - 1]);
-          const first = visibleText(lines[0]);
+          const last = asShown(lines[lines.length - 1]);
+          const first = asShown(lines[0]);
           assert.ok(field === 'stderr' ? shown.endsWith(last) : shown.startsWith(first), `${field} preview bounds`);
         }
       }
