@@ -478,7 +478,14 @@ export class Workbench {
       .filter({ hasText: /\S/ })
       .last();
     await hoverWidget.waitFor({ state: 'visible', timeout: timeoutMs });
-    return (await hoverWidget.innerText()).trim();
+    // An editor hover first says "Loading..." while its provider answers (slower under load).
+    const deadline = Date.now() + timeoutMs;
+    let text = (await hoverWidget.innerText()).trim();
+    while (/^Loading\.\.\.$/.test(text) && Date.now() < deadline) {
+      await this.page.waitForTimeout(100);
+      text = (await hoverWidget.innerText().catch(() => text)).trim();
+    }
+    return text;
   }
 
   // ---- artefacts and teardown --------------------------------------------------------------
