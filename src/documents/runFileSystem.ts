@@ -11,6 +11,7 @@ import type { FusedServices } from '../services';
 import { runDocumentText, RunDocumentNotFoundError } from './runContents';
 import { parseRunPath, RUN_SCHEME, runPath, RunUriError, tryParseRunPath, type RunDocumentAddress, type RunFile } from './runUri';
 import { parseUdfData, type ParsedUdfData } from './udfData';
+import { messageText } from '../text/safeText';
 
 export const READONLY_MESSAGE = 'These are recorded Fused runs; they cannot be edited.';
 
@@ -81,7 +82,7 @@ export class RunFileSystemProvider implements vscode.FileSystemProvider, vscode.
       if (parsed.headers.length) entries.push(['headers', vscode.FileType.Directory]);
       return entries;
     }
-    throw vscode.FileSystemError.FileNotFound(`"${uri.path}" is not a run folder; run documents live in /<udf_name>/<record_id>/.`);
+    throw vscode.FileSystemError.FileNotFound(messageText(`"${uri.path}" is not a run folder; run documents live in /<udf_name>/<record_id>/.`));
   }
 
   /** The text of a document (for features that need it without opening an editor). */
@@ -217,7 +218,7 @@ function recordChars(record: AuditLogRecord): number {
 }
 
 function refuse(uri: vscode.Uri): vscode.FileSystemError {
-  return vscode.FileSystemError.NoPermissions(`${READONLY_MESSAGE} (${uri.path})`);
+  return vscode.FileSystemError.NoPermissions(messageText(`${READONLY_MESSAGE} (${uri.path})`));
 }
 
 /** `/`, `/<name>`, `/<name>/<id>` and `/<name>/<id>/headers` are folders. */
@@ -227,22 +228,26 @@ function directoryStat(path: string): vscode.FileStat | undefined {
   return isFolder ? { type: vscode.FileType.Directory, ctime: 0, mtime: 0, size: 0, permissions: vscode.FilePermission.Readonly } : undefined;
 }
 
-/** The client's message, as the error kind VS Code understands. */
+/**
+ * The client's message, as the error kind VS Code understands. VS Code shows these messages
+ * itself (editor placeholders, notifications), and they quote record names, ids and server
+ * details: messageText keeps link and icon syntax in them inert.
+ */
 export function toFileSystemError(error: unknown): vscode.FileSystemError {
   if (error instanceof vscode.FileSystemError) return error;
-  if (error instanceof RunUriError || error instanceof RunDocumentNotFoundError) return vscode.FileSystemError.Unavailable(error.message);
+  if (error instanceof RunUriError || error instanceof RunDocumentNotFoundError) return vscode.FileSystemError.Unavailable(messageText(error.message));
   if (isFusedApiError(error)) {
     switch (error.kind) {
       // Not FileNotFound: VS Code replaces that with its own "nonexistent file" text (and may
       // offer to create the file); Unavailable keeps the client's message in front of the user.
       case 'not-signed-in':
       case 'authentication':
-        return vscode.FileSystemError.NoPermissions(error.message);
+        return vscode.FileSystemError.NoPermissions(messageText(error.message));
       default:
-        return vscode.FileSystemError.Unavailable(error.message);
+        return vscode.FileSystemError.Unavailable(messageText(error.message));
     }
   }
-  return vscode.FileSystemError.Unavailable(error instanceof Error ? error.message : String(error));
+  return vscode.FileSystemError.Unavailable(messageText(error instanceof Error ? error.message : String(error)));
 }
 
 export type { RunFile };
