@@ -12,6 +12,7 @@ import { isLoopbackUrl } from './config/restricted';
 import { AutoSource } from './connection/autoSource';
 import type { Backend } from './connection/backendChoice';
 import { PythonEnvironments } from './python/pythonEnvironment';
+import { messageText } from './text/safeText';
 
 /** The back end for the current settings, with what Check Connection and the tree need to know about it. */
 interface Connection {
@@ -176,7 +177,8 @@ export class FusedServices implements vscode.Disposable {
     const keep = 'Always Use the Python SDK';
     void vscode.window
       .showInformationMessage(
-        `Fused Runs: the audit-log path is not served here (404), so this session reads audit logs through your fused Python SDK (${executable}).`,
+        // The interpreter path comes from the environment (possibly a workspace's): text, never a link.
+        messageText(`Fused Runs: the audit-log path is not served here (404), so this session reads audit logs through your fused Python SDK (${executable}).`),
         keep,
         'Check Connection',
       )
