@@ -366,7 +366,7 @@ describe('Fused query commands', () => {
     await waitForQuickInputTitle(wb, /Export Runs/);
     await wb.pickQuickPickItem('JSON Lines');
     await wb.saveDialog(file);
-    await wb.waitForNotification(/Exported \d+ runs? to failing-/);
+    await wb.waitForNotification(/Exported [\d,]+ runs? to failing-/);
     const exported = fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as AuditLogRecord);
     for (const record of exported) assert.ok(record.udf_name === target.udf_name && isFailing(record), `${record.id} is a failing run of ${target.udf_name}`);
     if (!nearEdge) assert.deepEqual(exported.map((r) => r.id), failing.map((r) => r.id));
@@ -416,7 +416,7 @@ describe('Fused query commands', () => {
     await waitForQuickInputTitle(wb, /Export Runs/);
     await wb.pickQuickPickItem('CSV');
     await wb.saveDialog(file);
-    await wb.waitForNotification(/Exported \d+ runs? to/);
+    await wb.waitForNotification(/Exported [\d,]+ runs? to/);
     const rows = parseCsv(fs.readFileSync(file, 'utf8'));
     assert.deepEqual(rows[0], [...RECORD_FIELDS]);
     const expected = newestFirst(mine(wb).filter((r) => r.udf_name === name));
@@ -438,7 +438,7 @@ describe('Fused query commands', () => {
     await waitForQuickInputTitle(wb, /Export Runs/);
     await wb.pickQuickPickItem('JSON Lines');
     await wb.saveDialog(file);
-    await wb.waitForNotification(/Exported \d+ runs? to/, 60_000);
+    await wb.waitForNotification(/Exported [\d,]+ runs? to/, 60_000);
     const lines = fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as AuditLogRecord);
     const expected = newestFirst(inEnv(wb));
     assert.equal(lines.length, expected.length);

@@ -43,7 +43,7 @@ describe('Export Runs from a UDF row', () => {
     await wb.pickQuickPickItem('CSV');
     const file = path.join(wb.workspaceDir, `tree-export-${name}.csv`);
     await wb.saveDialog(file);
-    await wb.waitForNotification(/Exported \d+ runs? to/);
+    await wb.waitForNotification(/Exported [\d,]+ runs? to/);
 
     const rows = parseCsv(fs.readFileSync(file, 'utf8'));
     assert.deepEqual(rows[0], [...RECORD_FIELDS], 'a header with every field');
