@@ -4,6 +4,9 @@
 import type { FusedApiErrorKind } from '../api/errors';
 import type { Credentials } from '../api/types';
 import type { Backend, BackendSetting } from '../connection/backendChoice';
+// Text we did not write (server messages, paths) goes into a plain-text document: no markup can
+// become live there, but control and bidirectional characters are shown as ⟨U+XXXX⟩.
+import { visibleText } from '../text/safeText';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail' | 'info';
 
@@ -82,16 +85,6 @@ const USE_SDK_SIGN_IN: FixAction = { title: "Use the Fused SDK's Sign-in", comma
 const SELECT_INTERPRETER: FixAction = { title: 'Select Interpreter', command: 'fusedRuns.selectInterpreter' };
 const openSetting = (id: string, title = 'Open Settings'): FixAction => ({ title, command: 'workbench.action.openSettings', args: [id] });
 const MANAGE_TRUST: FixAction = { title: 'Manage Workspace Trust', command: 'workbench.trust.manage' };
-
-/**
- * Text we did not write (server messages, paths) goes into a plain-text document: no markup can
- * become live there, but control and bidirectional characters would still reorder or hide text,
- * so they are shown as ⟨U+XXXX⟩. (Issue 8's shared escaping module replaces this once it lands.)
- */
-export function visibleText(text: string): string {
-  // eslint-disable-next-line no-control-regex -- finding control characters is the point
-  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g, (char) => `⟨U+${char.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}⟩`);
-}
 
 function describeSource(source: Credentials['source']): string {
   switch (source) {

@@ -1,7 +1,8 @@
 // The Check Connection report builder (src/diagnostics/connectionReport.ts).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { buildConnectionLines, formatConnectionReport, jwtExpiry, visibleText, type ConnectionFacts } from '../../src/diagnostics/connectionReport';
+import { buildConnectionLines, formatConnectionReport, jwtExpiry, type ConnectionFacts } from '../../src/diagnostics/connectionReport';
+import { visibleText } from '../../src/text/safeText';
 
 const now = new Date('2026-11-27T12:00:00Z');
 const healthy: ConnectionFacts = {
