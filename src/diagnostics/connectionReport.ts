@@ -145,7 +145,9 @@ function requestLine(request: RequestFacts, facts: ConnectionFacts): CheckLine {
           fix:
             facts.backend.setting === 'http'
               ? 'Set the audit-log path of your deployment, or set "fusedRuns.api.backend" to "auto" or "python-sdk" to use the fused SDK.'
-              : 'Set the audit-log path of your deployment, or make the fused SDK usable (below) so "auto" can use it.',
+              : facts.python?.ok === false
+                ? 'Set the audit-log path of your deployment, or make the fused SDK usable (the Python line below) so "auto" can use it.'
+                : 'Set the audit-log path of your deployment; until then "auto" uses the fused SDK.',
           actions: [openSetting('fusedRuns.api.auditLogPath', 'Open Audit-Log Path Setting'), openSetting('fusedRuns.api.backend', 'Open Back End Setting')],
         };
       }
@@ -209,6 +211,8 @@ export function buildConnectionLines(facts: ConnectionFacts): CheckLine[] {
   } else {
     lines.push({ status: 'info', label: 'Credentials', text: "the fused SDK signs in by itself (the extension's own token is not used)." });
   }
+  // In the order they ran: HTTP first, then (for the Python back end, or auto after a 404) Python and its request.
+  for (const request of facts.requests.filter((r) => r.backend === 'http')) lines.push(requestLine(request, facts));
   if (facts.python) {
     const python = facts.python;
     if (python.ok) {
@@ -232,7 +236,7 @@ export function buildConnectionLines(facts: ConnectionFacts): CheckLine[] {
       });
     }
   }
-  for (const request of facts.requests) lines.push(requestLine(request, facts));
+  for (const request of facts.requests.filter((r) => r.backend === 'python-sdk')) lines.push(requestLine(request, facts));
   return lines;
 }
 

@@ -35,6 +35,6 @@ export function describeInterpreterOrigin(origin: PythonCommand['origin']): stri
     case 'python-extension':
       return "the Python extension's selected interpreter";
     case 'path':
-      return 'PATH (no interpreter selected)';
+      return 'PATH, as no interpreter is selected';
   }
 }

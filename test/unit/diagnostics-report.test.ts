@@ -66,7 +66,9 @@ describe('Check Connection report', () => {
     assert.match(python.text, /\/venv\/bin\/python \(Python 3\.11\.7; from the Python extension's selected interpreter\): fused 1\.14\.0, import took 2310 ms/);
     const request = working.find((l) => l.label === 'Request (HTTP)')!;
     assert.ok(request.actions?.some((a) => a.args?.[0] === 'fusedRuns.api.auditLogPath'));
-    const broken = buildConnectionLines({ ...base, python: { ok: false, command: 'python3, then python', origin: 'PATH (no interpreter selected)', problem: 'fused-not-importable', message: "No module named 'fused'" } });
+    const broken = buildConnectionLines({ ...base, python: { ok: false, command: 'python3, then python', origin: 'PATH, as no interpreter is selected', problem: 'fused-not-importable', message: "No module named 'fused'" } });
+    assert.deepEqual(broken.map((l) => l.label), ['Back end', 'Base URL', 'Audit-log path', 'Credentials', 'Request (HTTP)', 'Python'], 'in the order they ran');
+    assert.match(broken.find((l) => l.label === 'Request (HTTP)')!.fix!, /the Python line below/);
     const failedPython = broken.find((l) => l.label === 'Python')!;
     assert.equal(failedPython.status, 'fail');
     assert.deepEqual(failedPython.actions?.map((a) => a.title), ['Select Interpreter', 'Open Settings']);

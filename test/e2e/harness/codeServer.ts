@@ -148,7 +148,10 @@ export function installUnpackedExtension(extensionsDir: string, extensionPath = 
   const target = path.join(extensionsDir, `${manifest.publisher}.${manifest.name}-${manifest.version}`);
   fs.rmSync(target, { recursive: true, force: true });
   fs.mkdirSync(target, { recursive: true });
-  for (const entry of ['package.json', 'package.nls.json', 'dist', 'media', 'README.md', 'CHANGELOG.md', 'LICENSE', 'LICENSE.md']) {
+  // The main file's top folder (dist/) or file (a small test extension's extension.js) comes along too.
+  const mainEntry = manifest.main ? manifest.main.replace(/^\.\//, '').split('/')[0] : undefined;
+  const entries = new Set(['package.json', 'package.nls.json', 'dist', 'media', 'README.md', 'CHANGELOG.md', 'LICENSE', 'LICENSE.md', ...(mainEntry ? [mainEntry] : [])]);
+  for (const entry of entries) {
     const source = path.join(extensionPath, entry);
     if (fs.existsSync(source)) fs.cpSync(source, path.join(target, entry), { recursive: true });
   }

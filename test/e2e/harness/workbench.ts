@@ -31,6 +31,8 @@ export interface LaunchOptions {
   workspaceTrust?: boolean;
   /** The extension to install (default: the repository, which must be built with `node esbuild.js`). */
   extensionPath?: string;
+  /** More unpacked extensions to install beside it (folders with a package.json), e.g. test/e2e/python-extension-standin. */
+  extraExtensions?: string[];
   /** aria-label prefix of the activity-bar item to wait for; false = only wait for the workbench. */
   waitForActivityBarItem?: string | false;
   viewport?: { width: number; height: number };
@@ -564,6 +566,7 @@ export async function launchWorkbench(options: LaunchOptions = {}): Promise<Work
     const folders = runFolders(runDir);
     writeFiles(folders.homeDir, options.homeFiles);
     installUnpackedExtension(folders.extensionsDir, options.extensionPath ?? REPO_ROOT);
+    for (const extra of options.extraExtensions ?? []) installUnpackedExtension(folders.extensionsDir, extra);
 
     const { env, unsetEnv } = tokenEnv(fused, options.token);
     const settings = typeof options.settings === 'function' ? options.settings(fused) : options.settings;

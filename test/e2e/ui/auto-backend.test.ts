@@ -60,7 +60,7 @@ describe('auto: a 404 path and fused in the user\'s Python', () => {
     const wb = session.wb;
     const text = await wb.checkConnection();
     assert.match(text, /Back end\s+Python SDK: "fusedRuns\.api\.backend" is "auto" \(default\); the audit-log path answered 404\/405 here/);
-    assert.match(text, /✓ Python\s+\S+ \(Python 3\.\d+\.\d+; from PATH \(no interpreter selected\)\): fused 0\.0\.0-standin, import took \d+ ms/);
+    assert.match(text, /✓ Python\s+\S+ \(Python 3\.\d+\.\d+; from PATH, as no interpreter is selected\): fused 0\.0\.0-standin, import took \d+ ms/);
     assert.match(text, /✓ Request \(SDK\)\s+fused\.api\.log\(limit=1\) → OK in \d+ ms \(1 record\)/);
     assert.match(text, /Credentials\s+from the Fused SDK's ~\/\.fused\/credentials.*not used: the fused SDK signs in by itself/);
   });
