@@ -31,7 +31,7 @@ export interface LaunchOptions {
   workspaceTrust?: boolean;
   /** The extension to install (default: the repository, which must be built with `node esbuild.js`). */
   extensionPath?: string;
-  /** More unpacked extensions to install beside it (folders with a package.json), e.g. test/e2e/python-extension-standin. */
+  /** More unpacked extensions to install beside it (folders with a package.json), e.g. test/e2e/python-extension-standin, the benchmark's empty and probe extensions. */
   extraExtensions?: string[];
   /** aria-label prefix of the activity-bar item to wait for; false = only wait for the workbench. */
   waitForActivityBarItem?: string | false;

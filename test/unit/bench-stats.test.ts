@@ -1,0 +1,84 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { parseBenchArgs, UsageError } from '../../bench/args';
+import { SECTIONS } from '../../bench/context';
+import { markdownTable, textTable, verdict } from '../../bench/report';
+import { formatBytes, formatMs, formatRatio, median, quantile, ratio, summarize } from '../../bench/stats';
+
+describe('bench statistics', () => {
+  it('takes medians and quantiles by linear interpolation', () => {
+    assert.equal(median([3, 1, 2]), 2);
+    assert.equal(median([4, 1, 3, 2]), 2.5);
+    assert.equal(quantile([1, 2, 3, 4, 5], 0.25), 2);
+    assert.equal(quantile([10, 20], 0.99), 19.9);
+    assert.equal(quantile([7], 0.99), 7);
+  });
+
+  it('summarises without reordering the caller\u2019s array', () => {
+    const values = [5, 1, 9, 3];
+    assert.deepEqual(summarize(values), { n: 4, median: 4, min: 1, max: 9, p25: 2.5, p75: 6 });
+    assert.deepEqual(values, [5, 1, 9, 3]);
+  });
+
+  it('refuses to summarise nothing or a broken measurement', () => {
+    assert.throws(() => summarize([]), /no values/);
+    assert.throws(() => median([1, Number.NaN]), /not a finite/);
+    assert.throws(() => quantile([1], 1.5), /within 0..1/);
+  });
+
+  it('has no ratio over nothing', () => {
+    assert.equal(ratio(30, 12), 2.5);
+    assert.equal(ratio(5, 0), undefined);
+    assert.equal(formatRatio(undefined), 'n/a');
+    assert.equal(formatRatio(2.456), '2.46×');
+    assert.equal(formatRatio(12.4), '12×');
+  });
+
+  it('formats times and sizes for the table', () => {
+    assert.equal(formatMs(summarize([15, 12, 19])), '15 ms (12–19, n=3)');
+    assert.equal(formatMs(summarize([0.5, 1.25])), '0.88 ms (0.5–1.25, n=2)');
+    assert.equal(formatBytes(152_200), '152.2 KB');
+    assert.equal(formatBytes(10_485_760), '10.49 MB');
+    assert.equal(formatBytes(null), 'n/a');
+  });
+});
+
+describe('bench table', () => {
+  const rows = [
+    { section: 'activation', metric: 'ratio', value: '1.9×', goal: '≤ 2.5×', verdict: verdict(true) },
+    { section: 'sizes', metric: 'a|b', value: '1 KB' },
+  ];
+
+  it('aligns the text table and says which goals are met', () => {
+    const lines = textTable(rows).trimEnd().split('\n');
+    assert.equal(lines.length, 3);
+    assert.match(lines[1], /^activation {2}ratio +1\.9× +≤ 2\.5× {2}met$/);
+    assert.equal(lines[0].indexOf('value'), lines[1].indexOf('1.9×'));
+    assert.equal(verdict(false), 'NOT MET');
+    assert.equal(verdict(undefined), '');
+  });
+
+  it('escapes pipes in the Markdown table', () => {
+    const markdown = markdownTable(rows);
+    assert.match(markdown, /^\| section \| metric \| value \| goal \| verdict \|\n\|---\|---\|---\|---\|---\|\n/);
+    assert.match(markdown, /\| sizes \| a\\\|b \| 1 KB \| {2}\| {2}\|/);
+  });
+});
+
+describe('bench options', () => {
+  it('runs every section by default', () => {
+    assert.deepEqual(parseBenchArgs([]).only, [...SECTIONS]);
+  });
+
+  it('runs only the sections asked for, in the usual order', () => {
+    assert.deepEqual(parseBenchArgs(['--only', 'tree,recipes']).only, ['recipes', 'tree']);
+    assert.deepEqual(parseBenchArgs(['--only=hovers']).only, ['hovers']);
+    assert.equal(parseBenchArgs(['--samples', '9']).activationSamples, 9);
+  });
+
+  it('says what is wrong with bad options', () => {
+    assert.throws(() => parseBenchArgs(['--only', 'lenses']), (error: Error) => error instanceof UsageError && /not lenses/.test(error.message));
+    assert.throws(() => parseBenchArgs(['--samples', '0']), /--samples must be an integer from 1 to 50/);
+    assert.throws(() => parseBenchArgs(['--fast']), /unknown option --fast/);
+  });
+});
