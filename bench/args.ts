@@ -1,12 +1,14 @@
-// Command-line options of `npm run bench`. Pure: unit-tested in test/unit/bench-args.test.ts.
+// Command-line options of `npm run bench`. Pure: unit-tested in test/unit/bench-tools.test.ts.
 import { SECTIONS, type BenchOptions, type SectionName } from './context';
 
-export const USAGE = `usage: npm run bench -- [--only SECTION[,SECTION...]] [--samples N] [--repeats N] [--ui-samples N] [--hovers N]
+export const USAGE = `usage: npm run bench -- [--only SECTION[,SECTION...]] [--samples N] [--repeats N] [--ui-samples N] [--hovers N] [--activation-methods]
   --only        sections to run (default all): ${SECTIONS.join(', ')}
   --samples     cold extension hosts per extension for the activation figure (default 7)
   --repeats     timings of each recipe per latency (default 3)
   --ui-samples  tree samples per latency and document opens per kind (default 4)
-  --hovers      hovers answered from the cache (default 40)`;
+  --hovers      hovers answered from the cache (default 40)
+  --activation-methods  also time our activation the two ways the old bench did (view opened right
+                after the window loaded; view restored by a reload), to compare with the figure`;
 
 export class UsageError extends Error {}
 
@@ -17,7 +19,7 @@ function integer(flag: string, text: string | undefined, min: number, max: numbe
 }
 
 export function parseBenchArgs(argv: readonly string[]): BenchOptions {
-  const options: BenchOptions = { only: [...SECTIONS], activationSamples: 7, recipeRepeats: 3, uiSamples: 4, cachedHovers: 40 };
+  const options: BenchOptions = { only: [...SECTIONS], activationSamples: 7, recipeRepeats: 3, uiSamples: 4, cachedHovers: 40, activationMethods: false };
   for (let index = 0; index < argv.length; index++) {
     const [flag, inline] = argv[index].includes('=') ? [argv[index].slice(0, argv[index].indexOf('=')), argv[index].slice(argv[index].indexOf('=') + 1)] : [argv[index], undefined];
     const value = () => inline ?? argv[++index];
@@ -40,6 +42,9 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
         break;
       case '--hovers':
         options.cachedHovers = integer(flag, value(), 5, 500);
+        break;
+      case '--activation-methods':
+        options.activationMethods = true;
         break;
       case '--help':
       case '-h':

@@ -15,6 +15,8 @@ export interface BenchOptions {
   uiSamples: number;
   /** Hovers answered from the cache. */
   cachedHovers: number;
+  /** Also sample our activation the ways the old bench did (evidence for why its figure was higher). */
+  activationMethods: boolean;
 }
 
 export interface BenchContext {

@@ -14,6 +14,8 @@ export class Probe {
     private readonly wb: Workbench,
   ) {
     fs.mkdirSync(dir, { recursive: true });
+    // Answers of an earlier window (the folder is reused across samples) must not be read as ours.
+    for (const name of fs.readdirSync(dir)) if (/^(response-\d+\.json(\.tmp)?|request\.json)$/.test(name)) fs.rmSync(path.join(dir, name), { force: true });
   }
 
   async call<T>(request: { action: string } & Record<string, unknown>, timeoutMs = 120_000): Promise<T> {

@@ -1,5 +1,5 @@
 // The table `npm run bench` prints (plain text for the terminal, Markdown for the README).
-// Pure: unit-tested in test/unit/bench-report.test.ts.
+// Pure: unit-tested in test/unit/bench-tools.test.ts.
 
 export type Verdict = 'met' | 'NOT MET' | '';
 

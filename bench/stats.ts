@@ -1,4 +1,4 @@
-// Summaries of repeated measurements. Pure: unit-tested in test/unit/bench-stats.test.ts.
+// Summaries of repeated measurements. Pure: unit-tested in test/unit/bench-tools.test.ts.
 
 export interface Summary {
   n: number;

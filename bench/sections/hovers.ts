@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { launchWorkbench, type Workbench } from '../../test/e2e/harness/workbench';
 import type { BenchContext, SectionResult } from '../context';
 import type { Row } from '../report';
+import { Retrier } from '../retry';
 import { formatMs, formatNumber, quantile, round, summarize } from '../stats';
 import { openWorkspaceFile, timeToScreen } from '../ui';
 import { settledRequests } from './tree';
@@ -65,6 +66,7 @@ export async function benchHovers(ctx: BenchContext): Promise<SectionResult> {
     viewport: { width: 1500, height: 1100 },
   });
   try {
+    const retrier = new Retrier(ctx.log);
     const names = udfNames(wb);
     if (names.length < UDFS_IN_FILE) throw new Error(`the local server has only ${names.length} UDF names to put in the file`);
     const lines = ['import fused', '', ...names.map((name, index) => `result_${String(index + 1).padStart(2, '0')} = fused.run("${name}")`), ''];
@@ -86,7 +88,7 @@ export async function benchHovers(ctx: BenchContext): Promise<SectionResult> {
     wb.fused.resetStats();
     const cachedStarted = Date.now();
     const cached: number[] = [];
-    for (let index = 0; index < ctx.options.cachedHovers; index++) cached.push(await hoverOnce(wb, cachedNames[index % cachedNames.length]));
+    for (let index = 0; index < ctx.options.cachedHovers; index++) cached.push(await retrier.run('hover', () => hoverOnce(wb, cachedNames[index % cachedNames.length])));
     const cachedRequests = wb.fused.stats().requests;
     const cachedPhaseMs = Date.now() - cachedStarted;
 
@@ -98,6 +100,7 @@ export async function benchHovers(ctx: BenchContext): Promise<SectionResult> {
       if (latencyMs > 0) wb.fused.setFaults({ latencyMs });
       else wb.fused.clearFaults();
       misses[latencyMs] = [];
+      // Not retried: a second try would be answered from the cache.
       for (const name of missNames.slice(position * perLatency, (position + 1) * perLatency)) misses[latencyMs].push(await hoverOnce(wb, name));
     }
     wb.fused.clearFaults();
@@ -127,6 +130,7 @@ export async function benchHovers(ctx: BenchContext): Promise<SectionResult> {
         cached: { ...cachedSummary, p50: round(p50), p99: round(p99), requestsMeanwhile: cachedRequests, phaseMs: cachedPhaseMs, samplesMs: cached.map((value) => round(value)) },
         misses: Object.fromEntries(Object.entries(misses).map(([latency, values]) => [`@${latency}ms`, values.length ? { ...summarize(values), samplesMs: values.map((value) => round(value)) } : null])),
         codeLenses: lenses,
+        retriedSamples: retrier.count,
       },
     };
   } finally {
