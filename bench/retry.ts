@@ -2,6 +2,7 @@
 // harness's wait, a click lands while the page repaints). Such a sample is taken again from a
 // clean state; a value is never retried because of what it measured. Retries are counted and
 // written to the JSON, so a run that needed many says so.
+import type { Workbench } from '../test/e2e/harness/workbench';
 
 export class Retrier {
   count = 0;
@@ -21,4 +22,9 @@ export class Retrier {
       }
     }
   }
+}
+
+/** launchWorkbench, taken again when the workbench does not come up in time (a loaded machine). */
+export async function launchWithRetry(retrier: Retrier, launch: () => Promise<Workbench>): Promise<Workbench> {
+  return retrier.run('launching the workbench', launch, { attempts: 3 });
 }

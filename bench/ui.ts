@@ -115,3 +115,32 @@ export async function timeToScreen(
   if (state.input === undefined || state.shown === undefined) throw new Error(`the page saw no ${input} before the condition held`);
   return { ms: state.shown - state.input, longestTaskMs: state.longest, longestFrameGapMs: state.longestGap };
 }
+
+/**
+ * Resolves once the workbench page has painted smoothly (no gap between animation frames over
+ * `maxGapMs`) for `quietMs`: whatever it was busy with (a 10 MB document's first render, a
+ * reload) is done, so the next input is handled at once. Throws after `timeoutMs`.
+ */
+export async function waitForQuietPage(wb: Workbench, options: { quietMs?: number; maxGapMs?: number; timeoutMs?: number } = {}): Promise<void> {
+  const { quietMs = 1000, maxGapMs = 100, timeoutMs = 180_000 } = options;
+  const quiet = await wb.page.evaluate(
+    ({ quietMs, maxGapMs, timeoutMs }) =>
+      new Promise<boolean>((resolve) => {
+        const g = globalThis as unknown as { requestAnimationFrame(callback: () => void): void };
+        const started = performance.now();
+        let smoothSince = started;
+        let last = started;
+        const frame = () => {
+          const now = performance.now();
+          if (now - last > maxGapMs) smoothSince = now;
+          last = now;
+          if (now - smoothSince >= quietMs) return resolve(true);
+          if (now - started > timeoutMs) return resolve(false);
+          g.requestAnimationFrame(frame);
+        };
+        g.requestAnimationFrame(frame);
+      }),
+    { quietMs, maxGapMs, timeoutMs },
+  );
+  if (!quiet) throw new Error(`the workbench page did not go quiet within ${timeoutMs} ms`);
+}

@@ -22,7 +22,7 @@ import { activationMarks, overlappingActivations, Probe, type PerfMark } from '.
 import { verdict, type Row } from '../report';
 import { Retrier } from '../retry';
 import { formatMs, formatRatio, median, ratio, round, summarize } from '../stats';
-import { openWorkspaceFile } from '../ui';
+import { openWorkspaceFile, waitForQuietPage } from '../ui';
 
 /** Goal of issue 14: our figure within 2.5× of the empty extension's. */
 export const ACTIVATION_RATIO_GOAL = 2.5;
@@ -106,6 +106,7 @@ async function sample(arm: Arm, index: number, browser: BrowserContext, fused: F
     // Wake what activates on any language first, then let the host go quiet.
     await openWorkspaceFile(wb, 'notes.txt');
     const idle = await waitForIdle(hostPid);
+    await waitForQuietPage(wb);
     const loadAverage1m = os.loadavg()[0];
     await openWorkspaceFile(wb, 'main.py');
     const shown = await readShownActivation(wb, arm.displayName);

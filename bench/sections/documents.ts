@@ -9,26 +9,28 @@ import { demoFixtures } from '../../test/server/generator';
 import { launchWorkbench, type Workbench } from '../../test/e2e/harness/workbench';
 import type { BenchContext, SectionResult } from '../context';
 import { verdict, type Row } from '../report';
-import { Retrier } from '../retry';
+import { launchWithRetry, Retrier } from '../retry';
 import { formatBytes, formatMs, formatRatio, ratio, round, summarize } from '../stats';
-import { timeToScreen, type ScreenCondition, type ScreenTiming } from '../ui';
+import { timeToScreen, waitForQuietPage, type ScreenCondition, type ScreenTiming } from '../ui';
 
 /** Goal of issue 14: the run document within 1.3× of the plain file. */
 export const DOCUMENT_RATIO_GOAL = 1.3;
 const PLAIN_FILE = 'huge-stderr.log';
 
 async function closeAllEditors(wb: Workbench): Promise<void> {
+  await waitForQuietPage(wb);
   await wb.runCommand('View: Close All Editors');
   await wb.page.locator('.editor-group-container .tabs-container .tab').first().waitFor({ state: 'detached', timeout: 30_000 });
 }
 
 export async function benchDocuments(ctx: BenchContext): Promise<SectionResult> {
-  const wb = await launchWorkbench({
+  const retrier = new Retrier(ctx.log);
+  const wb = await launchWithRetry(retrier, () => launchWorkbench({
     name: 'bench-documents',
     extensionPath: ctx.extensionDir,
     // VS Code asks before opening files over 10 MB (this one is 10.5 MB): both kinds open directly here.
     settings: { 'workbench.editorLargeFileConfirmation': 1024 },
-  });
+  }));
   try {
     const { hugeId } = demoFixtures(wb.fused.records);
     const record = wb.fused.records.find((entry) => entry.id === hugeId);
@@ -42,12 +44,14 @@ export async function benchDocuments(ctx: BenchContext): Promise<SectionResult> 
       visibleOnly: true,
     };
     const openRun = async (): Promise<ScreenTiming> => {
+      await waitForQuietPage(wb);
       await wb.runCommand('Fused: Open Run stderr');
       await wb.waitForQuickInput({ title: /stderr/ });
       await wb.fillQuickInput(record.id);
       return timeToScreen(wb, 'keydown', shows, () => wb.page.keyboard.press('Enter'), 120_000);
     };
     const openPlain = async (): Promise<ScreenTiming> => {
+      await waitForQuietPage(wb);
       await wb.runCommand('Go to File...');
       await wb.fillQuickInput(PLAIN_FILE);
       const item = wb.page.locator('.quick-input-widget .monaco-list-row', { hasText: PLAIN_FILE }).first();
@@ -55,7 +59,6 @@ export async function benchDocuments(ctx: BenchContext): Promise<SectionResult> 
       // The first row is the file once it is listed; Enter opens it like a person would.
       return timeToScreen(wb, 'keydown', shows, () => wb.page.keyboard.press('Enter'), 120_000);
     };
-    const retrier = new Retrier(ctx.log);
     const runs: ScreenTiming[] = [];
     const plains: ScreenTiming[] = [];
     for (let index = 0; index < ctx.options.uiSamples; index++) {

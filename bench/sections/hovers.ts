@@ -6,9 +6,9 @@ import * as path from 'node:path';
 import { launchWorkbench, type Workbench } from '../../test/e2e/harness/workbench';
 import type { BenchContext, SectionResult } from '../context';
 import type { Row } from '../report';
-import { Retrier } from '../retry';
+import { launchWithRetry, Retrier } from '../retry';
 import { formatMs, formatNumber, quantile, round, summarize } from '../stats';
-import { openWorkspaceFile, timeToScreen } from '../ui';
+import { openWorkspaceFile, timeToScreen, waitForQuietPage } from '../ui';
 import { settledRequests } from './tree';
 
 export const UDFS_IN_FILE = 20;
@@ -50,6 +50,7 @@ async function hoverOnce(wb: Workbench, name: string): Promise<number> {
   await wb.page.locator('.monaco-hover:not(.hidden)').filter({ visible: true }).waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => undefined);
   const token = wb.page.locator('.editor-instance .monaco-editor .view-line span[class*="mtk"]', { hasText: new RegExp(`^"?${name}"?$`) }).first();
   await token.scrollIntoViewIfNeeded();
+  await waitForQuietPage(wb, { quietMs: 300 });
   const box = await token.boundingBox();
   if (!box) throw new Error(`"${name}" is not on screen`);
   const timing = await timeToScreen(wb, 'mousemove', { selector: '.monaco-hover:not(.hidden)', text: `UDF ${name}`, visibleOnly: true }, () =>
@@ -59,14 +60,14 @@ async function hoverOnce(wb: Workbench, name: string): Promise<number> {
 }
 
 export async function benchHovers(ctx: BenchContext): Promise<SectionResult> {
-  const wb = await launchWorkbench({
+  const retrier = new Retrier(ctx.log);
+  const wb = await launchWithRetry(retrier, () => launchWorkbench({
     name: 'bench-hovers',
     extensionPath: ctx.extensionDir,
     settings: { 'editor.hover.delay': HOVER_DELAY_MS, 'editor.hover.sticky': false },
     viewport: { width: 1500, height: 1100 },
-  });
+  }));
   try {
-    const retrier = new Retrier(ctx.log);
     const names = udfNames(wb);
     if (names.length < UDFS_IN_FILE) throw new Error(`the local server has only ${names.length} UDF names to put in the file`);
     const lines = ['import fused', '', ...names.map((name, index) => `result_${String(index + 1).padStart(2, '0')} = fused.run("${name}")`), ''];

@@ -9,6 +9,7 @@ import { PROBE_DIR_ENV, writeProbeExtension } from '../extensions';
 import { extensionHostPids, residentMemory, waitForIdle } from '../extHost';
 import { Probe } from '../probe';
 import type { Row } from '../report';
+import { launchWithRetry, Retrier } from '../retry';
 import { formatBytes } from '../stats';
 
 export const RECORDS_TO_LOAD = 5000;
@@ -29,7 +30,8 @@ interface Snapshot {
 export async function benchMemory(ctx: BenchContext): Promise<SectionResult> {
   const probePath = writeProbeExtension(ctx.tempDir);
   const probeDir = path.join(ctx.tempDir, 'memory-probe');
-  const wb = await launchWorkbench({
+  const retrier = new Retrier(ctx.log);
+  const wb = await launchWithRetry(retrier, () => launchWorkbench({
     name: 'bench-memory',
     extensionPath: ctx.extensionDir,
     extraExtensions: [probePath],
@@ -37,7 +39,7 @@ export async function benchMemory(ctx: BenchContext): Promise<SectionResult> {
     // Enough runs in the execution environment for 5,000; no 10 MB record, so the figure is per record.
     server: { records: 12_000, hugePayloadBytes: 0 },
     settings: { 'fusedRuns.results.pageSize': PAGE_SIZE },
-  });
+  }));
   try {
     const probe = new Probe(probeDir, wb);
     const manifest = JSON.parse(fs.readFileSync(path.join(ctx.extensionDir, 'package.json'), 'utf8')) as { publisher: string; name: string };

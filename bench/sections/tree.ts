@@ -8,9 +8,9 @@ import { launchWorkbench, type Workbench } from '../../test/e2e/harness/workbenc
 import type { BenchContext, SectionResult } from '../context';
 import { extensionHostPids, waitForNewestHostIdle } from '../extHost';
 import type { Row } from '../report';
-import { Retrier } from '../retry';
+import { launchWithRetry, Retrier } from '../retry';
 import { formatMs, round, summarize } from '../stats';
-import { timeToScreen, type ScreenTiming } from '../ui';
+import { timeToScreen, waitForQuietPage, type ScreenTiming } from '../ui';
 
 export const TREE_LATENCIES_MS = [0, 150] as const;
 /** A UDF row (collapsible); info rows such as the scan-cap warning have no aria-expanded. */
@@ -68,20 +68,22 @@ async function treeSample(wb: Workbench, latencyMs: number, folder: string, coun
   wb.fused.resetStats();
   const icon = wb.activityBarItem('Fused Runs');
   await icon.waitFor({ state: 'visible' });
+  await waitForQuietPage(wb);
   const openToFirstRows = await timeToScreen(wb, 'mousedown', { selector: UDF_ROW, visibleOnly: true }, () => icon.click());
   const opened = countRequests ? await settledRequests(wb) : undefined;
   wb.fused.resetStats();
   const row = wb.page.locator(UDF_ROW).filter({ has: wb.page.locator('.monaco-tl-twistie.collapsible.collapsed') }).first();
   const udf = ((await row.locator('.label-name').first().textContent()) ?? '').trim();
+  await waitForQuietPage(wb);
   const expandToRuns = await timeToScreen(wb, 'mousedown', { selector: RUN_ROW, visibleOnly: true }, () => row.locator('.monaco-tl-twistie').click());
   const expanded = countRequests ? await settledRequests(wb) : undefined;
   return { sample: { latencyMs, openToFirstRows, expandToRuns, udf }, requests: countRequests ? { openView: opened, expandUdf: expanded } : undefined };
 }
 
 export async function benchTree(ctx: BenchContext): Promise<SectionResult> {
-  const wb = await launchWorkbench({ name: 'bench-tree', extensionPath: ctx.extensionDir });
-  const samples: TreeSample[] = [];
   const retrier = new Retrier(ctx.log);
+  const wb = await launchWithRetry(retrier, () => launchWorkbench({ name: 'bench-tree', extensionPath: ctx.extensionDir }));
+  const samples: TreeSample[] = [];
   let requests: Record<string, unknown> | undefined;
   try {
     for (const latencyMs of TREE_LATENCIES_MS) {
