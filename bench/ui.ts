@@ -117,12 +117,13 @@ export async function timeToScreen(
 }
 
 /**
- * Resolves once the workbench page has painted smoothly (no gap between animation frames over
- * `maxGapMs`) for `quietMs`: whatever it was busy with (a 10 MB document's first render, a
- * reload) is done, so the next input is handled at once. Throws after `timeoutMs`.
+ * Resolves once the workbench page has painted without a long stall (no gap between animation
+ * frames over `maxGapMs`) for `quietMs`: whatever it was busy with (a 10 MB document's first
+ * render, a reload) is done, so the next input is handled at once. On a machine too loaded to
+ * ever paint that smoothly it gives up after `timeoutMs` and returns false (the run goes on).
  */
-export async function waitForQuietPage(wb: Workbench, options: { quietMs?: number; maxGapMs?: number; timeoutMs?: number } = {}): Promise<void> {
-  const { quietMs = 1000, maxGapMs = 100, timeoutMs = 180_000 } = options;
+export async function waitForQuietPage(wb: Workbench, options: { quietMs?: number; maxGapMs?: number; timeoutMs?: number } = {}): Promise<boolean> {
+  const { quietMs = 500, maxGapMs = 250, timeoutMs = 30_000 } = options;
   const quiet = await wb.page.evaluate(
     ({ quietMs, maxGapMs, timeoutMs }) =>
       new Promise<boolean>((resolve) => {
@@ -142,5 +143,5 @@ export async function waitForQuietPage(wb: Workbench, options: { quietMs?: numbe
       }),
     { quietMs, maxGapMs, timeoutMs },
   );
-  if (!quiet) throw new Error(`the workbench page did not go quiet within ${timeoutMs} ms`);
+  return quiet;
 }

@@ -52,6 +52,8 @@ export interface ActivationSample {
   hostIdle: boolean;
   idleWaitMs: number;
   loadAverage1m: number;
+  /** How long each step of driving the sample took (where a slow run spends its time). */
+  stepsMs: Record<string, number>;
 }
 
 /** Reads "Activation: N ms" of one extension from Developer: Show Running Extensions. */
@@ -82,6 +84,12 @@ export async function readShownActivation(wb: Workbench, displayName: string): P
 }
 
 async function sample(arm: Arm, index: number, browser: BrowserContext, fused: FusedTestServer, ctx: BenchContext): Promise<ActivationSample> {
+  const steps: Record<string, number> = {};
+  let stepStarted = Date.now();
+  const step = (name: string) => {
+    steps[name] = Date.now() - stepStarted;
+    stepStarted = Date.now();
+  };
   const { env, unsetEnv } = tokenEnv(fused, undefined);
   const codeServer = await startCodeServer({
     runDir: arm.runDir,
@@ -90,12 +98,14 @@ async function sample(arm: Arm, index: number, browser: BrowserContext, fused: F
     env: { ...env, [PROBE_DIR_ENV]: arm.probeDir },
     unsetEnv,
   });
+  step('codeServer');
   const page = await browser.newPage();
   const url = `${codeServer.url}/?folder=${encodeURIComponent(arm.workspaceDir)}`;
   const wb = new Workbench(page, browser, fused, codeServer, arm.workspaceDir, arm.runDir, url, false, path.basename(arm.runDir));
   try {
     await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 120_000 });
     await wb.waitForWorkbench(120_000);
+    step('workbench');
     let hostPid: number | undefined;
     const deadline = Date.now() + 30_000;
     while (hostPid === undefined && Date.now() < deadline) {
@@ -105,12 +115,18 @@ async function sample(arm: Arm, index: number, browser: BrowserContext, fused: F
     if (hostPid === undefined) throw new Error('no extension host process appeared');
     // Wake what activates on any language first, then let the host go quiet.
     await openWorkspaceFile(wb, 'notes.txt');
+    step('notes');
     const idle = await waitForIdle(hostPid);
+    step('hostIdle');
     await waitForQuietPage(wb);
+    step('pageQuiet');
     const loadAverage1m = os.loadavg()[0];
     await openWorkspaceFile(wb, 'main.py');
+    step('main');
     const shown = await readShownActivation(wb, arm.displayName);
+    step('runningExtensions');
     const { marks } = await new Probe(arm.probeDir, wb).call<{ marks: PerfMark[] }>({ action: 'marks' });
+    step('probe');
     const own = activationMarks(marks, arm.id);
     const result: ActivationSample = {
       arm: arm.name,
@@ -123,8 +139,10 @@ async function sample(arm: Arm, index: number, browser: BrowserContext, fused: F
       hostIdle: idle.idle,
       idleWaitMs: idle.waitedMs,
       loadAverage1m: round(loadAverage1m, 2),
+      stepsMs: steps,
     };
     ctx.log(`activation ${arm.name} #${index + 1}: ${shown.text} (load ${own?.loadMs} ms, activate ${own?.activateMs} ms; host idle ${idle.idle} after ${idle.waitedMs} ms; load avg ${loadAverage1m.toFixed(1)})`);
+    ctx.log(`  steps (ms): ${JSON.stringify(steps)}`);
     return result;
   } catch (error) {
     const shot = await wb.screenshot(`FAILED-activation-${arm.name}-${index}`).catch(() => 'no screenshot');

@@ -50,7 +50,7 @@ async function hoverOnce(wb: Workbench, name: string): Promise<number> {
   await wb.page.locator('.monaco-hover:not(.hidden)').filter({ visible: true }).waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => undefined);
   const token = wb.page.locator('.editor-instance .monaco-editor .view-line span[class*="mtk"]', { hasText: new RegExp(`^"?${name}"?$`) }).first();
   await token.scrollIntoViewIfNeeded();
-  await waitForQuietPage(wb, { quietMs: 300 });
+  await waitForQuietPage(wb, { quietMs: 300, timeoutMs: 10_000 });
   const box = await token.boundingBox();
   if (!box) throw new Error(`"${name}" is not on screen`);
   const timing = await timeToScreen(wb, 'mousemove', { selector: '.monaco-hover:not(.hidden)', text: `UDF ${name}`, visibleOnly: true }, () =>
