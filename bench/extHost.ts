@@ -1,6 +1,7 @@
 // The extension host process of a code-server, found and read through /proc (Linux): its
 // resident memory and how busy it is.
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 
 function readProc(pid: number, file: string): string | undefined {
   try {
@@ -76,13 +77,32 @@ export async function waitForIdle(pid: number, options: { windowMs?: number; max
   return { idle: false, waitedMs: Date.now() - started };
 }
 
+/** The log of the extension host with this pid: <user-data>/logs/<session>/exthostN/remoteexthost.log. */
+export function hostLogFile(userDataDir: string, pid: number): string | undefined {
+  const logs = path.join(userDataDir, 'logs');
+  if (!fs.existsSync(logs)) return undefined;
+  const started = `Extension host with pid ${pid} started`;
+  for (const session of fs.readdirSync(logs).sort().reverse()) {
+    const sessionDir = path.join(logs, session);
+    if (!fs.statSync(sessionDir).isDirectory()) continue;
+    for (const host of fs.readdirSync(sessionDir).filter((name) => name.startsWith('exthost')).sort().reverse()) {
+      const file = path.join(sessionDir, host, 'remoteexthost.log');
+      if (fs.existsSync(file) && fs.readFileSync(file, 'utf8').includes(started)) return file;
+    }
+  }
+  return undefined;
+}
+
 /**
- * The newest extension host of a code-server (after a reload, the new window's), once it exists,
- * after it went quiet: what a person would have after the window finished starting.
+ * Waits until a new extension host has finished starting, as a person would before acting: it
+ * has logged the activation of the extensions that wait for onStartupFinished (VS Code fires it
+ * once the window is fully restored; built-in ones such as merge-conflict always exist), and then
+ * used at most 5% of a core over 1 s. A host is idle for a moment right after it is spawned,
+ * before the window sends it anything, so CPU alone would be answered too early.
  */
-export async function waitForNewestHostIdle(codeServerPid: number, options: { afterPid?: number; timeoutMs?: number } = {}): Promise<{ pid: number; idle: boolean; waitedMs: number }> {
+export async function waitForHostStarted(codeServerPid: number, userDataDir: string, options: { afterPid?: number; timeoutMs?: number } = {}): Promise<{ pid: number; startupFinished: boolean; idle: boolean; waitedMs: number }> {
   const started = Date.now();
-  const deadline = started + (options.timeoutMs ?? 60_000);
+  const deadline = started + (options.timeoutMs ?? 90_000);
   let pid: number | undefined;
   while (Date.now() < deadline) {
     pid = extensionHostPids(codeServerPid).at(-1);
@@ -91,6 +111,15 @@ export async function waitForNewestHostIdle(codeServerPid: number, options: { af
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   if (pid === undefined) throw new Error('no (new) extension host process appeared');
+  let startupFinished = false;
+  while (Date.now() < deadline) {
+    const log = hostLogFile(userDataDir, pid);
+    if (log && fs.readFileSync(log, 'utf8').includes("activationEvent: 'onStartupFinished'")) {
+      startupFinished = true;
+      break;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
   const idle = await waitForIdle(pid, { timeoutMs: Math.max(5_000, deadline - Date.now()) });
-  return { pid, idle: idle.idle, waitedMs: Date.now() - started };
+  return { pid, startupFinished, idle: idle.idle, waitedMs: Date.now() - started };
 }

@@ -8,6 +8,7 @@ import { runDocumentText } from '../../src/documents/runContents';
 import { demoFixtures } from '../../test/server/generator';
 import { launchWorkbench, type Workbench } from '../../test/e2e/harness/workbench';
 import type { BenchContext, SectionResult } from '../context';
+import { waitForHostStarted } from '../extHost';
 import { verdict, type Row } from '../report';
 import { launchWithRetry, Retrier } from '../retry';
 import { formatBytes, formatMs, formatRatio, ratio, round, summarize } from '../stats';
@@ -32,6 +33,8 @@ export async function benchDocuments(ctx: BenchContext): Promise<SectionResult> 
     settings: { 'workbench.editorLargeFileConfirmation': 1024 },
   }));
   try {
+    // Act as a person would once the window has finished starting.
+    await waitForHostStarted(wb.codeServer.process.pid, wb.codeServer.userDataDir);
     const { hugeId } = demoFixtures(wb.fused.records);
     const record = wb.fused.records.find((entry) => entry.id === hugeId);
     if (!record) throw new Error('the local server serves no ~10 MB stderr record');

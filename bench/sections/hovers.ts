@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { launchWorkbench, type Workbench } from '../../test/e2e/harness/workbench';
 import type { BenchContext, SectionResult } from '../context';
+import { waitForHostStarted } from '../extHost';
 import type { Row } from '../report';
 import { launchWithRetry, Retrier } from '../retry';
 import { formatMs, formatNumber, quantile, round, summarize } from '../stats';
@@ -68,6 +69,8 @@ export async function benchHovers(ctx: BenchContext): Promise<SectionResult> {
     viewport: { width: 1500, height: 1100 },
   }));
   try {
+    // Act as a person would once the window has finished starting.
+    await waitForHostStarted(wb.codeServer.process.pid, wb.codeServer.userDataDir);
     const names = udfNames(wb);
     if (names.length < UDFS_IN_FILE) throw new Error(`the local server has only ${names.length} UDF names to put in the file`);
     const lines = ['import fused', '', ...names.map((name, index) => `result_${String(index + 1).padStart(2, '0')} = fused.run("${name}")`), ''];

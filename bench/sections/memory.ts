@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { launchWorkbench } from '../../test/e2e/harness/workbench';
 import type { BenchContext, SectionResult } from '../context';
 import { PROBE_DIR_ENV, writeProbeExtension } from '../extensions';
-import { extensionHostPids, residentMemory, waitForIdle } from '../extHost';
+import { residentMemory, waitForHostStarted, waitForIdle } from '../extHost';
 import { Probe } from '../probe';
 import type { Row } from '../report';
 import { launchWithRetry, Retrier } from '../retry';
@@ -43,9 +43,8 @@ export async function benchMemory(ctx: BenchContext): Promise<SectionResult> {
   try {
     const probe = new Probe(probeDir, wb);
     const manifest = JSON.parse(fs.readFileSync(path.join(ctx.extensionDir, 'package.json'), 'utf8')) as { publisher: string; name: string };
+    const hostPid = (await waitForHostStarted(wb.codeServer.process.pid, wb.codeServer.userDataDir)).pid;
     await probe.call({ action: 'activate', id: `${manifest.publisher}.${manifest.name}` });
-    const hostPid = extensionHostPids(wb.codeServer.process.pid).at(-1);
-    if (hostPid === undefined) throw new Error('no extension host process found');
     const snapshot = async (): Promise<Snapshot> => {
       await waitForIdle(hostPid, { timeoutMs: 20_000 });
       const value = await probe.call<{ pid: number; memoryUsage: NodeJS.MemoryUsage }>({ action: 'memory' });

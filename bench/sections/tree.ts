@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { launchWorkbench, type Workbench } from '../../test/e2e/harness/workbench';
 import type { BenchContext, SectionResult } from '../context';
-import { extensionHostPids, waitForNewestHostIdle } from '../extHost';
+import { extensionHostPids, waitForHostStarted } from '../extHost';
 import type { Row } from '../report';
 import { launchWithRetry, Retrier } from '../retry';
 import { formatMs, round, summarize } from '../stats';
@@ -50,7 +50,7 @@ async function freshWindow(wb: Workbench, label: string): Promise<void> {
   const previous = extensionHostPids(wb.codeServer.process.pid).at(-1);
   await wb.page.goto(`${wb.codeServer.url}/?folder=${encodeURIComponent(folder)}`, { waitUntil: 'domcontentloaded', timeout: 120_000 });
   await wb.waitForWorkbench(120_000);
-  await waitForNewestHostIdle(wb.codeServer.process.pid, { afterPid: previous });
+  await waitForHostStarted(wb.codeServer.process.pid, wb.codeServer.userDataDir, { afterPid: previous });
 }
 
 interface TreeSample {
@@ -106,7 +106,7 @@ export async function benchTree(ctx: BenchContext): Promise<SectionResult> {
   const rows: Row[] = [];
   const data: Record<string, unknown> = {
     method:
-      'Page-side timing: from the mousedown on the activity-bar icon (or the UDF twistie) to the first animation frame that shows a UDF row (or a run row). Each sample is a new window on a new empty folder (no restored layout, extension not active), left until its extension host is idle (<= 5% CPU over 1 s), so opening the view activates the extension. Latency injected by the local server before every response. Requests counted by the server until 1.5 s without one.',
+      'Page-side timing: from the mousedown on the activity-bar icon (or the UDF twistie) to the first animation frame that shows a UDF row (or a run row). Each sample is a new window on a new empty folder (no restored layout, extension not active), left until its extension host has finished starting (onStartupFinished activations logged, then <= 5% CPU over 1 s), so opening the view activates the extension. Latency injected by the local server before every response. Requests counted by the server until 1.5 s without one.',
     records: 'local server defaults (2000 generated records)',
     retriedSamples: retrier.count,
     requests,
