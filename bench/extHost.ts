@@ -69,6 +69,7 @@ export async function waitForIdle(pid: number, options: { windowMs?: number; max
   let before = cpuTicks(pid);
   while (Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, windowMs));
+    if (!fs.existsSync(`/proc/${pid}`)) throw new Error(`extension host ${pid} exited while the bench waited for it`);
     const after = cpuTicks(pid);
     const busy = (after - before) / 100 / (windowMs / 1000);
     if (busy <= maxBusy) return { idle: true, waitedMs: Date.now() - started };
