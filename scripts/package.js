@@ -72,12 +72,10 @@ function main() {
 
   const vsce = path.join(ROOT, 'node_modules', '@vscode', 'vsce', 'vsce');
   const args = [vsce, 'package', '--no-dependencies', '--out', vsix];
-  // The repository URL and LICENSE file are optional for a locally installed .vsix; vsce would
-  // otherwise stop at an interactive y/N prompt.
-  // Without a repository URL vsce cannot turn README's relative links into absolute ones (and
+  // There is no public repository yet (so no repository, homepage or bugs URL in package.json):
+  // without a repository URL vsce cannot turn README's relative links into absolute ones (and
   // fails); they stay relative, which is right for a locally installed .vsix.
   if (!manifest.repository) args.push('--allow-missing-repository', '--no-rewrite-relative-links');
-  if (!['LICENSE', 'LICENSE.md', 'LICENSE.txt'].some((file) => fs.existsSync(path.join(ROOT, file)))) args.push('--skip-license');
   run('vsce package', process.execPath, args);
 
   const files = run('vsce ls', process.execPath, [vsce, 'ls', '--no-dependencies']).trim().split(/\r?\n/).filter(Boolean);
