@@ -1,0 +1,177 @@
+// Which name the audit log records for a UDF defined in a file (decorator name=, meta.json,
+// function name, file stem / folder), meta.json read safely, the code lens's counts from one
+// shared page, and the failing line mapped back to the local file. Fixtures: a saved UDF folder
+// as Fused writes it (test/fixtures/udfCode/saved/).
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import type { AuditLogRecord } from '../../src/api/types';
+import { failingLine } from '../../src/udfCode/failingLine';
+import { META_JSON_MAX_BYTES, parseMetaJson } from '../../src/udfCode/metaJson';
+import { knowsName, lensTitle, lensTooltip, runsInPage, type RangeRuns } from '../../src/udfCode/rangeRuns';
+import { chooseName, describeNameChoice, nameCandidates } from '../../src/udfCode/udfNames';
+import { analyzePythonUdfs, splitLines } from '../../src/udfCode/udfSource';
+
+const SAVED = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'udfCode', 'saved');
+
+function read(...parts: string[]): string {
+  return fs.readFileSync(path.join(SAVED, ...parts), 'utf8');
+}
+
+describe('meta.json', () => {
+  it('reads the UDF step Fused writes beside a saved UDF', () => {
+    assert.deepEqual(parseMetaJson(read('arraylake_example', 'meta.json')), { ok: true, steps: [{ name: 'arraylake_example', entrypoint: 'udf' }] });
+  });
+
+  it('keeps only UDF steps with a usable name (the slug when name is missing)', () => {
+    const result = parseMetaJson(read('two_steps', 'meta.json'));
+    assert.deepEqual(result, {
+      ok: true,
+      steps: [
+        { name: 'first_saved', entrypoint: 'udf' },
+        { name: 'two_steps', entrypoint: 'udf' },
+        { name: 'slug_only', entrypoint: 'helper_udf' },
+      ],
+    });
+  });
+
+  it('ignores malformed, foreign and huge files with a reason, never throwing', () => {
+    const malformed = parseMetaJson('{"job_config": {"steps": [');
+    assert.equal(malformed.ok, false);
+    assert.match(!malformed.ok ? malformed.reason : '', /not valid JSON/);
+    const foreign = parseMetaJson('{"name": "package", "version": "1.0.0"}');
+    assert.deepEqual(foreign, { ok: false, reason: 'it has no job_config.steps list' });
+    assert.deepEqual(parseMetaJson('[1, 2]'), { ok: false, reason: 'it has no job_config.steps list' });
+    assert.deepEqual(parseMetaJson('{"job_config": {"steps": [{"type": "udf", "udf": {"name": 5}}]}}'), { ok: false, reason: 'no step of type "udf" has a name' });
+    const huge = parseMetaJson('{}', META_JSON_MAX_BYTES + 1);
+    assert.equal(huge.ok, false);
+    assert.match(!huge.ok ? huge.reason : '', /bytes \(more than 524,288\)/);
+    assert.equal(parseMetaJson('\uFEFF' + read('arraylake_example', 'meta.json')).ok, true, 'a byte-order mark is not an error');
+  });
+});
+
+describe('UDF names', () => {
+  const file = splitLines(read('arraylake_example', 'arraylake_example.py'));
+  const [definition] = analyzePythonUdfs(file).definitions;
+  const meta = parseMetaJson(read('arraylake_example', 'meta.json'));
+  const metaSteps = meta.ok ? meta.steps : [];
+
+  it('a saved UDF’s `def udf` is named by the meta.json beside it', () => {
+    assert.equal(definition.functionName, 'udf');
+    assert.deepEqual(nameCandidates(definition, { fileStem: 'arraylake_example', folderName: 'arraylake_example', metaSteps }), [{ name: 'arraylake_example', source: 'metaJson' }]);
+  });
+
+  it('the decorator’s name= wins over meta.json', () => {
+    const named = { functionName: 'udf', decoratorName: { value: 'from_decorator', span: { line: 0, start: 0, end: 1 } } };
+    assert.deepEqual(nameCandidates(named, { fileStem: 'arraylake_example', metaSteps }), [{ name: 'from_decorator', source: 'decorator' }]);
+  });
+
+  it('meta.json names only the function that is its step’s entrypoint; several steps: the one named like the file', () => {
+    const steps = [
+      { name: 'first_saved', entrypoint: 'udf' },
+      { name: 'two_steps', entrypoint: 'udf' },
+      { name: 'slug_only', entrypoint: 'helper_udf' },
+    ];
+    assert.deepEqual(nameCandidates({ functionName: 'udf' }, { fileStem: 'two_steps', metaSteps: steps }), [{ name: 'two_steps', source: 'metaJson' }]);
+    assert.deepEqual(nameCandidates({ functionName: 'udf' }, { fileStem: 'elsewhere', metaSteps: steps }), [{ name: 'first_saved', source: 'metaJson' }]);
+    assert.deepEqual(nameCandidates({ functionName: 'helper_udf' }, { fileStem: 'two_steps', metaSteps: steps }), [{ name: 'slug_only', source: 'metaJson' }]);
+    assert.deepEqual(nameCandidates({ functionName: 'not_in_meta' }, { fileStem: 'two_steps', metaSteps: steps }), [{ name: 'not_in_meta', source: 'function' }]);
+  });
+
+  it('without meta.json: the function’s name when not `udf`, else the file stem and the folder as candidates', () => {
+    assert.deepEqual(nameCandidates({ functionName: 'hexify' }, { fileStem: 'x', folderName: 'y' }), [{ name: 'hexify', source: 'function' }]);
+    assert.deepEqual(nameCandidates({ functionName: 'udf' }, { fileStem: 'udf_v2', folderName: 'Overture_Nsi' }), [
+      { name: 'udf_v2', source: 'fileStem' },
+      { name: 'Overture_Nsi', source: 'folder' },
+    ]);
+    assert.deepEqual(nameCandidates({ functionName: 'udf' }, { fileStem: 'same', folderName: 'same' }), [{ name: 'same', source: 'fileStem' }]);
+    assert.deepEqual(nameCandidates({ functionName: 'udf' }, { fileStem: 'Untitled-1 copy' }), [{ name: 'udf', source: 'function' }], 'an unusable stem is no candidate');
+  });
+
+  it('prefers the candidate the audit log knows, and says why', () => {
+    const candidates = nameCandidates({ functionName: 'udf' }, { fileStem: 'udf_v2', folderName: 'Overture_Nsi' });
+    const known = chooseName(candidates, (name) => name === 'Overture_Nsi');
+    assert.equal(known.name, 'Overture_Nsi');
+    assert.equal(describeNameChoice(known, 'the last 24 h'), "the folder's name: the audit log has runs of it, not of “udf_v2” in the last 24 h");
+    const unknown = chooseName(candidates, () => false);
+    assert.equal(unknown.name, 'udf_v2');
+    assert.equal(describeNameChoice(unknown, 'the last 24 h'), "the file's name: a guess, no runs of it or of “Overture_Nsi” in the last 24 h");
+    assert.equal(chooseName(candidates, () => undefined).choice, 'pending');
+    assert.equal(describeNameChoice(chooseName([{ name: 'arraylake_example', source: 'metaJson' }], () => false), 'the last 24 h'), 'named in meta.json');
+  });
+});
+
+function record(fields: Partial<AuditLogRecord> & { id: string; timestamp: string }): AuditLogRecord {
+  return { udf_name: null, stderr: null, execution_time: 1.5, cache: false, ...fields };
+}
+
+describe('code lens counts from one shared page', () => {
+  const now = new Date('2026-11-27T12:00:00Z');
+  const page: RangeRuns = {
+    records: [
+      record({ id: '1', timestamp: '2026-11-27T11:55:00Z', udf_name: 'hexify' }),
+      record({ id: '2', timestamp: '2026-11-27T11:00:00Z', udf_name: 'hexify', stderr: 'Traceback…\nKeyError: lat' }),
+      record({ id: '3', timestamp: '2026-11-27T10:00:00Z', udf_name: 'other', shared_token: 'fsh_abc' }),
+      record({ id: '4', timestamp: '2026-11-27T09:00:00Z', udf_name: 'hexify', execution_time: null }),
+    ],
+    capped: false,
+  };
+
+  it('counts runs, failures and incomplete runs, with the newest run’s age', () => {
+    const runs = runsInPage(page, { kind: 'udf_name', value: 'hexify' });
+    assert.equal(lensTitle(runs, 'the last 24 h', now), '3 runs · 1 failed · 1 incomplete · last 5 min ago');
+    assert.equal(lensTitle(runsInPage(page, { kind: 'shared_token', value: 'fsh_abc' }), 'the last 24 h', now), '1 run · 0 failed · last 2 h ago');
+    assert.equal(lensTitle(runsInPage(page, { kind: 'udf_name', value: 'never_ran' }), 'the last 24 h', now), 'no runs in the last 24 h');
+  });
+
+  it('a full page says "at least", and dates a UDF it did not reach from the distinct query', () => {
+    const capped: RangeRuns = { ...page, capped: true, latestByName: new Map([['older', record({ id: '9', timestamp: '2026-11-27T03:00:00Z', udf_name: 'older' })]]) };
+    assert.equal(lensTitle(runsInPage(capped, { kind: 'udf_name', value: 'hexify' }), 'the last 24 h', now), '3+ runs · 1+ failed · 1+ incomplete · last 5 min ago');
+    assert.equal(lensTitle(runsInPage(capped, { kind: 'udf_name', value: 'older' }), 'the last 24 h', now), 'runs not counted · last 9 h ago');
+    assert.match(lensTooltip(runsInPage(capped, { kind: 'udf_name', value: 'hexify' }), 'hexify', 'All users', 'the last 24 h', 300), /^At least 3 runs of hexify \(All users, the last 24 h\): counted in the newest 300 runs/);
+  });
+
+  it('knows a name from the page, the distinct query, or not at all', () => {
+    assert.equal(knowsName(page, 'hexify'), true);
+    assert.equal(knowsName(page, 'udf_v2'), false, 'a complete page that lacks it: unknown to the audit log');
+    assert.equal(knowsName({ ...page, capped: true }, 'udf_v2'), undefined, 'a full page cannot tell');
+    assert.equal(knowsName({ ...page, capped: true, latestByName: new Map() }, 'udf_v2'), false);
+    assert.equal(knowsName(undefined, 'hexify'), undefined);
+  });
+});
+
+describe('the failing line in the local file', () => {
+  const local = [
+    'import fused',
+    '',
+    '@fused.udf',
+    'def udf(x=1):',
+    '    rows = {"lon": 1}',
+    '    return rows["lat"]',
+    '',
+  ];
+  const definition = analyzePythonUdfs(local).definitions[0];
+  const localCode = { lines: local, firstLine: definition.firstLine, lastLine: definition.lastLine, functionName: 'udf' };
+  const stderr = (line: number) => ['Traceback (most recent call last):', `  File "/tmp/udf_abc.py", line ${line}, in udf`, '    return rows["lat"]', "KeyError: 'lat'"].join('\n');
+  const failed = (code: string, line = 4) =>
+    record({ id: 'f', timestamp: '2026-11-27T11:00:00Z', udf_name: 'hexify', stderr: stderr(line), udf_data: JSON.stringify({ name: 'hexify', entrypoint: 'udf', code, headers: [] }) });
+
+  it('maps the raising line of an identical function', () => {
+    const result = failingLine(localCode, failed('@fused.udf\ndef udf(x=1):\n    rows = {"lon": 1}\n    return rows["lat"]\n'));
+    assert.deepEqual(result, { ok: true, failing: { line: 5, message: "KeyError: 'lat'", runLine: 4, match: 'exact' } });
+  });
+
+  it('maps it after normalising whitespace (CRLF, trailing blanks, spacing, block indentation)', () => {
+    const result = failingLine(localCode, failed('\r\n    @fused.udf\r\n    def udf(x=1):   \r\n        rows = {"lon":  1}\r\n\r\n        return rows["lat"]\r\n', 6));
+    assert.equal(result.ok, true);
+    assert.deepEqual(result.ok && { line: result.failing.line, match: result.failing.match }, { line: 5, match: 'whitespace' });
+  });
+
+  it('says nothing when the code changed, or the run succeeded', () => {
+    const changed = failingLine(localCode, failed('@fused.udf\ndef udf(x=1):\n    rows = {"lat": 1}\n    return rows["lat"]\n'));
+    assert.deepEqual(changed, { ok: false, reason: 'the local code differs from the code that ran' });
+    const succeeded = failingLine(localCode, { ...failed('x'), stderr: null });
+    assert.deepEqual(succeeded, { ok: false, reason: 'the run did not fail' });
+  });
+});
