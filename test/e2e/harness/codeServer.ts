@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { freePort } from './ports';
 import { spawnTracked, type TrackedProcess } from './processes';
 import { ensureToolchain, REPO_ROOT } from './paths';
+import { waitUntil } from './wait';
 
 /** Settings every run starts with: nothing may steal focus from what the test looks at. */
 export const BASE_SETTINGS: Readonly<Record<string, unknown>> = {
@@ -159,19 +160,13 @@ export function installUnpackedExtension(extensionsDir: string, extensionPath = 
 }
 
 async function waitForHealthy(url: string, server: TrackedProcess, logFile: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
   let exitedWith: number | string | undefined;
   void server.exited.then((code) => (exitedWith = code));
-  while (Date.now() < deadline) {
-    if (exitedWith !== undefined) break;
-    try {
-      const response = await fetch(`${url}/healthz`);
-      if (response.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  // Healthy, or exited: either way stop polling (a refused connection throws: not listening yet).
+  const healthy = await waitUntil(async () => exitedWith !== undefined || (await fetch(`${url}/healthz`)).ok, { timeout: timeoutMs, message: 'code-server is healthy' })
+    .then(() => exitedWith === undefined)
+    .catch(() => false);
+  if (healthy) return;
   const log = fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8').slice(-3000) : '(no log)';
   throw new Error(
     exitedWith !== undefined

@@ -8,6 +8,7 @@ export type { FusedTestServer, StartFusedServerOptions, FaultConfig, DemoUser, S
 export { ensureToolchain, REPO_ROOT, TEST_RESULTS_DIR } from './paths';
 export { startForwardProxy, type ForwardProxy, type ProxyLogEntry } from './proxy';
 export { startFusedServer } from './fusedServer';
+export { waitUntil, WaitTimeoutError, type WaitOptions } from './wait';
 
 /** How long `before` may take to bring up server + code-server + Chromium (a cold ext host included). */
 export const LAUNCH_TIMEOUT_MS = 120_000;

@@ -8,6 +8,7 @@ import { launchBrowser } from './browser';
 import { BASE_SETTINGS, TRUST_SETTINGS, installUnpackedExtension, runFolders, startCodeServer, type CodeServer } from './codeServer';
 import { startFusedServer, type FusedTestServer, type StartFusedServerOptions } from './fusedServer';
 import { createRunDir, removeBrowserProfile, REPO_ROOT, TEST_RESULTS_DIR } from './paths';
+import { waitUntil } from './wait';
 
 export interface LaunchOptions {
   /** Label for the run folder and screenshots (default "workbench"). */
@@ -130,15 +131,12 @@ export class Workbench {
     const showing = async () =>
       (await actionItem.evaluate((element) => element.classList.contains('checked'))) && (await sidebar.isVisible());
     // The icon toggles: clicking it while the container is showing hides the side bar. Right after
-    // a (re)load the side bar may still be appearing, so look again after each click.
+    // a (re)load the side bar may still be appearing, so after each click wait until it shows
+    // before clicking again.
     for (let attempt = 0; attempt < 4; attempt++) {
       if (await showing()) return;
-      if (attempt > 0) {
-        await this.page.waitForTimeout(500);
-        if (await showing()) return;
-      }
       await item.click();
-      await sidebar.waitFor({ state: 'visible', timeout: 5_000 }).catch(() => undefined);
+      if (await waitUntil(showing, { timeout: 5_000, message: `the "${label}" container shows` }).catch(() => false)) return;
     }
     if (!(await showing())) throw new Error(`the "${label}" container did not open in the side bar`);
   }
@@ -146,6 +144,14 @@ export class Workbench {
   /** The title of the side bar ("FUSED RUNS" when our container is open). */
   async sideBarTitle(): Promise<string> {
     return ((await this.page.locator('.part.sidebar .composite.title .title-label').first().innerText()) ?? '').trim();
+  }
+
+  /**
+   * Resolves once the page has painted two more frames: whatever the input handled so far did
+   * to the DOM (an edit, a re-render) is on screen. For asserting that something did NOT change.
+   */
+  async nextPaint(): Promise<void> {
+    await this.page.evaluate('new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve(true))))');
   }
 
   // ---- tree --------------------------------------------------------------------------------
@@ -283,6 +289,23 @@ export class Workbench {
     }
   }
 
+  /**
+   * Moves the mouse off the side bar and waits until no hover or tooltip is showing, so a row's
+   * tooltip (which VS Code shows while the mouse rests on a row, e.g. after a click) does not
+   * cover the next row to click.
+   */
+  async clearHover(): Promise<void> {
+    const editor = await this.page.locator('.part.editor').boundingBox();
+    const viewport = this.page.viewportSize() ?? { width: 1280, height: 720 };
+    await this.page.mouse.move(editor ? editor.x + editor.width * 0.75 : viewport.width - 50, editor ? editor.y + editor.height * 0.75 : viewport.height / 2);
+    const hovers = this.page.locator('.workbench-hover, .context-view .monaco-hover, .monaco-hover:not(.hidden)').filter({ visible: true });
+    await waitUntil(async () => (await hovers.count()) === 0, { timeout: 5_000, message: 'no hover shows' }).catch(async () => {
+      // A sticky hover (the mouse crossed it) stays until dismissed.
+      await this.page.keyboard.press('Escape');
+      await waitUntil(async () => (await hovers.count()) === 0, { timeout: 5_000, message: 'no hover shows after Escape' });
+    });
+  }
+
   /** Whether a quick pick / input box is showing. */
   async quickInputVisible(): Promise<boolean> {
     return this.page.locator('.quick-input-widget').isVisible();
@@ -305,17 +328,15 @@ export class Workbench {
     });
     const matches = (value: string, expected: string | RegExp | undefined) =>
       expected === undefined || (typeof expected === 'string' ? value.includes(expected) : expected.test(value));
-    const deadline = Date.now() + timeoutMs;
     await widget.waitFor({ state: 'visible', timeout: timeoutMs });
     let seen = await read();
-    while (!(matches(seen.title, title) && matches(seen.placeholder, placeholder))) {
-      if (Date.now() > deadline) {
-        throw new Error(`the quick input shows ${JSON.stringify(seen)}, not title ${String(title ?? '*')} / placeholder ${String(placeholder ?? '*')}`);
-      }
-      await this.page.waitForTimeout(100);
-      seen = await read();
-    }
-    return seen;
+    return waitUntil(
+      async () => {
+        seen = await read();
+        return matches(seen.title, title) && matches(seen.placeholder, placeholder) && seen;
+      },
+      { timeout: timeoutMs, message: () => `the quick input shows title ${String(title ?? '*')} / placeholder ${String(placeholder ?? '*')} (it shows ${JSON.stringify(seen)})` },
+    );
   }
 
   /** Labels of the items the open quick pick shows. */
@@ -359,15 +380,14 @@ export class Workbench {
 
   /** Waits until a notification matching `text` (substring or RegExp) shows, and returns its message. */
   async waitForNotification(text: string | RegExp, timeoutMs = 20_000): Promise<string> {
-    const deadline = Date.now() + timeoutMs;
     let seen: string[] = [];
-    while (Date.now() < deadline) {
-      seen = await this.notifications();
-      const hit = seen.find((message) => (typeof text === 'string' ? message.includes(text) : text.test(message)));
-      if (hit !== undefined) return hit;
-      await this.page.waitForTimeout(200);
-    }
-    throw new Error(`no notification matching ${String(text)} within ${timeoutMs} ms; showing: ${JSON.stringify(seen)}`);
+    return waitUntil(
+      async () => {
+        seen = await this.notifications();
+        return seen.find((message) => (typeof text === 'string' ? message.includes(text) : text.test(message)));
+      },
+      { timeout: timeoutMs, message: () => `a notification matches ${String(text)} (showing: ${JSON.stringify(seen)})` },
+    );
   }
 
   /** Texts of the status-bar items (e.g. "$(error) 3 failing"). */
@@ -392,7 +412,37 @@ export class Workbench {
     );
   }
 
-  /** Title of the active editor tab, e.g. "stderr.log". */
+  /**
+   * Follows a link the active editor detected (a DocumentLinkProvider's link, e.g. a traceback
+   * frame) the way a person does: hold Ctrl, point at the link until the editor underlines it
+   * as the one a click opens, then click there.
+   *
+   * Not `locator.click({ modifiers: ['Control'] })`: holding Ctrl over a link makes Monaco render
+   * the line again (it swaps the link's decoration for the active one), which replaces the span
+   * Playwright aimed at. When a frame is painted between Playwright's mouse move and its
+   * mousedown (a loaded machine), the check on the mousedown finds its element detached
+   * ("<html> intercepts pointer events") and retries, with the same outcome, until the timeout.
+   * Here the click goes to the point, and only once the editor shows the link active.
+   */
+  async followEditorLink(text: RegExp, timeoutMs = 15_000): Promise<void> {
+    const lines = '.editor-group-container.active .view-line';
+    const link = this.page.locator(`${lines} .detected-link`, { hasText: text }).first();
+    await link.waitFor({ state: 'visible', timeout: timeoutMs });
+    const box = await link.boundingBox();
+    if (!box) throw new Error(`the editor link ${String(text)} has no box on screen`);
+    const x = box.x + box.width / 2;
+    const y = box.y + box.height / 2;
+    await this.page.keyboard.down('Control');
+    try {
+      await this.page.mouse.move(x, y);
+      await this.page.locator(`${lines} .detected-link-active`, { hasText: text }).first().waitFor({ state: 'visible', timeout: timeoutMs });
+      await this.page.mouse.down();
+      await this.page.mouse.up();
+    } finally {
+      await this.page.keyboard.up('Control');
+    }
+  }
+
   /**
    * Runs "Fused: Check Connection" and returns the report of this run (its header's time is after
    * the command started; an earlier report in the same document does not count).
@@ -412,6 +462,7 @@ export class Workbench {
     throw new Error(`Check Connection did not show a new report within ${timeoutMs} ms; the editor shows:\n${text}`);
   }
 
+  /** Title of the active editor tab, e.g. "stderr.log". */
   async activeTabTitle(): Promise<string> {
     const tab = this.page.locator('.editor-group-container.active .tabs-container .tab.active').first();
     await tab.waitFor({ state: 'visible', timeout: 15_000 });
@@ -447,23 +498,23 @@ export class Workbench {
    * until the file exists unless told not to.
    */
   async saveDialog(file: string, options: { waitForFile?: boolean } = {}): Promise<void> {
-    // The dialog holds a path; wait for it (a format picker before it has no value).
     const input = this.page.locator('.quick-input-widget .quick-input-box input');
-    const deadlineDialog = Date.now() + 15_000;
-    while (Date.now() < deadlineDialog && !((await input.inputValue().catch(() => '')) ?? '').startsWith('/')) await this.page.waitForTimeout(150);
-    // The dialog fills in its default path asynchronously; type ours until it sticks.
-    for (let attempt = 0; attempt < 10; attempt++) {
-      await this.fillQuickInput(file);
-      await this.page.waitForTimeout(400);
-      if ((await input.inputValue()) === file) break;
-    }
-    const typed = await input.inputValue();
-    if (typed !== file) throw new Error(`the save dialog holds ${JSON.stringify(typed)}, not ${JSON.stringify(file)}`);
+    const rows = this.page.locator('.quick-input-widget .monaco-list-row');
+    // The dialog shows its folder as a path at once, then lists the folder and only then puts in
+    // its default file name (code-server's simple file dialog: updateItems sets the items and the
+    // value together). Typing before the listing arrives would be overwritten, so wait for it.
+    await waitUntil(async () => ((await input.inputValue()) ?? '').startsWith('/') && (await rows.count()) > 0, {
+      timeout: 15_000,
+      message: async () => `the save dialog lists its folder (it holds ${JSON.stringify(await input.inputValue().catch(() => '?'))})`,
+    });
+    await this.fillQuickInput(file);
+    await waitUntil(async () => (await input.inputValue()) === file, {
+      timeout: 5_000,
+      message: async () => `the save dialog holds ${JSON.stringify(file)} (it holds ${JSON.stringify(await input.inputValue().catch(() => '?'))})`,
+    });
     await this.acceptQuickInput();
     if (options.waitForFile === false) return;
-    const deadline = Date.now() + 30_000;
-    while (Date.now() < deadline && !fs.existsSync(file)) await this.page.waitForTimeout(200);
-    if (!fs.existsSync(file)) throw new Error(`${file} was not written`);
+    await waitUntil(() => fs.existsSync(file), { timeout: 30_000, message: `${file} is written` });
   }
 
   /**
@@ -480,14 +531,12 @@ export class Workbench {
       .filter({ hasText: /\S/ })
       .last();
     await hoverWidget.waitFor({ state: 'visible', timeout: timeoutMs });
-    // An editor hover first says "Loading..." while its provider answers (slower under load).
-    const deadline = Date.now() + timeoutMs;
-    let text = (await hoverWidget.innerText()).trim();
-    while (/^Loading\.\.\.$/.test(text) && Date.now() < deadline) {
-      await this.page.waitForTimeout(100);
-      text = (await hoverWidget.innerText().catch(() => text)).trim();
-    }
-    return text;
+    // An editor hover says "Loading..." until its providers answer; wait for their content.
+    let text = '';
+    return waitUntil(async () => (text = (await hoverWidget.innerText()).trim()) !== '' && !/^Loading\.\.\.$/.test(text) && text, {
+      timeout: timeoutMs,
+      message: () => `the hover shows its content (it shows ${JSON.stringify(text.slice(0, 200))})`,
+    });
   }
 
   // ---- artefacts and teardown --------------------------------------------------------------

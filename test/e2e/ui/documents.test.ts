@@ -14,7 +14,7 @@ import { stripAnsi } from '../../../src/documents/ansi';
 import { parseUdfData } from '../../../src/documents/udfData';
 import { formatLocalTime } from '../../../src/views/presentation';
 import { compareRecords, demoFixtures, type DemoFixtures } from '../../server/generator';
-import { useWorkbench, type Workbench } from '../harness';
+import { useWorkbench, waitUntil, type Workbench } from '../harness';
 
 const LOCAL_FILE = 'local_udf.py';
 const LOCAL_CODE = '@fused.udf\ndef udf():\n    return 42\n';
@@ -48,45 +48,30 @@ function firstLines(text: string, count: number): string {
 
 /** Waits until the active editor's tab is `title` and its first rendered lines are `line` (one or more lines). */
 async function waitForEditor(wb: Workbench, title: string, line: string, timeoutMs = 30_000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
   let seen = { title: '', text: '' };
-  while (Date.now() < deadline) {
-    try {
+  return waitUntil(
+    async () => {
+      // Throws while the editor is still being created: waitUntil polls again.
       seen = { title: await wb.activeTabTitle(), text: await wb.editorText() };
       // The tab shows the name; some builds render the extension in a separate element.
       const titleMatches = seen.title === title || seen.title === title.replace(/\.[^.]+$/, '');
-      if (titleMatches && firstLines(seen.text, line.split('\n').length) === line) return seen.text;
-    } catch {
-      // The editor is still being created.
-    }
-    await wb.page.waitForTimeout(100);
-  }
-  throw new Error(`editor "${title}" starting with ${JSON.stringify(line)} did not show; saw ${JSON.stringify({ title: seen.title, first: firstLine(seen.text) })}`);
+      return titleMatches && firstLines(seen.text, line.split('\n').length) === line && seen.text;
+    },
+    { timeout: timeoutMs, message: () => `editor "${title}" shows ${JSON.stringify(line)} first (saw ${JSON.stringify({ title: seen.title, first: firstLine(seen.text) })})` },
+  );
 }
 
 async function languageShown(wb: Workbench, language: string): Promise<void> {
-  const deadline = Date.now() + 10_000;
   let items: string[] = [];
-  while (Date.now() < deadline) {
-    items = await wb.statusBarItems();
-    if (items.includes(language)) return;
-    await wb.page.waitForTimeout(150);
-  }
-  throw new Error(`the status bar does not show the language ${language}: ${JSON.stringify(items)}`);
+  await waitUntil(async () => (items = await wb.statusBarItems()).includes(language), {
+    timeout: 10_000,
+    message: () => `the status bar shows the language ${language} (it shows ${JSON.stringify(items)})`,
+  });
 }
 
 /** Waits for the quick input whose title matches (the palette's own widget may still be closing). */
 async function waitForInputTitled(wb: Workbench, title: RegExp, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let seen = '';
-  while (Date.now() < deadline) {
-    if (await wb.quickInputVisible()) {
-      seen = (await wb.waitForQuickInput()).title;
-      if (title.test(seen)) return;
-    }
-    await wb.page.waitForTimeout(100);
-  }
-  throw new Error(`no quick input titled ${String(title)}; last title ${JSON.stringify(seen)}`);
+  await wb.waitForQuickInput({ title, timeoutMs });
 }
 
 async function openFromPalette(wb: Workbench, command: string, recordId: string): Promise<void> {
@@ -98,12 +83,29 @@ async function openFromPalette(wb: Workbench, command: string, recordId: string)
 
 async function closeEditors(wb: Workbench): Promise<void> {
   await wb.runCommand('View: Close All Editors');
-  await wb.page.waitForTimeout(300);
+  await waitUntil(async () => (await wb.tabTitles()).length === 0, { timeout: 10_000, message: async () => `every editor is closed (open: ${JSON.stringify(await wb.tabTitles())})` });
+}
+
+/** Diff editor side text once both sides have rendered. */
+async function diffSides(wb: Workbench): Promise<{ original: string; modified: string }> {
+  const diff = wb.page.locator('.editor-group-container.active .monaco-diff-editor');
+  await diff.waitFor({ state: 'visible', timeout: 30_000 });
+  const sideText = (side: 'original' | 'modified') =>
+    diff.locator(`.editor.${side} .view-lines`).first().evaluate((element) => (element as unknown as { innerText: string }).innerText.replace(/\u00a0/g, ' '));
+  let sides = { original: '', modified: '' };
+  return waitUntil(
+    async () => {
+      sides = { original: await sideText('original'), modified: await sideText('modified') };
+      return sides.original.trim() !== '' && sides.modified.trim() !== '' && sides;
+    },
+    { timeout: 30_000, message: () => `both sides of the diff render text (${JSON.stringify({ original: sides.original.slice(0, 80), modified: sides.modified.slice(0, 80) })})` },
+  );
 }
 
 describe('run documents in a real VS Code', () => {
   it('opens a run\'s stderr and code from the tree rows, as Log and Python', async () => {
     const wb = session.wb;
+    await closeEditors(wb);
     await wb.openView();
     const demoEmail = fixtures(wb).demoEmail;
     // My UDFs of the last 24 h (the tree's default); prefer one whose newest run failed.
@@ -158,7 +160,8 @@ describe('run documents in a real VS Code', () => {
   it('refuses typing: the text is unchanged and VS Code says why', async () => {
     const wb = session.wb;
     const plain = record(wb, fixtures(wb).plainCodeId);
-    // The plain-code run opened last; wait until it is the editor shown (the JSON run's code starts alike).
+    await openFromPalette(wb, 'Fused: Open Run Code', plain.id);
+    // Wait until it is the editor shown (the JSON run's code starts alike).
     const before = await waitForEditor(wb, 'code.py', firstLines(plain.udf_data ?? '', 2));
     await wb.page.locator('.editor-group-container.active .monaco-editor .view-line').first().click();
     // The message shows for a few seconds after a refused keystroke: watch for it while typing.
@@ -167,7 +170,8 @@ describe('run documents in a real VS Code', () => {
     await wb.page.keyboard.type('zzz tampered ');
     await wb.page.keyboard.press('Enter');
     await messageShown;
-    await wb.page.waitForTimeout(500);
+    // Every keystroke has been handled (Playwright waits for each); let the editor paint what they did.
+    await wb.nextPaint();
     assert.equal(await wb.editorText(), before, 'typing changed a run document');
     assert.equal(await wb.page.locator('.tabs-container .tab.dirty').count(), 0, 'a run document became dirty');
     await closeEditors(wb);
@@ -202,16 +206,14 @@ describe('run documents in a real VS Code', () => {
     await wb.page.locator('.editor-group-container.active .monaco-editor .view-line').first().click();
     await wb.page.keyboard.press('Control+End');
     const tail = stripAnsi(huge.stderr ?? '').text.trimEnd().split(/\r\n|\r|\n/).pop() ?? '';
-    const deadline = Date.now() + 15_000;
-    while (Date.now() < deadline && !(await wb.editorText()).includes(tail.trim())) await wb.page.waitForTimeout(150);
-    assert.ok((await wb.editorText()).includes(tail.trim()), `the end of the log did not render: ${tail}`);
+    await waitUntil(async () => (await wb.editorText()).includes(tail.trim()), { timeout: 15_000, message: `the end of the log renders: ${tail}` });
     await closeEditors(wb);
 
     // Baseline: the same text as a plain file of the workspace, opened the same way VS Code
     // opens any file, so the numbers above can be told apart from VS Code's own cost.
     fs.writeFileSync(path.join(wb.workspaceDir, 'baseline-10mb.log'), stripAnsi(huge.stderr ?? '').text);
     await wb.runCommand('Go to File...');
-    await wb.page.waitForTimeout(300);
+    await wb.waitForQuickInput({ placeholder: /files by name/i });
     await wb.fillQuickInput('baseline-10mb.log');
     await wb.pickQuickPickItem(/baseline-10mb\.log/);
     // code-server asks before opening a file this large; the clock starts at "Open Anyway".
@@ -253,13 +255,8 @@ describe('run documents in a real VS Code', () => {
         }),
       );
     let shown: Span[] = [];
-    const deadline = Date.now() + 15_000;
     const decorated = (span: Span) => /\bced-/.test(span.className);
-    while (Date.now() < deadline) {
-      shown = await spans();
-      if (shown.some(decorated)) break;
-      await wb.page.waitForTimeout(200);
-    }
+    await waitUntil(async () => (shown = await spans()).some(decorated), { timeout: 15_000, message: () => `the editor shows colour decorations (${JSON.stringify(shown.slice(0, 8))})` });
     const greenSpans = shown.filter((span) => decorated(span) && span.text.trim() && greenText.includes(span.text.trim()));
     assert.ok(greenSpans.length > 0, `no decorated span of "${greenText}": ${JSON.stringify(shown.slice(0, 16))}`);
     for (const span of greenSpans) {
@@ -299,19 +296,14 @@ describe('run documents in a real VS Code', () => {
     const line = Number(frame[2]);
     await openFromPalette(wb, 'Fused: Open Run stderr', failed.id);
     await waitForEditor(wb, 'stderr.log', firstLine(failed.stderr ?? ''));
-    const link = wb.page.locator('.editor-group-container.active .view-line .detected-link', { hasText: /udf_[0-9a-f]+\.py/ }).first();
-    await link.waitFor({ state: 'visible', timeout: 15_000 });
-    await link.click({ modifiers: ['Control'] });
+    await wb.followEditorLink(/udf_[0-9a-f]+\.py/);
     const code = parseUdfData(failed.udf_data).code ?? '';
     await waitForEditor(wb, 'code.py', firstLine(code));
-    const deadline = Date.now() + 10_000;
     let items: string[] = [];
-    while (Date.now() < deadline) {
-      items = await wb.statusBarItems();
-      if (items.some((item) => item.startsWith(`Ln ${line},`))) break;
-      await wb.page.waitForTimeout(150);
-    }
-    assert.ok(items.some((item) => item.startsWith(`Ln ${line},`)), `the cursor is not on line ${line}: ${JSON.stringify(items)}`);
+    await waitUntil(async () => (items = await wb.statusBarItems()).some((item) => item.startsWith(`Ln ${line},`)), {
+      timeout: 10_000,
+      message: () => `the cursor is on line ${line} (status bar: ${JSON.stringify(items)})`,
+    });
     await wb.screenshot('documents-traceback-link');
     await closeEditors(wb);
   });
@@ -337,13 +329,7 @@ describe('run documents in a real VS Code', () => {
     }
     assert.ok(pair, 'the demo data has a UDF whose code changed');
     await openFromPalette(wb, 'Fused: Compare with Previous Run', pair.current.id);
-    const diff = wb.page.locator('.editor-group-container.active .monaco-diff-editor');
-    await diff.waitFor({ state: 'visible', timeout: 30_000 });
-    const sideText = (side: 'original' | 'modified') =>
-      diff.locator(`.editor.${side} .view-lines`).first().evaluate((element) => (element as unknown as { innerText: string }).innerText.replace(/\u00a0/g, ' '));
-    await wb.page.waitForTimeout(500);
-    const original = await sideText('original');
-    const modified = await sideText('modified');
+    const { original, modified } = await diffSides(wb);
     assert.ok(original.includes(firstLine(codeOf(pair.previous)).trim()), `the left side is not the previous run: ${original.slice(0, 200)}`);
     assert.ok(modified.includes(firstLine(codeOf(pair.current)).trim()), `the right side is not this run: ${modified.slice(0, 200)}`);
     assert.match(await wb.activeTabTitle(), /↔/);
@@ -385,13 +371,7 @@ describe('run documents in a real VS Code', () => {
     await wb.acceptQuickInput(); // the InputBox is prefilled with the active document's run
     await waitForInputTitled(wb, /with…$/);
     await wb.pickQuickPickItem(LOCAL_FILE);
-    const diff = wb.page.locator('.editor-group-container.active .monaco-diff-editor');
-    await diff.waitFor({ state: 'visible', timeout: 30_000 });
-    await wb.page.waitForTimeout(500);
-    const sideText = (side: 'original' | 'modified') =>
-      diff.locator(`.editor.${side} .view-lines`).first().evaluate((element) => (element as unknown as { innerText: string }).innerText.replace(/\u00a0/g, ' '));
-    const modified = await sideText('modified');
-    const original = await sideText('original');
+    const { original, modified } = await diffSides(wb);
     assert.ok(modified.includes('return 42'), `the right side is not the local file: ${modified.slice(0, 200)}`);
     assert.ok(original.includes(firstLine(plain.udf_data ?? '')), 'the left side is not the run code');
     assert.match(await wb.activeTabTitle(), new RegExp(`↔ ${LOCAL_FILE}`));
