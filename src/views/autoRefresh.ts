@@ -2,8 +2,15 @@
 // 30 s), only while the view is visible and the window focused, backing off on 429.
 import vscode = require('vscode');
 import { RateLimitedError } from '../api/errors';
-import { autoRefreshDelayMs } from './treeModel';
+import { autoRefreshDelayMs, MIN_AUTO_REFRESH_SECONDS, testAutoRefreshMinimumSeconds } from './treeModel';
 import type { TreeNode, UdfTreeProvider } from './udfTree';
+
+/**
+ * TEST ONLY: the end-to-end harness sets this on the code-server process to lower the 30 s
+ * minimum (see testAutoRefreshMinimumSeconds). Read once, when the extension loads.
+ */
+export const TEST_MIN_INTERVAL_ENV = 'FUSED_RUNS_TEST_AUTO_REFRESH_MIN_SECONDS';
+const minimumSeconds = testAutoRefreshMinimumSeconds(process.env[TEST_MIN_INTERVAL_ENV]);
 
 export class AutoRefresher implements vscode.Disposable {
   private timer: NodeJS.Timeout | undefined;
@@ -25,6 +32,9 @@ export class AutoRefresher implements vscode.Disposable {
       // Any load (manual or automatic) restarts the interval, so a manual refresh is not followed at once by another.
       tree.onDidLoadRoot(() => this.reschedule()),
     );
+    if (minimumSeconds !== MIN_AUTO_REFRESH_SECONDS) {
+      log.warn(`Fused Runs tree: auto-refresh minimum lowered to ${minimumSeconds} s by ${TEST_MIN_INTERVAL_ENV} (for tests only).`);
+    }
     this.reschedule();
   }
 
@@ -41,7 +51,7 @@ export class AutoRefresher implements vscode.Disposable {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     if (!this.active()) return;
-    const delay = autoRefreshDelayMs(this.settings().intervalSeconds, this.rateLimited, this.retryAfterMs);
+    const delay = autoRefreshDelayMs(this.settings().intervalSeconds, this.rateLimited, this.retryAfterMs, minimumSeconds);
     this.timer = setTimeout(() => void this.tick(), delay);
   }
 
@@ -52,7 +62,7 @@ export class AutoRefresher implements vscode.Disposable {
     if (outcome.error instanceof RateLimitedError) {
       this.rateLimited++;
       this.retryAfterMs = outcome.error.retryAfterMs;
-      this.log.info(`Fused Runs tree: rate limited; next auto-refresh in ${Math.round(autoRefreshDelayMs(this.settings().intervalSeconds, this.rateLimited, this.retryAfterMs) / 1000)} s.`);
+      this.log.info(`Fused Runs tree: rate limited; next auto-refresh in ${Math.round(autoRefreshDelayMs(this.settings().intervalSeconds, this.rateLimited, this.retryAfterMs, minimumSeconds) / 1000)} s.`);
     } else if (outcome.ok) {
       this.rateLimited = 0;
       this.retryAfterMs = undefined;

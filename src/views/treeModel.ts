@@ -282,9 +282,28 @@ export function reviveViewState(value: unknown): ViewState {
   return state;
 }
 
-/** Auto-refresh delay: the interval (at least 30 s), doubled per consecutive 429 up to 10 min, or Retry-After if longer. */
-export function autoRefreshDelayMs(intervalSeconds: unknown, consecutiveRateLimits: number, retryAfterMs?: number): number {
-  const seconds = typeof intervalSeconds === 'number' && Number.isFinite(intervalSeconds) ? Math.max(30, intervalSeconds) : 60;
+/** The shortest auto-refresh interval: the `fusedRuns.autoRefresh.intervalSeconds` minimum. */
+export const MIN_AUTO_REFRESH_SECONDS = 30;
+
+/**
+ * TEST ONLY. The auto-refresh minimum the end-to-end tests ask for through the environment
+ * variable FUSED_RUNS_TEST_AUTO_REFRESH_MIN_SECONDS, which their harness sets on the code-server
+ * process, so the auto-refresh test waits seconds instead of 30 s per refresh. It is not a
+ * setting: nothing in VS Code's UI or settings reaches it. Only whole seconds from 1 to 29 lower
+ * the minimum; anything else (unset, junk, 0, more) keeps 30 s.
+ */
+export function testAutoRefreshMinimumSeconds(raw: string | undefined): number {
+  if (raw === undefined || !/^\d+$/.test(raw.trim())) return MIN_AUTO_REFRESH_SECONDS;
+  const seconds = Number(raw.trim());
+  return seconds >= 1 && seconds < MIN_AUTO_REFRESH_SECONDS ? seconds : MIN_AUTO_REFRESH_SECONDS;
+}
+
+/**
+ * Auto-refresh delay: the interval (at least `minimumSeconds`, which is 30 s outside tests),
+ * doubled per consecutive 429 up to 10 min, or Retry-After if longer.
+ */
+export function autoRefreshDelayMs(intervalSeconds: unknown, consecutiveRateLimits: number, retryAfterMs?: number, minimumSeconds = MIN_AUTO_REFRESH_SECONDS): number {
+  const seconds = typeof intervalSeconds === 'number' && Number.isFinite(intervalSeconds) ? Math.max(minimumSeconds, intervalSeconds) : 60;
   const base = seconds * 1000;
   const backedOff = Math.min(Math.max(base, 10 * 60_000), base * 2 ** Math.max(0, Math.min(10, consecutiveRateLimits)));
   return Math.max(backedOff, retryAfterMs ?? 0);

@@ -8,6 +8,8 @@ import {
   DEFAULT_VIEW_STATE,
   type ViewState,
   autoRefreshDelayMs,
+  MIN_AUTO_REFRESH_SECONDS,
+  testAutoRefreshMinimumSeconds,
   buildUdfEntries,
   clampPageSize,
   customRange,
@@ -242,5 +244,22 @@ describe('autoRefreshDelayMs', () => {
     assert.equal(autoRefreshDelayMs(1200, 3), 1_200_000);
     assert.equal(autoRefreshDelayMs(60, 1, 900_000), 900_000);
     assert.equal(autoRefreshDelayMs('x', 0), 60_000);
+  });
+
+  it('takes a lower minimum only when given one (the tests\' environment variable)', () => {
+    assert.equal(autoRefreshDelayMs(1, 0, undefined, 2), 2_000);
+    assert.equal(autoRefreshDelayMs(5, 0, undefined, 2), 5_000);
+    assert.equal(autoRefreshDelayMs(1, 0), 30_000);
+  });
+});
+
+describe('testAutoRefreshMinimumSeconds (test-only environment variable)', () => {
+  it('lowers the minimum only to whole seconds from 1 to 29; anything else keeps 30 s', () => {
+    assert.equal(MIN_AUTO_REFRESH_SECONDS, 30);
+    assert.equal(testAutoRefreshMinimumSeconds('2'), 2);
+    assert.equal(testAutoRefreshMinimumSeconds(' 5 '), 5);
+    for (const raw of [undefined, '', '0', '30', '45', '-1', '1.5', '2s', 'abc', '1e1']) {
+      assert.equal(testAutoRefreshMinimumSeconds(raw), 30, String(raw));
+    }
   });
 });
