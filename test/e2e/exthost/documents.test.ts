@@ -10,6 +10,7 @@ import { stripAnsi } from '../../../src/documents/ansi';
 import { parseRunPath, runPath } from '../../../src/documents/runUri';
 import { parseUdfData } from '../../../src/documents/udfData';
 import { compareRecords, demoFixtures, type DemoFixtures } from '../../server/generator';
+import { waitUntil } from '../harness/wait';
 
 const EXTENSION_ID = 'fused-runs.fused-runs';
 
@@ -234,13 +235,11 @@ describe('run documents (extension host)', function () {
     const idRequests = async () => ((await (await fetch(`${origin}/__admin/stats`)).json()) as { byQuery: Record<string, number> }).byQuery.id ?? 0;
     // VS Code may keep a closed document's model for minutes; the tabs are what the user closed.
     const waitUntilClosed = async (uris: vscode.Uri[]) => {
-      const deadline = Date.now() + 10_000;
       const shown = () =>
         vscode.window.tabGroups.all.some((group) =>
           group.tabs.some((tab) => tab.input instanceof vscode.TabInputText && uris.some((u) => u.toString() === (tab.input as vscode.TabInputText).uri.toString())),
         );
-      while (shown() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
-      assert.equal(shown(), false, 'the tabs did not close');
+      await waitUntil(() => !shown(), { timeout: 10_000, message: 'the tabs close' });
     };
     // A large record (stderr over 100 KB); other suites in this host may have cached it already.
     const large = byId.get(fixtures.largeStderrId)!;

@@ -116,7 +116,8 @@ export async function runExtensionHostTests(testsModulePath: string, options: Ex
       ['extensionTestsPath', remote(path.resolve(testsModulePath))],
     ];
     const url = `${codeServer.url}/?folder=${encodeURIComponent(workspaceDir)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
-    await page.goto(url);
+    // The tests report through codeAutomationExit; the page's load event (30 s limit) is not needed.
+    await page.goto(url, { waitUntil: 'commit' });
 
     const timeoutMs = options.timeoutMs ?? 5 * 60_000;
     const exitCode = await Promise.race([

@@ -11,7 +11,7 @@ export { startFusedServer } from './fusedServer';
 export { waitUntil, WaitTimeoutError, type WaitOptions } from './wait';
 
 /** How long `before` may take to bring up server + code-server + Chromium (a cold ext host included). */
-export const LAUNCH_TIMEOUT_MS = 120_000;
+export const LAUNCH_TIMEOUT_MS = 240_000;
 
 /**
  * For a node:test file: launches one workbench in `before`, screenshots failed tests in

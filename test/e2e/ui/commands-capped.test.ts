@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import type { AuditLogRecord } from '../../../src/api/types';
-import { useWorkbench } from '../harness';
+import { useWorkbench, waitUntil } from '../harness';
 
 const RUNS = 6000;
 const RARE_RUNS = 200;
@@ -60,13 +60,11 @@ describe('Recently used UDFs over a capped day', () => {
 
     const pane = wb.page.locator('.part.sidebar .pane').filter({ has: wb.page.locator('.pane-header', { hasText: /recently used UDF names/i }) }).first();
     await pane.waitFor({ state: 'visible', timeout: 15_000 });
-    const deadline = Date.now() + 15_000;
     let text = '';
-    while (Date.now() < deadline) {
-      text = await pane.innerText();
-      if (/busy_udf/.test(text) && /scan cap/.test(text)) break;
-      await wb.page.waitForTimeout(200);
-    }
+    await waitUntil(async () => /busy_udf/.test((text = await pane.innerText())) && /scan cap/.test(text), {
+      timeout: 15_000,
+      message: () => `the results view lists busy_udf and the scan-cap warning (it shows ${JSON.stringify(text.slice(0, 300))})`,
+    });
     assert.match(text, /1 day window hit the 5000-record scan cap/);
     assert.match(text, /busy_udf/);
     // The 5000 newest runs are all busy_udf, so the distinct answer alone misses rare_early_udf; the

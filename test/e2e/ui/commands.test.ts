@@ -18,7 +18,7 @@ import { parse } from 'csv-parse/sync';
 import { sortFailingSummaries, type FailingSortKey } from '../../../src/commands/failingSummary';
 import { formatLocalTime } from '../../../src/views/presentation';
 import { labelText } from '../../../src/text/safeText';
-import { useWorkbench, type Workbench } from '../harness';
+import { useWorkbench, waitUntil, type Workbench } from '../harness';
 
 /** The export read back with an independent RFC 4180 parser (csv-parse). */
 const parseCsv = (text: string): string[][] => parse(text, { record_delimiter: '\r\n' }) as string[][];
@@ -88,56 +88,48 @@ async function paneRows(pane: Locator): Promise<{ label: string; description: st
 
 /** Waits until the results pane titled `title` shows level-1 rows satisfying `predicate`. */
 async function waitForResults(wb: Workbench, title: string, predicate: (labels: string[], header: string) => boolean, timeoutMs = 30_000): Promise<{ labels: string[]; header: string }> {
-  const deadline = Date.now() + timeoutMs;
   let labels: string[] = [];
   let header = '';
-  while (Date.now() < deadline) {
-    const pane = resultsPane(wb, title);
-    if ((await pane.count()) > 0) {
+  return waitUntil(
+    async () => {
+      const pane = resultsPane(wb, title);
+      if ((await pane.count()) === 0) return false;
       header = await paneHeader(pane);
       labels = (await paneRows(pane)).filter((r) => r.level === 1).map((r) => r.label);
-      if (predicate(labels, header)) return { labels, header };
-    }
-    await wb.page.waitForTimeout(250);
-  }
-  throw new Error(`results "${title}" never matched; header "${header}", rows ${JSON.stringify(labels)}`);
+      return predicate(labels, header) && { labels, header };
+    },
+    { timeout: timeoutMs, message: () => `results "${title}" match (header "${header}", rows ${JSON.stringify(labels)})` },
+  );
 }
 
 /** Waits for the quick pick to list items satisfying `predicate` (it loads asynchronously). */
 async function waitForItems(wb: Workbench, predicate: (items: string[]) => boolean, timeoutMs = 20_000): Promise<string[]> {
-  const deadline = Date.now() + timeoutMs;
   let items: string[] = [];
-  while (Date.now() < deadline) {
-    items = await wb.quickPickItems();
-    if (predicate(items)) return items;
-    await wb.page.waitForTimeout(200);
-  }
-  throw new Error(`the quick pick never listed the expected items; it lists ${JSON.stringify(items)}`);
+  return waitUntil(async () => predicate((items = await wb.quickPickItems())) && items, {
+    timeout: timeoutMs,
+    message: () => `the quick pick lists the expected items (it lists ${JSON.stringify(items)})`,
+  });
 }
 
 /** Waits for the input box's validation message to match. */
 async function waitForMessage(wb: Workbench, pattern: RegExp, timeoutMs = 10_000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
   let message = '';
-  while (Date.now() < deadline) {
-    message = (await wb.waitForQuickInput()).message;
-    if (pattern.test(message)) return message;
-    await wb.page.waitForTimeout(150);
-  }
-  throw new Error(`the prompt never said ${String(pattern)}; it says "${message}"`);
+  return waitUntil(async () => pattern.test((message = (await wb.waitForQuickInput()).message)) && message, {
+    timeout: timeoutMs,
+    message: () => `the prompt says ${String(pattern)} (it says "${message}")`,
+  });
 }
 
 async function waitForQuickInputTitle(wb: Workbench, pattern: RegExp, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let title = '';
-  while (Date.now() < deadline) {
-    if (await wb.quickInputVisible()) {
-      title = (await wb.waitForQuickInput()).title;
-      if (pattern.test(title)) return;
-    }
-    await wb.page.waitForTimeout(150);
-  }
-  throw new Error(`no prompt titled ${String(pattern)}; last title "${title}"`);
+  await wb.waitForQuickInput({ title: pattern, timeoutMs });
+}
+
+/** Clears the Query Results view if it shows anything (the Clear command is offered only then). */
+async function clearResults(wb: Workbench): Promise<void> {
+  await wb.openView();
+  if ((await wb.viewHeaders()).length <= 1) return;
+  await wb.runCommand('Fused: Clear Query Results');
+  await waitUntil(async () => (await wb.viewHeaders()).length === 1, { timeout: 10_000, message: async () => `only the UDFs view shows (headers: ${JSON.stringify(await wb.viewHeaders())})` });
 }
 
 function count(wb: Workbench, predicate: (shape: string) => boolean): number {
@@ -181,6 +173,8 @@ describe('Fused query commands', () => {
     // Load more until the end; each click is one request with the next page token.
     for (let pages = 1; pages < Math.ceil(runs.length / PAGE_SIZE); pages++) {
       const pane = resultsPane(wb, title);
+      // The mouse rests on the row clicked last; its tooltip would cover the next Load more.
+      await wb.clearHover();
       await pane.locator('.monaco-list-row[role="treeitem"]', { has: wb.page.locator('.label-name', { hasText: /^Load more…$/ }) }).click();
       await waitForResults(wb, title, (labels) => labels.filter((l) => l !== 'Load more…' && l !== 'Loading…').length >= Math.min(runs.length, (pages + 1) * PAGE_SIZE));
     }
@@ -194,6 +188,7 @@ describe('Fused query commands', () => {
 
   it('Show Runs of UDF by Name: a typed name that is not listed is queried as typed; an empty answer says so', async () => {
     const wb = session.wb;
+    await wb.openView();
     await wb.runCommand('Fused: Show Runs of UDF by Name');
     await waitForQuickInputTitle(wb, /Show Runs of UDF by Name/);
     await waitForItems(wb, (list) => list.length > 1);
@@ -201,12 +196,13 @@ describe('Fused query commands', () => {
     const items = await waitForItems(wb, (list) => list.includes('no_such_udf_anywhere'));
     assert.deepEqual(items, ['no_such_udf_anywhere']);
     await wb.acceptQuickInput();
-    const shown = await waitForResults(wb, 'udf_name = no_such_udf_anywhere', (labels) => labels.length === 1);
+    const shown = await waitForResults(wb, 'udf_name = no_such_udf_anywhere', (labels) => labels.length === 1 && labels[0] !== 'Loading…');
     assert.deepEqual(shown.labels, ['No runs match this query']);
   });
 
   it('Show Run by Record ID: blank or over-long input is refused with a reason; a real id shows that run', async () => {
     const wb = session.wb;
+    await wb.openView();
     const record = newestFirst(mine(wb).filter((r) => r.udf_name && /^[\w-]+$/.test(r.udf_name)))[3];
     await wb.runCommand('Fused: Show Run by Record ID');
     await waitForQuickInputTitle(wb, /Show Run by Record ID/);
@@ -222,13 +218,15 @@ describe('Fused query commands', () => {
     const shown = await waitForResults(wb, `id = ${record.id}`, (labels) => labels[0] === rowLabel(record));
     assert.deepEqual(shown.labels, [rowLabel(record)]);
     // ...and its details open beside (the details webview, titled with the UDF name and time).
-    const deadline = Date.now() + 15_000;
-    while (Date.now() < deadline && !(await wb.tabTitles()).some((t) => t.startsWith(`${record.udf_name} ·`))) await wb.page.waitForTimeout(200);
-    assert.ok((await wb.tabTitles()).some((t) => t.startsWith(`${record.udf_name} ·`)), `tabs: ${JSON.stringify(await wb.tabTitles())}`);
+    await waitUntil(async () => (await wb.tabTitles()).some((t) => t.startsWith(`${record.udf_name} ·`)), {
+      timeout: 15_000,
+      message: async () => `a details tab titled "${record.udf_name} · …" opens (tabs: ${JSON.stringify(await wb.tabTitles())})`,
+    });
   });
 
   it('Show Run by Record ID: an unknown id gets the not-found message', async () => {
     const wb = session.wb;
+    await wb.openView();
     await wb.runCommand('Fused: Show Run by Record ID');
     await waitForQuickInputTitle(wb, /Show Run by Record ID/);
     await wb.fillQuickInput('00000000-0000-4000-8000-00000000dead');
@@ -239,6 +237,7 @@ describe('Fused query commands', () => {
 
   it('Show Runs of UDF by ID: the QuickPick lists my UDFs with their ids; the typed id shows its runs', async () => {
     const wb = session.wb;
+    await wb.openView();
     const runsById = new Map<string, AuditLogRecord[]>();
     for (const r of mine(wb)) if (r.udf_id) runsById.set(r.udf_id, [...(runsById.get(r.udf_id) ?? []), r]);
     const [udfId, runs] = [...runsById].sort((a, b) => b[1].length - a[1].length)[0];
@@ -255,6 +254,7 @@ describe('Fused query commands', () => {
 
   it('Show Runs for Shared Token: validates the token, accepts a share link, shows the runs', async () => {
     const wb = session.wb;
+    await wb.openView();
     const shared = newestFirst(mine(wb).filter((r) => typeof r.shared_token === 'string' && r.shared_token.length > 0));
     assert.ok(shared.length > 0, 'the demo data has runs of mine through a shared link');
     const token = shared[0].shared_token as string;
@@ -272,6 +272,7 @@ describe('Fused query commands', () => {
 
   it('Show Runs in Time Range: a custom range rejects a time without offset and an end before the start; a preset shows the newest runs', async () => {
     const wb = session.wb;
+    await wb.openView();
     await wb.runCommand('Fused: Show Runs in Time Range');
     await waitForQuickInputTitle(wb, /Show Runs in Time Range/);
     await wb.pickQuickPickItem('Custom range…');
@@ -299,6 +300,7 @@ describe('Fused query commands', () => {
 
   it('Show Distinct UDFs: refuses a scan over 5000, then lists one row per UDF id of the execution environment', async () => {
     const wb = session.wb;
+    await wb.openView();
     await wb.runCommand('Fused: Show Distinct UDFs');
     await waitForQuickInputTitle(wb, /Show Distinct UDFs/);
     await wb.pickQuickPickItem(/UDF ids · execution environment/);
@@ -326,6 +328,7 @@ describe('Fused query commands', () => {
 
   it('Show Failing UDFs: the summary matches the recipe, re-sorts by name and last failure, and a row opens its failing runs', async () => {
     const wb = session.wb;
+    await wb.openView();
     await wb.runCommand('Fused: Show Failing UDFs');
     await waitForQuickInputTitle(wb, /Failing UDFs · last 7 days · mine · most failures first/);
     const now = Date.now();
@@ -374,6 +377,7 @@ describe('Fused query commands', () => {
 
   it('the failing-UDFs status bar item opens the summary it already read, without a request', async () => {
     const wb = session.wb;
+    await wb.openView();
     const item = wb.page.locator('.part.statusbar .statusbar-item', { hasText: /\d+ failing/ }).first();
     await item.waitFor({ state: 'visible', timeout: 30_000 });
     const shownCount = Number(/(\d+) failing/.exec(await item.innerText())?.[1]);
@@ -388,6 +392,7 @@ describe('Fused query commands', () => {
 
   it('Show Recently Used UDFs: one row per UDF name I used in the last 7 days, newest first', async () => {
     const wb = session.wb;
+    await wb.openView();
     await wb.runCommand('Fused: Show Recently Used UDFs');
     await waitForQuickInputTitle(wb, /Show Recently Used UDFs/);
     await wb.pickQuickPickItem(/UDF names · mine/);
@@ -403,6 +408,7 @@ describe('Fused query commands', () => {
 
   it('Export Runs: the current results to CSV through the save dialog; the file holds exactly the query\'s runs', async () => {
     const wb = session.wb;
+    await wb.openView();
     const name = nameWithRuns(wb, PAGE_SIZE * 2 + 1, 30);
     await wb.runCommand('Fused: Show Runs of UDF by Name');
     await waitForQuickInputTitle(wb, /Show Runs of UDF by Name/);
@@ -430,7 +436,7 @@ describe('Fused query commands', () => {
 
   it('Export Runs without results: prompts for the runs, writes JSON Lines of every run of the environment', async () => {
     const wb = session.wb;
-    await wb.runCommand('Fused: Clear Query Results');
+    await clearResults(wb);
     const file = path.join(wb.workspaceDir, 'export-env.jsonl');
     await wb.runCommand('Fused: Export Runs');
     await waitForQuickInputTitle(wb, /Export Runs/);
@@ -449,6 +455,7 @@ describe('Fused query commands', () => {
 
   it('Export Runs: Cancel on the progress notification aborts the request and writes nothing', async () => {
     const wb = session.wb;
+    await wb.openView();
     const name = nameWithRuns(wb, PAGE_SIZE + 1, 1000);
     await wb.runCommand('Fused: Show Runs of UDF by Name');
     await waitForQuickInputTitle(wb, /Show Runs of UDF by Name/);
@@ -468,7 +475,7 @@ describe('Fused query commands', () => {
       const toast = wb.page.locator('.notifications-toasts .notification-toast', { hasText: /Exporting runs/ }).first();
       await toast.waitFor({ state: 'visible', timeout: 15_000 });
       const started = Date.now();
-      while (Date.now() - started < 10_000 && count(wb, (s) => s.startsWith('udf_name')) === 0) await wb.page.waitForTimeout(100);
+      await waitUntil(() => count(wb, (s) => s.startsWith('udf_name')) > 0, { timeout: 10_000, message: 'the export asks for its first page' });
       assert.equal(count(wb, (s) => s.startsWith('udf_name')), 1, 'the export asked for the first page');
       await toast.hover();
       await toast.locator('.monaco-button', { hasText: /^Cancel$/ }).click();
@@ -483,10 +490,11 @@ describe('Fused query commands', () => {
 
   it('a server fault shows the error with Retry in a notification and as a row; Retry after recovery shows the runs', async () => {
     const wb = session.wb;
+    await wb.openView();
     const name = nameWithRuns(wb, PAGE_SIZE + 1, 1000);
-    // The previous test left this UDF's runs in the view; start from an empty view so the failed
-    // query is a new one (a failed reload of the same query rightly keeps the rows it had).
-    await wb.runCommand('Fused: Clear Query Results');
+    // Start from an empty view so the failed query is a new one (a failed reload of the same
+    // query rightly keeps the rows it had).
+    await clearResults(wb);
     wb.fused.setFaults({ status: 500, match: { udf_name: name } });
     try {
       await wb.runCommand('Fused: Show Runs of UDF by Name');
@@ -510,11 +518,22 @@ describe('Fused query commands', () => {
 
   it('Clear Query Results hides the view', async () => {
     const wb = session.wb;
+    await wb.openView();
+    if ((await wb.viewHeaders()).length <= 1) {
+      // No results are shown yet (the test runs alone): show one run first.
+      const record = newestFirst(mine(wb).filter((r) => r.udf_name && /^[\w-]+$/.test(r.udf_name)))[0];
+      await wb.runCommand('Fused: Show Run by Record ID');
+      await waitForQuickInputTitle(wb, /Show Run by Record ID/);
+      await wb.fillQuickInput(record.id);
+      await wb.acceptQuickInput();
+      await waitForResults(wb, `id = ${record.id}`, (labels) => labels[0] === rowLabel(record));
+    }
+    assert.equal((await wb.viewHeaders()).length, 2, 'the UDFs view and the results view show');
     await wb.runCommand('Fused: Clear Query Results');
-    const deadline = Date.now() + 10_000;
-    while (Date.now() < deadline && (await wb.viewHeaders()).some((h) => /udf_name =/i.test(h))) await wb.page.waitForTimeout(200);
-    assert.ok(!(await wb.viewHeaders()).some((h) => /udf_name =/i.test(h)), `headers: ${JSON.stringify(await wb.viewHeaders())}`);
+    await waitUntil(async () => (await wb.viewHeaders()).length === 1, {
+      timeout: 10_000,
+      message: async () => `the results view is gone (headers: ${JSON.stringify(await wb.viewHeaders())})`,
+    });
+    assert.match((await wb.viewHeaders())[0], /UDFs/);
   });
 });
-
-/** Answers VS Code's save dialog (code-server's simple dialog: a quick input holding the path). */

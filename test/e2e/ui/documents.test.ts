@@ -283,7 +283,8 @@ describe('run documents in a real VS Code', () => {
     await wb.runCommand('Developer: Reload Window');
     await reloaded;
     await wb.waitForWorkbench();
-    await waitForEditor(wb, 'stdout.log', firstLine(text), 60_000);
+    // Restored editors come back after the workbench and the extension host (slow under load).
+    await waitForEditor(wb, 'stdout.log', firstLine(text), 180_000);
     await languageShown(wb, 'Log');
     await closeEditors(wb);
   });

@@ -10,7 +10,7 @@ import { describe, it } from 'node:test';
 import { runStatus } from '../../../src/api/status';
 import { parseUdfData } from '../../../src/documents/udfData';
 import type { AuditLogRecord, RunStatus } from '../../../src/api/types';
-import { useWorkbench, type Workbench } from '../harness';
+import { useWorkbench, waitUntil, type Workbench } from '../harness';
 
 const session = useWorkbench({ name: 'hover', viewport: { width: 1500, height: 1000 } });
 const RUNS_PER_HOVER = 20;
@@ -36,50 +36,57 @@ function counts(runs: AuditLogRecord[]): Record<RunStatus, number> {
 
 async function openWorkspaceFile(wb: Workbench, relative: string): Promise<void> {
   await wb.runCommand('Go to File...');
+  await wb.waitForQuickInput({ placeholder: /files by name/i });
   await wb.fillQuickInput(relative);
   await wb.pickQuickPickItem(path.basename(relative));
-  const deadline = Date.now() + 20_000;
   let seen = '';
-  while (Date.now() < deadline) {
-    seen = await wb.activeTabTitle().catch((error: Error) => `(${error.message})`);
-    // The tab label may leave the extension out ("hover_demo").
-    if (seen === path.basename(relative) || seen === path.basename(relative, path.extname(relative))) return;
-    await wb.page.waitForTimeout(100);
-  }
-  throw new Error(`${relative} did not open; the active tab is ${JSON.stringify(seen)}`);
+  await waitUntil(
+    async () => {
+      seen = await wb.activeTabTitle().catch((error: Error) => `(${error.message})`);
+      // The tab label may leave the extension out ("hover_demo").
+      return seen === path.basename(relative) || seen === path.basename(relative, path.extname(relative));
+    },
+    { timeout: 20_000, message: () => `${relative} opens (the active tab is ${JSON.stringify(seen)})` },
+  );
 }
 
 async function waitForRequests(wb: Workbench, shape: string, atLeast: number): Promise<number> {
-  const deadline = Date.now() + 20_000;
-  while (Date.now() < deadline) {
-    const seen = wb.fused.stats().byQuery[shape] ?? 0;
-    if (seen >= atLeast) return seen;
-    await new Promise((resolve) => setTimeout(resolve, 100));
+  // The first Python file activates the extension (onLanguage:python): under load that alone took 40 s.
+  return waitUntil(() => (wb.fused.stats().byQuery[shape] ?? 0) >= atLeast && (wb.fused.stats().byQuery[shape] ?? 0), {
+    timeout: 90_000,
+    message: () => `${atLeast} ${shape} requests reach the server (${JSON.stringify(wb.fused.stats().byQuery)})`,
+  });
+}
+
+const HOVER_FILE = 'flows/hover_demo.py';
+
+/**
+ * Writes flows/hover_demo.py (once): an @fused.udf function named after a UDF with failures (the
+ * counts are worth checking), calling fused.run("<another UDF>") whose latest run recorded code
+ * (the hover's "Code" link opens it). Names are computed from the server's records.
+ */
+function writeHoverFile(wb: Workbench): { decorated: string; called: string } {
+  const byName = runsByName(wb);
+  const names = [...byName.keys()].sort((a, b) => counts(byName.get(b)!.slice(0, RUNS_PER_HOVER)).failed - counts(byName.get(a)!.slice(0, RUNS_PER_HOVER)).failed);
+  assert.ok(names.length >= 2, 'the demo user has runs of at least two UDFs');
+  const decorated = names[0];
+  const called = names.slice(1).find((name) => parseUdfData(byName.get(name)![0].udf_data).code?.trim()) ?? '';
+  assert.ok(called, 'some UDF\u2019s latest run recorded its code');
+  const file = path.join(wb.workspaceDir, HOVER_FILE);
+  if (!fs.existsSync(file)) {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, ['import fused', '', '', '@fused.udf', `def ${decorated}(bbox=None):`, `    return fused.run("${called}")`, ''].join('\n'));
   }
-  throw new Error(`no ${shape} request reached the server: ${JSON.stringify(wb.fused.stats().byQuery)}`);
+  return { decorated, called };
 }
 
 describe('hovers over UDF names', () => {
-  let decorated = '';
-  let called = '';
-
   it('summarises the runs of an @fused.udf function, matching the server, from the cache', async () => {
     const wb = session.wb;
     const byName = runsByName(wb);
-    // A UDF with failures makes the counts worth checking; another one for the fused.run(...) call.
-    const names = [...byName.keys()].sort((a, b) => counts(byName.get(b)!.slice(0, RUNS_PER_HOVER)).failed - counts(byName.get(a)!.slice(0, RUNS_PER_HOVER)).failed);
-    assert.ok(names.length >= 2, 'the demo user has runs of at least two UDFs');
-    decorated = names[0];
-    // The hover's "Code" link opens the latest run's code: pick a UDF whose latest run recorded some.
-    called = names.slice(1).find((name) => parseUdfData(byName.get(name)![0].udf_data).code?.trim()) ?? '';
-    assert.ok(called, 'some UDF\u2019s latest run recorded its code');
-    fs.mkdirSync(path.join(wb.workspaceDir, 'flows'), { recursive: true });
-    fs.writeFileSync(
-      path.join(wb.workspaceDir, 'flows', 'hover_demo.py'),
-      ['import fused', '', '', '@fused.udf', `def ${decorated}(bbox=None):`, `    return fused.run("${called}")`, ''].join('\n'),
-    );
+    const { decorated } = writeHoverFile(wb);
     wb.fused.resetStats();
-    await openWorkspaceFile(wb, 'flows/hover_demo.py');
+    await openWorkspaceFile(wb, HOVER_FILE);
     // Opening the file warms the cache: one udf_name query per UDF the file names.
     await waitForRequests(wb, 'udf_name', 2);
     const before = wb.fused.stats().requests;
@@ -98,6 +105,10 @@ describe('hovers over UDF names', () => {
 
   it('summarises the UDF named in fused.run(...) and opens the latest run from a link', async () => {
     const wb = session.wb;
+    const { called } = writeHoverFile(wb);
+    // The file is open already when the test before ran; otherwise open it.
+    const active = await wb.activeTabTitle().catch(() => '');
+    if (active !== path.basename(HOVER_FILE) && active !== path.basename(HOVER_FILE, '.py')) await openWorkspaceFile(wb, HOVER_FILE);
     await wb.page.mouse.move(0, 0);
     await wb.page.keyboard.press('Escape');
     // A token span (class mtkN), not the line's outer span whose centre is elsewhere.
@@ -107,20 +118,14 @@ describe('hovers over UDF names', () => {
     const latest = runsByName(wb).get(called)![0];
     const hoverWidget = wb.page.locator('.monaco-hover:not(.hidden)').filter({ visible: true }).last();
     await hoverWidget.getByRole('link', { name: 'Code', exact: true }).click();
-    const deadline = Date.now() + 20_000;
     let tab = '';
-    while (Date.now() < deadline && tab !== 'code.py' && tab !== 'code') {
-      tab = await wb.activeTabTitle().catch(() => '');
-      await wb.page.waitForTimeout(100);
-    }
-    assert.match(tab, /^code(\.py)?$/, 'the run\u2019s code opened');
+    await waitUntil(async () => /^code(\.py)?$/.test((tab = await wb.activeTabTitle())), { timeout: 20_000, message: () => `the run\u2019s code opens (active tab: ${JSON.stringify(tab)})` });
     const code = parseUdfData(latest.udf_data).code!;
     const firstLine = code.split(/\r?\n/).find((line) => line.trim()) ?? '';
     let rendered = '';
-    while (Date.now() < deadline && !rendered.includes(firstLine.trim())) {
-      rendered = await wb.editorText().catch(() => '');
-      await wb.page.waitForTimeout(100);
-    }
-    assert.ok(rendered.includes(firstLine.trim()), `code.py shows the latest run's code (${JSON.stringify(firstLine)}); saw ${JSON.stringify(rendered.slice(0, 200))}`);
+    await waitUntil(async () => (rendered = await wb.editorText()).includes(firstLine.trim()), {
+      timeout: 20_000,
+      message: () => `code.py shows the latest run's code (${JSON.stringify(firstLine)}; saw ${JSON.stringify(rendered.slice(0, 200))})`,
+    });
   });
 });

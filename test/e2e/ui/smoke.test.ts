@@ -2,7 +2,7 @@
 // activity-bar container shows, and the UDFs tree lists names the local Fused server serves.
 import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { useWorkbench } from '../harness';
+import { useWorkbench, waitUntil } from '../harness';
 
 const session = useWorkbench({ name: 'smoke' });
 
@@ -21,13 +21,11 @@ test('the UDFs tree shows UDF names the local server serves', async () => {
   assert.ok(served.size > 1, 'the local server serves no named UDFs');
 
   // The tree loads asynchronously after activation: wait for the first root row naming a served UDF.
-  const deadline = Date.now() + 30_000;
   let roots: string[] = [];
-  while (Date.now() < deadline) {
-    roots = (await wb.treeRows()).filter((row) => row.level === 1).map((row) => row.label);
-    if (roots.some((label) => served.has(label))) break;
-    await wb.page.waitForTimeout(250);
-  }
+  await waitUntil(async () => (roots = (await wb.treeRows()).filter((row) => row.level === 1).map((row) => row.label)).some((label) => served.has(label)), {
+    timeout: 30_000,
+    message: () => `a root row names a served UDF (rows: ${JSON.stringify(roots)})`,
+  });
   const shownUdfs = roots.filter((label) => served.has(label));
   assert.ok(shownUdfs.length > 0, `no root row names a served UDF; rows: ${JSON.stringify(roots)}`);
   // Distinct by name (the default grouping): no UDF is listed twice.

@@ -9,7 +9,7 @@ import { describe, it } from 'node:test';
 import { isFailing } from '../../../src/api/status';
 import type { AuditLogRecord } from '../../../src/api/types';
 import { formatLocalTime } from '../../../src/views/presentation';
-import { useWorkbench, type TreeRow, type Workbench } from '../harness';
+import { useWorkbench, waitUntil, type TreeRow, type Workbench } from '../harness';
 
 const PAGE_SIZE = 5;
 const session = useWorkbench({
@@ -67,31 +67,106 @@ async function rootRows(wb: Workbench): Promise<TreeRow[]> {
   return (await wb.treeRows()).filter((row) => row.level === 1);
 }
 
-/** Waits until the root rows stop changing and none is a loading/placeholder row. */
+/**
+ * Whether the side bar shows its progress bar: the tree is loading (withProgress on the view;
+ * VS Code draws it on the container's content). It appears a moment after the load starts.
+ */
+async function viewLoading(wb: Workbench): Promise<boolean> {
+  return (await wb.page.locator('.part.sidebar .content > .monaco-progress-container.active').count()) > 0;
+}
+
+/**
+ * Waits until the tree is not loading and its root rows satisfy `predicate` (and there are
+ * some). After a change of scope, range or grouping the old rows stay until the new ones
+ * arrive, so pass a predicate that only the new rows satisfy.
+ */
 async function settledRootRows(wb: Workbench, predicate: (rows: TreeRow[]) => boolean = () => true, timeoutMs = 30_000): Promise<TreeRow[]> {
-  const deadline = Date.now() + timeoutMs;
-  let last = '';
   let rows: TreeRow[] = [];
-  while (Date.now() < deadline) {
-    rows = await rootRows(wb);
-    const snapshot = JSON.stringify(rows);
-    if (rows.length && snapshot === last && predicate(rows)) return rows;
-    last = snapshot;
-    await wb.page.waitForTimeout(300);
+  return waitUntil(
+    async () => {
+      if (await viewLoading(wb)) return false;
+      rows = await rootRows(wb);
+      return rows.length > 0 && predicate(rows) && rows;
+    },
+    { timeout: timeoutMs, message: () => `the tree settles on the expected rows (it shows ${JSON.stringify(rows.map((r) => r.label))})` },
+  );
+}
+
+/** A predicate for settledRootRows: the UDF rows are exactly what `expected` allows. */
+function showsKeys(expected: { must: Set<string>; may: Set<string> }, key: (row: TreeRow) => string = (row) => row.label): (rows: TreeRow[]) => boolean {
+  return (rows) => {
+    const keys = rows.filter((r) => r.expanded !== undefined).map(key);
+    return [...expected.must].every((k) => keys.includes(k)) && keys.every((k) => expected.may.has(k));
+  };
+}
+
+type RangeChoice = 'Last hour' | 'Last 24 hours' | 'Last 7 days' | 'All time';
+const RANGE_SHORT: Record<RangeChoice, string> = { 'Last hour': 'last hour', 'Last 24 hours': 'last 24 h', 'Last 7 days': 'last 7 days', 'All time': 'all time' };
+
+interface TreeState {
+  scope: 'Mine' | 'Execution environment';
+  range: RangeChoice;
+  byId: boolean;
+  failingOnly: boolean;
+  filter: string | null;
+}
+
+/** What a fresh workbench shows. */
+const DEFAULT_STATE: TreeState = { scope: 'Mine', range: 'Last 24 hours', byId: false, failingOnly: false, filter: null };
+
+/** The view description for a state, as the extension writes it ("Mine · last 24 h · by id · failing only · “x”"). */
+function describeTreeState(state: TreeState): string {
+  const parts = [state.scope, RANGE_SHORT[state.range]];
+  if (state.byId) parts.push('by id');
+  if (state.failingOnly) parts.push('failing only');
+  if (state.filter) parts.push(`“${state.filter}”`);
+  return parts.join(' · ');
+}
+
+/**
+ * Brings the view to `wanted` (the rest as in a fresh workbench) through the palette, running
+ * only the commands whose setting differs, so each test sets up its own state and can run
+ * alone; run in order, most calls change nothing. Then waits until the tree has settled on
+ * rows that satisfy `rows` (pass one only the new state's rows satisfy) and returns them.
+ */
+async function ensureState(wb: Workbench, wanted: Partial<TreeState> = {}, rows: (rows: TreeRow[]) => boolean = () => true): Promise<TreeRow[]> {
+  const want: TreeState = { ...DEFAULT_STATE, ...wanted };
+  await wb.openView();
+  const shown = await header(wb);
+  if (shown.endsWith(describeTreeState(want))) return settledRootRows(wb, rows);
+  const filter = /“(.*)”/.exec(shown)?.[1] ?? null;
+  if (filter !== null && filter !== want.filter) {
+    await wb.runCommand('Fused: Clear UDF Filter');
+    await waitForHeaderWithout(wb, '“');
   }
-  throw new Error(`the tree did not settle: ${JSON.stringify(rows)}`);
-}
-
-/** Moves the mouse off the tree so a row's hover tooltip does not cover the next click. */
-async function clearHover(wb: Workbench): Promise<void> {
-  await wb.page.mouse.move(900, 700);
-  await wb.page.locator('.context-view .monaco-hover').waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => undefined);
-}
-
-/** Sets the scope through the palette's Toggle Scope when it is not already `scope`. */
-async function setScope(wb: Workbench, scope: 'Mine' | 'Execution environment'): Promise<void> {
-  if (!(await header(wb)).includes(`${scope} ·`)) await wb.runCommand('Fused: Toggle Scope (Mine / Execution Environment)');
-  await waitForHeader(wb, `${scope} ·`);
+  if (/failing only/.test(shown) !== want.failingOnly) {
+    await wb.runCommand(want.failingOnly ? 'Fused: Show Failing Only' : 'Fused: Show All UDFs');
+    if (want.failingOnly) await waitForHeader(wb, 'failing only');
+    else await waitForHeaderWithout(wb, 'failing only');
+  }
+  if (/ · by id/.test(shown) !== want.byId) {
+    await wb.runCommand(want.byId ? 'Fused: Group UDFs by ID' : 'Fused: Group UDFs by Name');
+    if (want.byId) await waitForHeader(wb, 'by id');
+    else await waitForHeaderWithout(wb, 'by id');
+  }
+  if (!shown.includes(`${want.scope} ·`)) {
+    await wb.runCommand('Fused: Toggle Scope (Mine / Execution Environment)');
+    await waitForHeader(wb, `${want.scope} ·`);
+  }
+  if (!shown.includes(` · ${RANGE_SHORT[want.range]}`)) {
+    await wb.runCommand('Fused: Set Time Range');
+    await wb.waitForQuickInput({ title: /Time Range/i });
+    await wb.pickQuickPickItem(want.range);
+    await waitForHeader(wb, ` · ${RANGE_SHORT[want.range]}`);
+  }
+  if (want.filter !== null && filter !== want.filter) {
+    await wb.runCommand('Fused: Filter UDFs');
+    await wb.waitForQuickInput({ title: 'Fused: Filter UDFs' });
+    await wb.fillQuickInput(want.filter);
+    await wb.acceptQuickInput();
+  }
+  await waitForHeader(wb, describeTreeState(want));
+  return settledRootRows(wb, rows);
 }
 
 async function header(wb: Workbench): Promise<string> {
@@ -100,14 +175,19 @@ async function header(wb: Workbench): Promise<string> {
 }
 
 async function waitForHeader(wb: Workbench, text: string): Promise<string> {
-  const deadline = Date.now() + 15_000;
   let seen = '';
-  while (Date.now() < deadline) {
-    seen = await header(wb);
-    if (seen.includes(text)) return seen;
-    await wb.page.waitForTimeout(200);
-  }
-  throw new Error(`the view header never said "${text}"; it says "${seen}"`);
+  return waitUntil(async () => (seen = await header(wb)).includes(text) && seen, {
+    timeout: 15_000,
+    message: () => `the view header says "${text}" (it says "${seen}")`,
+  });
+}
+
+async function waitForHeaderWithout(wb: Workbench, text: string): Promise<string> {
+  let seen = '';
+  return waitUntil(async () => !(seen = await header(wb)).includes(text) && seen, {
+    timeout: 15_000,
+    message: () => `the view header no longer says "${text}" (it says "${seen}")`,
+  });
 }
 
 function udfLabels(rows: TreeRow[]): string[] {
@@ -118,20 +198,22 @@ function byShape(wb: Workbench): Record<string, number> {
   return wb.fused.stats().byQuery as Record<string, number>;
 }
 
+/** The day-window recipe's cap probes (limit=20) the server answered since its stats were reset. */
+function probes(wb: Workbench): number {
+  return wb.fused.stats().recent.filter((entry) => /[?&]limit=20(&|$)/.test(entry.url)).length;
+}
+
 function count(shapes: Record<string, number>, predicate: (shape: string) => boolean): number {
   return Object.entries(shapes).reduce((sum, [shape, n]) => (predicate(shape) ? sum + n : sum), 0);
 }
 
 async function statusBarFailing(wb: Workbench): Promise<number> {
-  const deadline = Date.now() + 30_000;
   let items: string[] = [];
-  while (Date.now() < deadline) {
-    items = await wb.statusBarItems();
-    const hit = items.map((text) => /(\d+) failing/.exec(text)).find(Boolean);
-    if (hit) return Number(hit[1]);
-    await wb.page.waitForTimeout(300);
-  }
-  throw new Error(`no failing-UDFs status item; status bar: ${JSON.stringify(items)}`);
+  const hit = await waitUntil(async () => (items = await wb.statusBarItems()).map((text) => /(\d+) failing/.exec(text)).find(Boolean), {
+    timeout: 30_000,
+    message: () => `the status bar shows the failing-UDFs count (it shows ${JSON.stringify(items)})`,
+  });
+  return Number(hit[1]);
 }
 
 describe('Fused Runs tree', () => {
@@ -152,6 +234,7 @@ describe('Fused Runs tree', () => {
 
   it('status bar: the number of UDFs with failing runs in the scope and range', async () => {
     const wb = session.wb;
+    await ensureState(wb);
     const now = Date.now();
     const failingNames = new Set(
       inScope(wb, 'mine')
@@ -164,20 +247,18 @@ describe('Fused Runs tree', () => {
     wb.fused.resetStats();
     await wb.page.locator('.part.statusbar .statusbar-item', { hasText: /\d+ failing/ }).first().click();
     await wb.page.locator('.quick-input-widget .quick-input-title', { hasText: 'Failing UDFs' }).waitFor({ timeout: 15_000 });
-    const deadline = Date.now() + 10_000;
     let items: string[] = [];
-    while (Date.now() < deadline && items.length < Math.min(shown, 5)) {
-      items = await wb.quickPickItems();
-      await wb.page.waitForTimeout(200);
-    }
-    assert.ok(items.length >= Math.min(shown, 5), `the summary lists the failing UDFs: ${JSON.stringify(items)}`);
+    await waitUntil(async () => (items = await wb.quickPickItems()).length >= Math.min(shown, 5), {
+      timeout: 10_000,
+      message: () => `the summary lists the failing UDFs (it lists ${JSON.stringify(items)})`,
+    });
     assert.equal(wb.fused.stats().requests, 0, 'the summary came from the status bar');
     await wb.page.keyboard.press('Escape');
   });
 
   it('expanding a UDF costs one request and lists its runs newest first, each with Code / stderr / stdout / Details', async () => {
     const wb = session.wb;
-    const rows = await settledRootRows(wb);
+    const rows = await ensureState(wb, {}, showsKeys(expectedKeys(inScope(wb, 'mine'), DAY, (r) => r.udf_name)));
     const name = udfLabels(rows)[0];
     const mine = inScope(wb, 'mine')
       .filter((r) => r.udf_name === name && Date.now() - Date.parse(r.timestamp) <= DAY - SLACK_MS)
@@ -210,7 +291,7 @@ describe('Fused Runs tree', () => {
 
   it('text filter: Filter UDFs narrows the loaded UDFs without a request; Clear UDF Filter restores them', async () => {
     const wb = session.wb;
-    const before = udfLabels(await settledRootRows(wb));
+    const before = udfLabels(await ensureState(wb, {}, showsKeys(expectedKeys(inScope(wb, 'mine'), DAY, (r) => r.udf_name))));
     const needle = before[0].slice(0, 4).toUpperCase();
     wb.fused.resetStats();
     await wb.runCommand('Fused: Filter UDFs');
@@ -229,12 +310,13 @@ describe('Fused Runs tree', () => {
 
   it('scope: toggling to the execution environment shows its UDFs and says so', async () => {
     const wb = session.wb;
+    await ensureState(wb, {}, showsKeys(expectedKeys(inScope(wb, 'mine'), DAY, (r) => r.udf_name)));
     // The view-title button (its icon shows the current scope).
     await wb.page.locator('.part.sidebar .action-label[aria-label^="Scope: Mine"]:visible').click();
     await waitForHeader(wb, 'Execution environment · last 24 h');
     await wb.page.locator('.part.sidebar .action-label[aria-label^="Scope: Execution Environment"]:visible').waitFor({ timeout: 10_000 });
     const expected = expectedKeys(inScope(wb, 'env'), DAY, (r) => r.udf_name);
-    const rows = await settledRootRows(wb, (r) => udfLabels(r).every((n) => expected.may.has(n)) && [...expected.must].every((n) => udfLabels(r).includes(n)));
+    const rows = await settledRootRows(wb, showsKeys(expected));
     assertShown(udfLabels(rows), expected, 'exec env, 24 h, by name');
     const mine = expectedKeys(inScope(wb, 'mine'), DAY, (r) => r.udf_name);
     assert.ok([...expected.must].some((n) => !mine.may.has(n)), 'the environment has UDFs that are not mine');
@@ -242,23 +324,26 @@ describe('Fused Runs tree', () => {
 
   it('grouping by id over 7 days: two ids sharing a name both show, with their ids', async (t) => {
     const wb = session.wb;
-    await wb.runCommand('Fused: Set Time Range');
-    await wb.waitForQuickInput();
-    await wb.pickQuickPickItem('Last 7 days');
-    await waitForHeader(wb, 'last 7 days');
-    await settledRootRows(wb);
+    await ensureState(wb, { scope: 'Execution environment' });
+    // The environment's UDFs of 24 h and of 7 days may be the same rows: wait for the 7-day
+    // root's own requests (7 day windows, each with its cap probe) so none is counted below.
+    wb.fused.resetStats();
+    await ensureState(wb, { scope: 'Execution environment', range: 'Last 7 days' }, showsKeys(expectedKeys(inScope(wb, 'env'), 7 * DAY, (r) => r.udf_name)));
+    await waitUntil(() => count(byShape(wb), (s) => s.startsWith('distinct:names')) === 7 && probes(wb) === 7, {
+      timeout: 30_000,
+      message: () => `the 7-day root by name is read (${JSON.stringify(byShape(wb))}, ${probes(wb)} probes)`,
+    });
     await statusBarFailing(wb);
     wb.fused.resetStats();
     await wb.runCommand('Fused: Group UDFs by ID');
     await waitForHeader(wb, 'by id');
     const expected = expectedKeys(inScope(wb, 'env'), 7 * DAY, (r) => r.udf_id);
-    const rows = await settledRootRows(wb, (r) => udfLabels(r).length >= expected.must.size);
+    const rows = await settledRootRows(wb, showsKeys(expected, (row) => row.description.split(' · ')[1]));
     // Over 7 days the root is the day-window recipe: one distinct query (and one small probe) per day.
     await statusBarFailing(wb);
     const shapes = byShape(wb);
     assert.equal(count(shapes, (s) => s.startsWith('distinct:ids')), 7, `7-day root: ${JSON.stringify(shapes)}`);
-    const recent = (wb.fused.stats() as unknown as { recent: { url: string }[] }).recent;
-    assert.equal(recent.filter((e) => /[?&]limit=20(&|$)/.test(e.url)).length, 7, 'one cap probe per day window');
+    assert.equal(probes(wb), 7, 'one cap probe per day window');
     t.diagnostic(`7-day root by id (exec env): ${JSON.stringify(shapes)}`);
     const ids = rows.filter((r) => r.expanded !== undefined).map((r) => r.description.split(' · ')[1]);
     assertShown(ids, expected, 'exec env, 7 days, by id');
@@ -274,28 +359,24 @@ describe('Fused Runs tree', () => {
   it('failing only: keeps the UDFs with a failing run (stderr or never finished) in the range', async () => {
     const wb = session.wb;
     // Mine over 24 h: some UDFs failed, some did not (in the environment over 7 days every UDF failed at least once).
-    await wb.runCommand('Fused: Set Time Range');
-    await wb.waitForQuickInput();
-    await wb.pickQuickPickItem('Last 24 hours');
-    await setScope(wb, 'Mine');
-    await waitForHeader(wb, 'Mine · last 24 h');
-    await settledRootRows(wb);
+    await ensureState(wb, {}, showsKeys(expectedKeys(inScope(wb, 'mine'), DAY, (r) => r.udf_name)));
     wb.fused.resetStats();
     await wb.runCommand('Fused: Show Failing Only');
     await waitForHeader(wb, 'failing only');
     const failing = expectedKeys(inScope(wb, 'mine').filter(isFailing), DAY, (r) => r.udf_name);
     const all = expectedKeys(inScope(wb, 'mine'), DAY, (r) => r.udf_name);
     assert.ok(failing.must.size < all.must.size, 'some UDFs have no failing run, so the filter is visible');
-    const rows = await settledRootRows(wb, (r) => [...failing.must].every((n) => udfLabels(r).includes(n)) && udfLabels(r).every((n) => failing.may.has(n)));
+    const rows = await settledRootRows(wb, showsKeys(failing));
     assertShown(udfLabels(rows), failing, 'failing only');
     assert.ok(rows.filter((r) => r.expanded !== undefined).every((r) => / failing$/.test(r.description)), 'each row says how many runs failed');
     assert.equal(count(byShape(wb), (s) => s.startsWith('distinct')), 0, 'the failing filter does not read the root again');
     await wb.runCommand('Fused: Show All UDFs');
-    await settledRootRows(wb, (r) => udfLabels(r).length >= all.must.size);
+    await settledRootRows(wb, showsKeys(all));
   });
 
   it('time range: Last hour, and a custom range with a refused then accepted start', async () => {
     const wb = session.wb;
+    await ensureState(wb, {}, showsKeys(expectedKeys(inScope(wb, 'mine'), DAY, (r) => r.udf_name)));
     await wb.runCommand('Fused: Set Time Range');
     await wb.waitForQuickInput();
     await wb.pickQuickPickItem('Last hour');
@@ -334,47 +415,36 @@ describe('Fused Runs tree', () => {
   it('Load more pages a UDF to its end: no duplicates, nothing missing, one request per click burst', async () => {
     const wb = session.wb;
     // All my runs; pick a UDF with several pages of runs.
-    await setScope(wb, 'Mine');
-    await wb.runCommand('Fused: Set Time Range');
-    await wb.waitForQuickInput();
-    await wb.pickQuickPickItem('All time');
-    await waitForHeader(wb, 'Mine · all time');
     const counts = new Map<string, AuditLogRecord[]>();
     for (const record of inScope(wb, 'mine')) if (record.udf_name) counts.set(record.udf_name, [...(counts.get(record.udf_name) ?? []), record]);
     const [name, runs] = [...counts].filter(([, list]) => list.length > 3 * PAGE_SIZE && list.length <= 30).sort((a, b) => a[1].length - b[1].length)[0];
     assert.ok(name, 'a demo UDF with 16..30 runs');
-    await wb.runCommand('Fused: Filter UDFs');
-    await wb.waitForQuickInput();
-    await wb.fillQuickInput(name);
-    await wb.acceptQuickInput();
-    await settledRootRows(wb, (r) => udfLabels(r).includes(name));
+    await ensureState(wb, { range: 'All time', filter: name }, (r) => udfLabels(r).includes(name));
     wb.fused.resetStats();
     await wb.expandTreeRow(name);
     await wb.waitForTreeRow('Load more…');
     assert.equal(count(byShape(wb), (s) => s.startsWith('udf_name')), 1, 'the first page is one request');
     // A double click while the page is on its way (the server is slowed down) loads one page.
     wb.fused.setFaults({ latencyMs: 1500, match: { udf_name: name } });
-    await clearHover(wb);
+    await wb.clearHover();
     await wb.treeRow('Load more…').dblclick();
     await wb.waitForTreeRow('Loading…');
     await wb.waitForTreeRow('Load more…');
     wb.fused.clearFaults();
     assert.equal(count(byShape(wb), (s) => s.startsWith('udf_name')), 2, `a double click is one request: ${JSON.stringify(byShape(wb))}`);
+    const runRows = async () => (await wb.treeRows()).filter((r) => r.level === 2 && r.expanded !== undefined).length;
+    const more = wb.treeRow('Load more…');
     let clicks = 1;
-    for (;;) {
-      const more = wb.treeRow('Load more…');
-      try {
-        await more.waitFor({ state: 'visible', timeout: 3_000 });
-      } catch {
-        break;
-      }
-      const shownBefore = (await wb.treeRows()).filter((r) => r.level === 2).length;
-      await clearHover(wb);
+    // Each page replaces "Loading…" with its runs and, while there are more, a new "Load more…".
+    while (await more.isVisible()) {
+      const shownBefore = await runRows();
+      await wb.clearHover();
       await more.click();
       clicks++;
-      await wb.page
-        .waitForFunction((shown) => document.querySelectorAll('.part.sidebar .monaco-list-row[aria-level="2"]').length !== shown, shownBefore, { timeout: 15_000 })
-        .catch(() => undefined);
+      await waitUntil(async () => !(await wb.treeRow('Loading…').isVisible()) && ((await runRows()) > shownBefore || !(await more.isVisible())), {
+        timeout: 15_000,
+        message: `click ${clicks} on Load more adds runs or ends the list (${shownBefore} shown before)`,
+      });
       assert.ok(clicks < 20, 'Load more ends');
     }
     const expected = [...runs].sort((a, b) => Date.parse(b.timestamp) - Date.parse(a.timestamp)).map((r) => formatLocalTime(r.timestamp));
@@ -389,6 +459,9 @@ describe('Fused Runs tree', () => {
 
   it('Copy Record ID from the palette offers the loaded runs and copies the one picked', async () => {
     const wb = session.wb;
+    // Whatever the view shows: the UDFs' latest runs at least (and the runs a test before paged in).
+    await wb.openView();
+    await settledRootRows(wb);
     await wb.runCommand('Fused: Copy Record ID');
     await wb.page.locator('.quick-input-widget .quick-input-title', { hasText: 'Fused: Copy Record ID' }).waitFor({ timeout: 15_000 });
     const items = await wb.quickPickItems();
@@ -397,12 +470,11 @@ describe('Fused Runs tree', () => {
     const message = await wb.waitForNotification('Copied record ID');
     const id = /Copied record ID (\S+)/.exec(message)?.[1];
     assert.ok(id && wb.fused.records.some((r) => r.id === id), `copied a served id (${message})`);
-    await wb.runCommand('Fused: Clear UDF Filter');
   });
 
   it('a failed refresh keeps what is shown and adds an error row; Retry recovers', async () => {
     const wb = session.wb;
-    const before = udfLabels(await settledRootRows(wb));
+    const before = udfLabels(await ensureState(wb, {}, showsKeys(expectedKeys(inScope(wb, 'mine'), DAY, (r) => r.udf_name))));
     wb.fused.setFaults({ status: 500, body: '{"detail":"database unavailable"}' });
     await wb.runCommand('Fused: Refresh');
     const errorRow = await wb.waitForTreeRow('Refresh failed');
@@ -415,6 +487,7 @@ describe('Fused Runs tree', () => {
     assert.deepEqual(still, before.slice(0, still.length), 'what was shown stays');
     wb.fused.clearFaults();
     wb.fused.resetStats();
+    await wb.clearHover();
     await errorRow.click();
     await settledRootRows(wb, (r) => !r.some((row) => row.label === 'Refresh failed'));
     assert.ok(wb.fused.stats().requests >= 1);
@@ -422,7 +495,7 @@ describe('Fused Runs tree', () => {
 
   it('a failed page under a UDF keeps the root, shows "Could not load runs", and Retry loads it', async () => {
     const wb = session.wb;
-    const name = udfLabels(await settledRootRows(wb)).find((n) => n !== 'dem_slope') as string;
+    const name = udfLabels(await ensureState(wb, {}, showsKeys(expectedKeys(inScope(wb, 'mine'), DAY, (r) => r.udf_name)))).find((n) => n !== 'dem_slope') as string;
     wb.fused.setFaults({ status: 503, match: { udf_name: name } });
     await wb.expandTreeRow(name);
     const errorRow = await wb.waitForTreeRow('Could not load runs', 60_000);
@@ -430,7 +503,7 @@ describe('Fused Runs tree', () => {
     assert.match(error?.description ?? '', /503/);
     assert.equal(error?.level, 2);
     wb.fused.clearFaults();
-    await clearHover(wb);
+    await wb.clearHover();
     await errorRow.click();
     const newest = inScope(wb, 'mine')
       .filter((r) => r.udf_name === name)
@@ -442,6 +515,8 @@ describe('Fused Runs tree', () => {
 
   it('a day window over the 5000-run scan cap is called out at the top of the tree', async () => {
     const wb = session.wb;
+    // The runs below must arrive before the 7-day root is read; no filter may hide them.
+    await ensureState(wb);
     const user = demoUser(wb);
     // 5100 runs of one UDF in one day window (about 2.5 days ago), so that window's distinct scan stops early.
     const base = Date.now() - 2.7 * DAY;
@@ -462,10 +537,8 @@ describe('Fused Runs tree', () => {
       });
     }
     (wb.fused as unknown as { addRecords(records: AuditLogRecord[]): void }).addRecords(burst);
-    await wb.runCommand('Fused: Set Time Range');
-    await wb.waitForQuickInput();
-    await wb.pickQuickPickItem('Last 7 days');
-    await waitForHeader(wb, 'last 7 days');
+    // (The day-window scan of 5000+ runs can take a while under load: the row waits below allow 60 s.)
+    await ensureState(wb, { range: 'Last 7 days' });
     const warning = await wb.waitForTreeRow(/day windows? hit the 5000-run scan cap/, 60_000);
     const row = (await rootRows(wb)).find((r) => /scan cap/.test(r.label));
     assert.equal(row?.description, 'some UDFs may be missing');
@@ -476,11 +549,10 @@ describe('Fused Runs tree', () => {
   it('Open Demo Settings opens the settings filtered to the API and explains npm run demo', async () => {
     const wb = session.wb;
     await wb.runCommand('Fused: Open Demo Settings');
-    await wb.waitForNotification('npm run demo');
-    await wb.page.locator('.settings-editor').waitFor({ state: 'visible', timeout: 15_000 });
+    // The message follows once the settings editor has opened (over 10 s at a load of 20).
+    await wb.page.locator('.settings-editor').waitFor({ state: 'visible', timeout: 60_000 });
+    await wb.waitForNotification('npm run demo', 30_000);
     const search = await wb.page.locator('.settings-editor .suggest-input-container .view-lines').innerText();
     assert.match(search.replace(/\u00a0/g, ' '), /fusedRuns\.api/);
   });
 });
-
-declare const document: { querySelectorAll(selector: string): { length: number } };

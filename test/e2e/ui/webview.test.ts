@@ -15,7 +15,7 @@ import { formatLocalTime } from '../../../src/views/presentation';
 import { stripAnsi } from '../../../src/documents/ansi';
 import { visibleText } from '../../../src/text/safeText';
 import { demoFixtures, type DemoFixtures } from '../../server/generator';
-import { useWorkbench, type Workbench } from '../harness';
+import { useWorkbench, waitUntil, type Workbench } from '../harness';
 
 const ZONE = 'America/New_York';
 const session = useWorkbench({ name: 'webview', viewport: { width: 1500, height: 1000 } });
@@ -124,15 +124,17 @@ async function assertEveryField(frame: FrameLocator, rec: AuditLogRecord): Promi
 
 /** Polls the extension's "Fused Runs" log (the LogOutputChannel file) until it matches. */
 async function waitForLog(wb: Workbench, pattern: RegExp, timeoutMs = 15_000): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    for (const file of findFiles(path.join(wb.runDir, 'user-data', 'logs'), 'Fused Runs.log')) {
-      if (pattern.test(fs.readFileSync(file, 'utf8'))) return true;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 300));
-  }
-  return false;
+  const logged = () => findFiles(path.join(wb.runDir, 'user-data', 'logs'), 'Fused Runs.log').some((file) => pattern.test(fs.readFileSync(file, 'utf8')));
+  return waitUntil(logged, { timeout: timeoutMs, message: `the Fused Runs log matches ${String(pattern)}` }).catch(() => false);
 }
+
+/** Resolves once the webview frame has painted two more frames (its rAF callbacks have run). */
+async function framePainted(frame: FrameLocator): Promise<void> {
+  await frame.locator('body').evaluate(() => new Promise<void>((resolve) => (globalThis as unknown as { requestAnimationFrame(cb: () => void): void }).requestAnimationFrame(() => (globalThis as unknown as { requestAnimationFrame(cb: () => void): void }).requestAnimationFrame(() => resolve()))));
+}
+
+/** The class VS Code gives a webview's body for each workbench theme type. */
+const WEBVIEW_THEME_KIND: Record<string, string> = { vs: 'vscode-light', 'vs-dark': 'vscode-dark', 'hc-black': 'vscode-high-contrast', 'hc-light': 'vscode-high-contrast-light' };
 
 function findFiles(dir: string, name: string): string[] {
   if (!fs.existsSync(dir)) return [];
@@ -187,6 +189,8 @@ describe('record details webview (real VS Code)', () => {
   it('reuses the panel of a record that is already open', async () => {
     const wb = session.wb;
     const rec = record(demo().failedJsonId);
+    // Shown twice (the first may already be open from a test before): one panel.
+    await showDetails(wb, rec.id);
     await showDetails(wb, rec.id);
     const titles = (await wb.tabTitles()).filter((t) => t.startsWith(`${rec.udf_name} · `));
     assert.equal(titles.length, 1, `tabs: ${JSON.stringify(await wb.tabTitles())}`);
@@ -232,10 +236,12 @@ describe('record details webview (real VS Code)', () => {
           w.alert = (m?: string) => w.__fusedAlerted?.push(String(m));
         });
         const requestsBefore = wb.fused.stats().requests;
+        // Mark what is shown now; the refreshed record replaces it (the app re-renders the whole view).
+        await frame.locator('tr[data-field="id"]').evaluate((row) => (row as unknown as { setAttribute(n: string, v: string): void }).setAttribute('data-e2e-before-refresh', ''));
         await frame.locator('vscode-button[data-action="refresh"]').first().click();
-        await frame.locator(`tr[data-field="id"] .value`).filter({ hasText: rec.id }).waitFor();
-        await wb.page.waitForTimeout(500);
-        assert.ok(wb.fused.stats().requests > requestsBefore, 'Refresh fetched the record again');
+        await waitUntil(() => wb.fused.stats().requests > requestsBefore, { timeout: 15_000, message: 'Refresh fetches the record again' });
+        await frame.locator('tr[data-field="id"]:not([data-e2e-before-refresh]) .value').filter({ hasText: rec.id }).waitFor({ state: 'visible', timeout: 15_000 });
+        await framePainted(frame);
         const alerted = await frame.locator('body').evaluate(() => (globalThis as unknown as { __fusedAlerted?: string[] }).__fusedAlerted ?? []);
         assert.deepEqual(alerted, [], 'no script from the record ran');
       }
@@ -255,8 +261,7 @@ describe('record details webview (real VS Code)', () => {
       await wb.screenshot('webview-hostile');
       // The console listener does hear the webview's frame, so "no CSP refusal" above means something.
       await frame.locator('body').evaluate(() => (globalThis as unknown as { console: { log(m: string): void } }).console.log('fused-webview-console-probe'));
-      await wb.page.waitForTimeout(300);
-      assert.equal(probeSeen, true, 'console messages of the webview frame reach the page listener');
+      await waitUntil(() => probeSeen, { timeout: 10_000, message: 'console messages of the webview frame reach the page listener' });
       await frame.locator('section[data-group="udf"]').scrollIntoViewIfNeeded();
       await wb.screenshot('webview-hostile-payload');
     } finally {
@@ -407,7 +412,9 @@ describe('record details webview (real VS Code)', () => {
       // The workbench element carries the theme type.
       await wb.page.locator(`.monaco-workbench.${themeClass}`).waitFor({ state: 'attached', timeout: 20_000 });
       const frame = await showDetails(wb, rec.id);
-      await wb.page.waitForTimeout(800);
+      // VS Code restyles a webview by message; its body carries the theme kind once it has.
+      await frame.locator(`body.${WEBVIEW_THEME_KIND[themeClass]}`).waitFor({ state: 'attached', timeout: 20_000 });
+      await framePainted(frame);
       const colours = await frame.locator('body').evaluate(() => {
         const g = globalThis as unknown as {
           document: { body: object; documentElement: object; querySelector(s: string): object | null };
@@ -423,7 +430,7 @@ describe('record details webview (real VS Code)', () => {
         };
       });
       await wb.page.mouse.move(700, 990); // no tab tooltip over the panel in the screenshot
-      await wb.page.waitForTimeout(300);
+      await waitUntil(async () => (await wb.page.locator('.workbench-hover').filter({ visible: true }).count()) === 0, { timeout: 5_000, message: 'no tooltip shows' });
       const file = await wb.screenshot(`webview-theme-${theme}`);
       const text = relativeLuminance(colours.color);
       const back = relativeLuminance(colours.background);
@@ -441,14 +448,19 @@ describe('record details webview (real VS Code)', () => {
     const shown = await showDetails(wb, rec.id);
     // Scroll to the payload section: the restored panel should come back there.
     await shown.locator('section[data-group="udf"]').scrollIntoViewIfNeeded();
-    await wb.page.waitForTimeout(500);
+    // The app stores the position from a scroll listener in the next animation frame.
+    await framePainted(shown);
     const scrolledTo = await shown.locator('body').evaluate(() => (globalThis as unknown as { scrollY: number }).scrollY);
     assert.ok(scrolledTo > 100, `scrolled to ${scrolledTo}`);
     const before = session.wb.fused.stats().requests;
+    const reloaded = wb.page.waitForEvent('framenavigated', { predicate: (frame) => frame === wb.page.mainFrame(), timeout: 60_000 });
     await wb.runCommand('Developer: Reload Window');
+    await reloaded;
     await wb.waitForWorkbench();
     const frame = wb.webviewFrame();
-    await frame.locator(`tr[data-field="id"] .value`).filter({ hasText: rec.id }).waitFor({ state: 'visible', timeout: 60_000 });
+    // A restored webview comes back last, after the workbench and the extension host: at a load
+    // of 20 on this 2-core machine that took 100 s (measured), so the bound is generous.
+    await frame.locator(`tr[data-field="id"] .value`).filter({ hasText: rec.id }).waitFor({ state: 'visible', timeout: 180_000 });
     await assertEveryField(frame, rec);
     const restoredScroll = await frame.locator('body').evaluate(() => (globalThis as unknown as { scrollY: number }).scrollY);
     assert.ok(Math.abs(restoredScroll - scrolledTo) <= 2, `scroll position restored: ${restoredScroll} vs ${scrolledTo}`);
