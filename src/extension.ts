@@ -6,10 +6,12 @@ import { registerRunDocuments } from './documents';
 import { registerUdfHovers } from './hover/udfHoverProvider';
 import { registerQueryCommands } from './commands/queryCommands';
 import { FusedServices } from './services';
+import type { FusedRunsTestApi } from './testApi';
 import { registerRecordDetails } from './webview/detailsPanel';
 import { registerUdfTree } from './views/registerUdfTree';
 
-export function activate(context: vscode.ExtensionContext): void {
+/** Returns the test API only in VS Code's extension-test mode (see testApi.ts); otherwise nothing. */
+export function activate(context: vscode.ExtensionContext): FusedRunsTestApi | undefined {
   const started = performance.now();
   const log = vscode.window.createOutputChannel('Fused Runs', { log: true });
   const services = new FusedServices(context, log);
@@ -27,18 +29,21 @@ export function activate(context: vscode.ExtensionContext): void {
 
   // Feature registrations (one line each), timed so a slow one shows in the log.
   const timings: string[] = [];
-  const timed = (name: string, register: () => void) => {
+  const timed = <T>(name: string, register: () => T): T => {
     const before = performance.now();
-    register();
+    const registered = register();
     timings.push(`${name} ${(performance.now() - before).toFixed(1)}`);
+    return registered;
   };
   timed('documents', () => context.subscriptions.push(registerRunDocuments(services)));
-  timed('details', () => context.subscriptions.push(registerRecordDetails(services)));
+  const details = timed('details', () => registerRecordDetails(services));
+  context.subscriptions.push(details);
   timed('hovers', () => registerUdfHovers(services));
-  timed('tree', () => registerUdfTree(services));
+  const tree = timed('tree', () => registerUdfTree(services));
   timed('commands', () => registerQueryCommands(context, services));
   timed('diagnostics', () => context.subscriptions.push(registerCheckConnection(services)));
   log.info(`Activated in ${(performance.now() - started).toFixed(1)} ms (${timings.join(', ')} ms).`);
+  return context.extensionMode === vscode.ExtensionMode.Test ? { udfTree: tree, recordDetails: details.panels } : undefined;
 }
 
 export function deactivate(): void {

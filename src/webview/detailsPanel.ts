@@ -25,6 +25,12 @@ const DOCUMENT_COMMANDS: Partial<Record<RecordAction, string>> = {
   compareWithPreviousRun: 'fusedRuns.compareWithPreviousRun',
 };
 
+/** What the host did with a message from a webview: refused (and why) or acted on. */
+export interface MessageOutcome {
+  accepted: boolean;
+  reason?: string;
+}
+
 export class RecordDetailsPanels implements vscode.Disposable {
   private readonly panels = new Map<string, RecordDetailsPanel>();
   private readonly bundleRoot: vscode.Uri;
@@ -49,6 +55,17 @@ export class RecordDetailsPanels implements vscode.Disposable {
     }
     const panel = vscode.window.createWebviewPanel(DETAILS_VIEW_TYPE, initialTitle(ref), { viewColumn: vscode.ViewColumn.Active, preserveFocus: false }, this.webviewOptions());
     this.adopt(panel, ref.id);
+  }
+
+  /**
+   * Hands `message` to the open panel of `recordId` exactly as if its webview had posted it, and
+   * resolves once the host has acted on it (or refused it). For the extension-host tests, which
+   * cannot post from inside a webview; the webview's own messages take the same path.
+   */
+  deliver(recordId: string, message: unknown): Promise<MessageOutcome> {
+    const panel = this.panels.get(recordId);
+    if (!panel) return Promise.reject(new Error(`no details panel is open for record ${recordId}`));
+    return panel.receive(message);
   }
 
   /** Called by the serializer after a reload: the panel exists, only the record id survived. */
@@ -123,7 +140,7 @@ class RecordDetailsPanel {
       nonce: createNonce(),
     });
     this.subscriptions.push(
-      webview.onDidReceiveMessage((message: unknown) => this.receive(message)),
+      webview.onDidReceiveMessage((message: unknown) => void this.receive(message)),
       panel.onDidDispose(() => this.dispose()),
     );
   }
@@ -167,17 +184,21 @@ class RecordDetailsPanel {
     void this.panel.webview.postMessage(message);
   }
 
-  private receive(raw: unknown): void {
+  /** A message from the webview (untrusted): checked, then acted on; resolves when done. */
+  async receive(raw: unknown): Promise<MessageOutcome> {
     const parsed = parseWebviewMessage(raw, this.id);
     if (!parsed.ok) {
       this.services.log.warn(`Run details ${this.id}: ignored a message from the webview: ${parsed.reason}`);
-      return;
+      return { accepted: false, reason: parsed.reason };
     }
-    void this.act(parsed.message).catch((error: unknown) => {
+    try {
+      await this.act(parsed.message);
+    } catch (error: unknown) {
       const text = error instanceof Error ? error.message : String(error);
       this.services.log.error(`Run details ${this.id}: ${text}`);
       void vscode.window.showErrorMessage(messageText(`Fused Runs: ${text}`));
-    });
+    }
+    return { accepted: true };
   }
 
   private async act(message: WebviewMessage): Promise<void> {
@@ -239,10 +260,10 @@ function initialTitle(ref: { id: string; udf_name?: string | null }): string {
   return labelText(`${ref.udf_name ? labelText(ref.udf_name, 40) : `Run ${labelText(ref.id, 9)}`} · loading…`, 80);
 }
 
-/** The command and the serializer; one line in extension.ts registers both. */
-export function registerRecordDetails(services: FusedServices): vscode.Disposable {
+/** The command and the serializer; one line in extension.ts registers both. `panels` serves the extension-host tests. */
+export function registerRecordDetails(services: FusedServices): vscode.Disposable & { readonly panels: RecordDetailsPanels } {
   const panels = new RecordDetailsPanels(services);
-  return vscode.Disposable.from(
+  const registrations = vscode.Disposable.from(
     panels,
     vscode.commands.registerCommand('fusedRuns.showDetails', async (arg?: unknown) => {
       const ref = arg === undefined ? await askForRecordId() : extractRunRef(arg);
@@ -259,6 +280,7 @@ export function registerRecordDetails(services: FusedServices): vscode.Disposabl
       deserializeWebviewPanel: async (panel, state) => panels.restore(panel, state),
     }),
   );
+  return Object.assign(registrations, { panels });
 }
 
 async function askForRecordId(): Promise<RunRef | undefined> {

@@ -63,8 +63,8 @@ export interface RequestLogEntry {
   /** Path and query string; page tokens shortened. */
   url: string;
   shape: string;
-  /** HTTP status, or 'reset' when the connection was reset on purpose. */
-  status: number | 'reset';
+  /** HTTP status; 'reset' when the connection was reset on purpose; 'aborted' when the client went away during `latencyMs`. */
+  status: number | 'reset' | 'aborted';
   ms: number;
 }
 
@@ -162,7 +162,7 @@ export async function startFusedServer(options: FusedServerOptions = {}): Promis
     const isAuditLog = url.pathname === API_PREFIX + AUDIT_LOG_PATH || url.pathname === `${API_PREFIX}${AUDIT_LOG_PATH}/`;
     const shape = isAuditLog ? queryShape(url.searchParams) : `other ${url.pathname}`;
     if (isAuditLog) stats.byQuery[shape] = (stats.byQuery[shape] ?? 0) + 1;
-    const log = (status: number | 'reset'): void => {
+    const log = (status: RequestLogEntry['status']): void => {
       const key = String(status);
       stats.byStatus[key] = (stats.byStatus[key] ?? 0) + 1;
       const entry: RequestLogEntry = { method: req.method ?? 'GET', url: shortenTokens(url), shape, status, ms: Date.now() - started };
@@ -174,8 +174,12 @@ export async function startFusedServer(options: FusedServerOptions = {}): Promis
     const fault = takeFault(url);
     if (fault) {
       stats.faultsApplied += 1;
-      if (fault.latencyMs) await delay(fault.latencyMs);
-      if (res.destroyed) return;
+      // A client that gives up (aborts) during the delay is seen at once and logged as 'aborted'.
+      if (fault.latencyMs) await Promise.race([delay(fault.latencyMs), new Promise((resolve) => res.once('close', resolve))]);
+      if (res.destroyed) {
+        log('aborted');
+        return;
+      }
       if (fault.resetConnection) {
         log('reset');
         req.socket.resetAndDestroy();

@@ -70,6 +70,20 @@ describe('faults', () => {
     assert.equal((await getAuditLog(server, { limit: 1 })).status, 200);
     assert.ok(Date.now() - started >= 290, `took ${Date.now() - started} ms`);
   });
+  test('latency: a client that aborts while waiting is logged as aborted, at once', async () => {
+    server.resetStats();
+    server.setFaults({ latencyMs: 30_000, times: 1 });
+    const controller = new AbortController();
+    const request = fetch(auditLogUrl(server), { headers: { Authorization: `Bearer ${server.token}` }, signal: controller.signal }).catch((error: Error) => error);
+    while (server.stats().faultsApplied === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    const started = Date.now();
+    controller.abort();
+    assert.equal(((await request) as Error).name, 'AbortError');
+    while (server.stats().byStatus.aborted === undefined && Date.now() - started < 5_000) await new Promise((resolve) => setTimeout(resolve, 5));
+    assert.equal(server.stats().byStatus.aborted, 1);
+    assert.equal(server.stats().recent.at(-1)?.status, 'aborted');
+    assert.ok(Date.now() - started < 5_000, 'seen before the 30 s latency ran out');
+  });
   test('resetConnection: the connection is reset without a response', async () => {
     server.setFaults({ resetConnection: true, times: 1 });
     const result = await rawGet(auditLogUrl(server), server.token);
