@@ -11,42 +11,57 @@ const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const net = require('node:net');
 const path = require('node:path');
+const { parseArgs } = require('node:util');
 
 const ROOT = path.resolve(__dirname, '..');
 
+const USAGE = 'usage: npm run demo -- [--port 8080] [--records 2000] [--seed 42] [--token fused-demo-token] [--screenshot file.png]';
+
 function usage(message) {
   if (message) process.stderr.write(`demo: ${message}\n`);
-  process.stderr.write('usage: npm run demo -- [--port 8080] [--records 2000] [--seed 42] [--token fused-demo-token] [--screenshot file.png]\n');
+  process.stderr.write(`${USAGE}\n`);
   process.exit(2);
 }
 
-function parseArgs(argv) {
-  const options = { port: 8080, records: 2000, seed: 42, token: undefined, screenshot: undefined };
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i];
-    const value = argv[i + 1];
-    const needValue = () => {
-      if (value === undefined || value.startsWith('--')) usage(`${flag} needs a value`);
-      i++;
-      return value;
-    };
-    const integer = (min, max) => {
-      const raw = needValue();
-      const parsed = Number(raw);
-      if (!Number.isInteger(parsed) || parsed < min || parsed > max) usage(`${flag} must be an integer from ${min} to ${max}, got "${raw}"`);
-      return parsed;
-    };
-    switch (flag) {
-      case '--port': options.port = integer(1, 65535); break;
-      case '--records': options.records = integer(1, 1_000_000); break;
-      case '--seed': options.seed = integer(0, 2 ** 31 - 1); break;
-      case '--token': options.token = needValue(); break;
-      case '--screenshot': options.screenshot = path.resolve(needValue()); break;
-      case '--help': case '-h': usage(); break;
-      default: usage(`unknown option ${flag}`);
-    }
+/** The command line, read with node:util parseArgs: unknown options and stray words are errors. */
+function readOptions(argv) {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        port: { type: 'string' },
+        records: { type: 'string' },
+        seed: { type: 'string' },
+        token: { type: 'string' },
+        screenshot: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (error) {
+    usage(error.message);
   }
-  return options;
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    process.exit(0);
+  }
+  const integer = (flag, raw, fallback, min, max) => {
+    if (raw === undefined) return fallback;
+    const parsed = Number(raw);
+    if (!/^\d+$/.test(raw) || parsed < min || parsed > max) usage(`--${flag} must be an integer from ${min} to ${max}, got "${raw}"`);
+    return parsed;
+  };
+  if (values.token !== undefined && (!values.token || /\s/.test(values.token))) usage('--token needs a non-empty token without spaces');
+  if (values.screenshot === '') usage('--screenshot needs a file name');
+  return {
+    port: integer('port', values.port, 8080, 1, 65535),
+    records: integer('records', values.records, 2000, 1, 1_000_000),
+    seed: integer('seed', values.seed, 42, 0, 2 ** 31 - 1),
+    token: values.token,
+    screenshot: values.screenshot === undefined ? undefined : path.resolve(values.screenshot),
+  };
 }
 
 function step(label, command, args) {
@@ -164,7 +179,7 @@ async function takeScreenshot(modules, fused, codeServer, runDir, workspaceDir, 
 }
 
 async function main() {
-  const options = parseArgs(process.argv.slice(2));
+  const options = readOptions(process.argv.slice(2));
   const { ensureToolchain } = require('./toolchain');
   try {
     ensureToolchain();
@@ -230,7 +245,11 @@ async function main() {
   process.stdout.write(`(demo UDFs in the workspace: ${names.join(', ')}; logs in ${runDir}; Ctrl+C stops everything)\n`);
 }
 
-main().catch((error) => {
-  process.stderr.write(`demo: ${error && error.stack ? error.stack : error}\n`);
-  process.exit(1);
-});
+module.exports = { readOptions };
+
+if (require.main === module) {
+  main().catch((error) => {
+    process.stderr.write(`demo: ${error && error.stack ? error.stack : error}\n`);
+    process.exit(1);
+  });
+}

@@ -10,6 +10,7 @@ const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
+const { parseArgs } = require('node:util');
 
 const ROOT = path.resolve(__dirname, '..');
 
@@ -61,15 +62,24 @@ function verifyInstall(vsix, manifest) {
   }
 }
 
+/** The command line (node:util parseArgs): `--verify`; anything else is refused with the usage. */
+function readOptions(argv) {
+  try {
+    return parseArgs({ args: argv, strict: true, allowPositionals: false, options: { verify: { type: 'boolean', default: false } } }).values;
+  } catch (error) {
+    process.stderr.write(`package: ${error.message}\nusage: npm run package [-- --verify]\n`);
+    process.exit(2);
+  }
+}
+
 function main() {
-  const verify = process.argv.includes('--verify');
+  const { verify } = readOptions(process.argv.slice(2));
   const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
   const vsix = path.join(ROOT, `${manifest.name}-${manifest.version}.vsix`);
 
-  // Source maps a dev build left in dist/ stay out through .vscodeignore (**/*.map); dist/ is not
-  // emptied because other runs may be loading it right now.
-  run('production build', process.execPath, ['esbuild.js', '--production']);
-
+  // vsce runs the manifest's vscode:prepublish script first: the production build (esbuild.js
+  // --production). Source maps a dev build left in dist/ stay out through .vscodeignore
+  // (**/*.map); dist/ is not emptied because other runs may be loading it right now.
   const vsce = path.join(ROOT, 'node_modules', '@vscode', 'vsce', 'vsce');
   const args = [vsce, 'package', '--no-dependencies', '--out', vsix];
   // There is no public repository yet (so no repository, homepage or bugs URL in package.json):

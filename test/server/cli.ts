@@ -1,79 +1,95 @@
-// npm run server -- --port 0 [--records N] [--seed S] [--token T] [--data file.jsonl] [--now ISO]
+// npm run server -- --port 0 [--records N] [--seed S] [--token T] [--data file.jsonl] [--now ISO] [--write-records FILE]
 // Prints exactly "listening on http://127.0.0.1:<port>/v1" and then the token line on stdout
 // (scripts parse the first line); everything else goes to stderr.
 
+import { writeFileSync } from 'node:fs';
+import { parseArgs as parseNodeArgs } from 'node:util';
 import { parseIsoMicros } from './iso';
 import { startFusedServer, type FusedServerOptions } from './server';
 
 const USAGE = `usage: npm run server -- [--port P] [--records N] [--seed S] [--token T] [--data file.jsonl] [--now ISO] [--huge-payload-bytes B] [--verbose]
   --port P                 port on 127.0.0.1 (default 8787; 0 picks a free one)
   --records N              generated records (default 2000)
-  --seed S                 generator seed (default 42)
+  --seed S                 generator seed (default 42; a negative one as --seed=-5)
   --token T                the demo user's token (default fused-demo-token)
   --data file.jsonl        serve these records (one JSON record per line) instead of generated ones
   --now ISO                generate data relative to this instant, e.g. 2025-04-01T00:00:00+00:00
   --huge-payload-bytes B   size of the one huge stderr record (default 10 MiB with >= 2000 records; 0 = none)
+  --write-records FILE     write every record served to FILE as one JSON array (what the extension-host
+                           tests read as FUSED_E2E_RECORDS_FILE when they run from VS Code's debugger)
   --verbose                log each request to stderr`;
 
 class UsageError extends Error {}
 
-function parseArgs(argv: string[]): FusedServerOptions & { verbose: boolean } {
-  const options: FusedServerOptions & { verbose: boolean } = { port: 8787, verbose: false };
-  const integer = (flag: string, value: string | undefined, min: number): number => {
-    if (value === undefined || !/^-?\d+$/.test(value) || Number(value) < min) throw new UsageError(`${flag} needs an integer >= ${min}, got ${value ?? 'nothing'}`);
+/** Reads the command line with node:util parseArgs: unknown options and stray arguments are errors. */
+interface CliOptions extends FusedServerOptions {
+  verbose: boolean;
+  writeRecords?: string;
+}
+
+function parseArgs(argv: string[]): CliOptions {
+  let values: ReturnType<typeof readArgs>['values'];
+  try {
+    values = readArgs(argv).values;
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    process.exit(0);
+  }
+  const integer = (flag: string, value: string | undefined, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined => {
+    if (value === undefined) return undefined;
+    if (!/^-?\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+      throw new UsageError(`${flag} needs an integer from ${min} to ${max}, got ${value}`);
+    }
     return Number(value);
   };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
-    const value = (): string | undefined => inline ?? argv[++i];
-    switch (flag) {
-      case '--port': {
-        options.port = integer(flag, value(), 0);
-        if (options.port > 65535) throw new UsageError('--port must be at most 65535');
-        break;
-      }
-      case '--records':
-        options.records = integer(flag, value(), 0);
-        break;
-      case '--seed':
-        options.seed = integer(flag, value(), -2147483648);
-        break;
-      case '--huge-payload-bytes':
-        options.hugePayloadBytes = integer(flag, value(), 0);
-        break;
-      case '--token': {
-        const token = value();
-        if (!token || /\s/.test(token)) throw new UsageError('--token needs a non-empty token without spaces');
-        options.token = token;
-        break;
-      }
-      case '--data': {
-        const file = value();
-        if (!file) throw new UsageError('--data needs a file path');
-        options.dataFile = file;
-        break;
-      }
-      case '--now': {
-        const text = value() ?? '';
-        const parsed = parseIsoMicros(text);
-        if (!parsed.ok) throw new UsageError(`--now ${JSON.stringify(text)}: ${parsed.reason}`);
-        options.now = new Date(Math.floor(parsed.micros / 1000));
-        break;
-      }
-      case '--verbose':
-        options.verbose = true;
-        break;
-      case '--help':
-      case '-h':
-        process.stdout.write(`${USAGE}\n`);
-        process.exit(0);
-        break;
-      default:
-        throw new UsageError(`unknown option ${arg}`);
-    }
+  const options: CliOptions = { port: integer('--port', values.port, 0, 65535) ?? 8787, verbose: values.verbose ?? false };
+  if (values['write-records'] !== undefined) {
+    if (!values['write-records']) throw new UsageError('--write-records needs a file path');
+    options.writeRecords = values['write-records'];
+  }
+  const records = integer('--records', values.records, 0);
+  if (records !== undefined) options.records = records;
+  const seed = integer('--seed', values.seed, -2147483648, 2147483647);
+  if (seed !== undefined) options.seed = seed;
+  const huge = integer('--huge-payload-bytes', values['huge-payload-bytes'], 0);
+  if (huge !== undefined) options.hugePayloadBytes = huge;
+  if (values.token !== undefined) {
+    if (!values.token || /\s/.test(values.token)) throw new UsageError('--token needs a non-empty token without spaces');
+    options.token = values.token;
+  }
+  if (values.data !== undefined) {
+    if (!values.data) throw new UsageError('--data needs a file path');
+    options.dataFile = values.data;
+  }
+  if (values.now !== undefined) {
+    const parsed = parseIsoMicros(values.now);
+    if (!parsed.ok) throw new UsageError(`--now ${JSON.stringify(values.now)}: ${parsed.reason}`);
+    options.now = new Date(Math.floor(parsed.micros / 1000));
   }
   return options;
+}
+
+function readArgs(args: string[]) {
+  return parseNodeArgs({
+    args,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      port: { type: 'string' },
+      records: { type: 'string' },
+      seed: { type: 'string' },
+      token: { type: 'string' },
+      data: { type: 'string' },
+      now: { type: 'string' },
+      'huge-payload-bytes': { type: 'string' },
+      'write-records': { type: 'string' },
+      verbose: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
 }
 
 async function main(): Promise<void> {
@@ -87,13 +103,14 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const { verbose, ...serverOptions } = options;
+  const { verbose, writeRecords, ...serverOptions } = options;
   if (verbose) {
     serverOptions.onRequest = (entry) => process.stderr.write(`${entry.method} ${entry.url} -> ${entry.status} (${entry.ms} ms)\n`);
   }
   const started = Date.now();
   const server = await startFusedServer(serverOptions);
   const demo = server.users.find((u) => u.token === server.token);
+  if (writeRecords) writeFileSync(writeRecords, JSON.stringify(server.records));
   process.stdout.write(`listening on ${server.baseUrl}\n`);
   process.stdout.write(`token ${server.token} (${demo?.email ?? 'demo user'}, ${demo?.exec_env_id || 'no execution environment'})\n`);
   process.stderr.write(`serving ${server.records.length} records from ${serverOptions.dataFile ?? `the generator (seed ${serverOptions.seed ?? 42})`}; ready in ${Date.now() - started} ms\n`);

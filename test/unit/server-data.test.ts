@@ -144,7 +144,10 @@ describe('CLI', () => {
     for (const [args, message] of [
       [['--records', 'many'], /--records needs an integer/],
       [['--now', '2025-04-01'], /--now/],
-      [['--bogus'], /unknown option --bogus/],
+      [['--bogus'], /Unknown option '--bogus'/],
+      [['--port'], /Option '--port <value>' argument missing/],
+      [['--port', '70000'], /--port needs an integer from 0 to 65535/],
+      [['stray'], /Unexpected argument 'stray'/],
     ] as const) {
       const child = spawn(process.execPath, [cli, '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
       let stderr = '';
