@@ -240,6 +240,13 @@ async function main() {
 module.exports = { parseTapCounts, compiledTests };
 
 if (require.main === module) {
+  try {
+    // No options: say so instead of ignoring what was typed.
+    require('node:util').parseArgs({ strict: true, allowPositionals: false, options: {} });
+  } catch (error) {
+    process.stderr.write(`[test-all] ${error.message}\nusage: npm test   (every stage; for one suite see npm run test:unit, test:contract, e2e:ui, e2e:exthost)\n`);
+    process.exit(2);
+  }
   main().catch((error) => {
     process.stderr.write(`[test-all] ${error.stack || error}\n`);
     process.exit(1);

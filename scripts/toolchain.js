@@ -276,9 +276,16 @@ function ensureToolchain() {
 module.exports = { ensureToolchain, ensureDebianPackages, missingDebianPackages, toolchainPaths, isolatedXdg, cacheDir, specHash, REPO_ROOT, CHROMIUM_PATH, DEBIAN_PACKAGES };
 
 if (require.main === module) {
+  let print = false;
+  try {
+    ({ print } = require('node:util').parseArgs({ strict: true, allowPositionals: false, options: { print: { type: 'boolean', default: false } } }).values);
+  } catch (error) {
+    process.stderr.write(`fused-runs toolchain: ${error.message}\nusage: node scripts/toolchain.js [--print]\n`);
+    process.exit(2);
+  }
   try {
     const paths = ensureToolchain();
-    if (process.argv.includes('--print')) process.stdout.write(JSON.stringify(paths, null, 2) + '\n');
+    if (print) process.stdout.write(JSON.stringify(paths, null, 2) + '\n');
     else log(`ok: node ${paths.nodeBin}, code-server ${paths.codeServerEntry}, chromium ${paths.chromiumPath}`);
   } catch (error) {
     process.stderr.write(`fused-runs toolchain: ${error.message}\n`);

@@ -6,6 +6,7 @@
 // window.codeAutomationExit; the counts through a JSON file named by FUSED_RUNS_EXTHOST_RESULT.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { parseArgs } from 'node:util';
 import { launchBrowser } from './browser';
 import { startCodeServer } from './codeServer';
 import { startFusedServer, type StartFusedServerOptions } from './fusedServer';
@@ -151,11 +152,23 @@ export async function runExtensionHostTests(testsModulePath: string, options: Ex
   }
 }
 
-// CLI: node out/test/e2e/harness/exthost.js [tests module]  (used by scripts/test-all.js)
+/** The CLI's command line (node:util parseArgs): an optional tests module, `--grep PATTERN`. */
+function readCliArgs(argv: string[]): { testsModule: string; grep?: string } {
+  try {
+    const { values, positionals } = parseArgs({ args: argv, strict: true, allowPositionals: true, options: { grep: { type: 'string' } } });
+    if (positionals.length > 1) throw new Error(`one tests module at most, got ${positionals.length}: ${positionals.join(' ')}`);
+    return { testsModule: positionals[0] ?? path.join(REPO_ROOT, 'out', 'test', 'e2e', 'exthost', 'index.js'), grep: values.grep };
+  } catch (error) {
+    process.stderr.write(`exthost: ${(error as Error).message}\nusage: node out/test/e2e/harness/exthost.js [tests-module.js] [--grep PATTERN]\n`);
+    process.exit(2);
+  }
+}
+
+// CLI: node out/test/e2e/harness/exthost.js [tests module] [--grep PATTERN]  (used by scripts/test-all.js)
 if (require.main === module) {
-  const testsModule = process.argv[2] ?? path.join(REPO_ROOT, 'out', 'test', 'e2e', 'exthost', 'index.js');
+  const { testsModule, grep } = readCliArgs(process.argv.slice(2));
   const started = Date.now();
-  runExtensionHostTests(testsModule)
+  runExtensionHostTests(testsModule, grep ? { grep } : {})
     .then((result) => {
       for (const failure of result.failures) process.stdout.write(`not ok - ${failure.title}\n  ${failure.error.replace(/\n/g, '\n  ')}\n`);
       process.stdout.write(
