@@ -286,8 +286,10 @@ export class UdfTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
 
   /** Loads the root if stale; concurrent callers share the load; a superseded load is aborted. */
   private async ensureRoot(): Promise<void> {
-    if (!this.rootStale && (this.root || this.rootFailure)) return;
+    // A load in flight is shared first: a caller arriving meanwhile gets its result, not the
+    // rows it is about to replace.
     if (this.rootLoad && !this.rootStale) return this.rootLoad.promise;
+    if (!this.rootStale && (this.root || this.rootFailure)) return;
     this.rootLoad?.controller.abort();
     this.rootStale = false;
     const controller = new AbortController();

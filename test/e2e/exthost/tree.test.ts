@@ -90,6 +90,11 @@ describe('UDF tree provider (extension host)', function () {
     env = records.filter((r) => r.exec_env_id === me.exec_env_id);
     // The failing-UDFs status bar reads after every root load; off, so the only requests are the tree's.
     await setSetting('statusBar.failingUdfs', false);
+    // Far above the waits below, so a request that ends is seen ended by the extension, not by its timeout.
+    await setSetting('api.timeoutSeconds', 300);
+    // The view shows, so VS Code's TreeView asks the provider too, as it does for users: the
+    // tests' own getChildren calls run concurrently with VS Code's.
+    await vscode.commands.executeCommand('fusedRuns.udfs.focus');
   });
 
   beforeEach(async () => {
@@ -105,6 +110,7 @@ describe('UDF tree provider (extension host)', function () {
 
   after(async () => {
     await setSetting('statusBar.failingUdfs', undefined);
+    await setSetting('api.timeoutSeconds', undefined);
     await setSetting('runs.pageSize', undefined);
     await tree.updateState(savedState);
   });
@@ -121,12 +127,14 @@ describe('UDF tree provider (extension host)', function () {
       await waitUntil(async () => (await server.stats()).faultsApplied === 1, { timeout: 15_000, message: 'the first root request reaches the server' });
       await tree.updateState({ scope: 'execEnv' });
       const newest = await tree.getChildren();
-      await superseded;
-
+      // Aborted when the newer load started: without that, only the client's timeout (300 s
+      // here) or the server's 60 s delay would end the first request.
       const stats = await waitUntil(async () => {
         const seen = await server.stats();
         return seen.byStatus.aborted === 1 && seen;
-      }, { timeout: 15_000, message: 'the server sees the first request aborted by the client' });
+      }, { timeout: 30_000, message: 'the server sees the first request aborted by the client' });
+      await superseded;
+
       assert.equal(requestsOf(stats, (shape) => shape === 'distinct:names'), 1, JSON.stringify(stats.byQuery));
       assert.equal(requestsOf(stats, (shape) => shape === 'distinct:names+exec_env'), 1, JSON.stringify(stats.byQuery));
       // (The abort and the second request reach the server on two connections, in either order.)
