@@ -453,15 +453,15 @@ export class Workbench {
     const started = Date.now() - 1_000;
     await this.runCommand('Fused: Check Connection');
     await this.page.locator('.tabs-container .tab', { hasText: 'Fused Connection Check' }).waitFor({ timeout: timeoutMs });
-    const deadline = Date.now() + timeoutMs;
     let text = '';
-    while (Date.now() < deadline) {
-      text = await this.editorText().catch(() => '');
-      const stamp = /^Fused: Check Connection — (\S+)/.exec(text)?.[1];
-      if (stamp && Date.parse(stamp) >= started && /(All checks passed|checks? failed)/.test(text)) return text;
-      await this.page.waitForTimeout(200);
-    }
-    throw new Error(`Check Connection did not show a new report within ${timeoutMs} ms; the editor shows:\n${text}`);
+    return waitUntil(
+      async () => {
+        text = await this.editorText();
+        const stamp = /^Fused: Check Connection — (\S+)/.exec(text)?.[1];
+        return stamp !== undefined && Date.parse(stamp) >= started && /(All checks passed|checks? failed)/.test(text) && text;
+      },
+      { timeout: timeoutMs, message: () => `Check Connection shows a new report (the editor shows:\n${text})` },
+    );
   }
 
   /** Title of the active editor tab, e.g. "stderr.log". */

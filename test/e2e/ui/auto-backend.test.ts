@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { REPO_ROOT, useWorkbench, type Workbench } from '../harness';
+import { REPO_ROOT, useWorkbench, waitUntil, type Workbench } from '../harness';
 
 const WRONG_PATH = '/not-the-audit-log';
 
@@ -73,9 +73,10 @@ describe('auto: a 404 path and fused in the user\'s Python', () => {
     const item = (await toast.isVisible()) ? toast : center;
     await item.locator('.monaco-button', { hasText: 'Always Use the Python SDK' }).click();
     const settingsFile = path.join(wb.codeServer.userDataDir, 'User', 'settings.json');
-    const deadline = Date.now() + 15_000;
-    while (Date.now() < deadline && !/"fusedRuns\.api\.backend":\s*"python-sdk"/.test(fs.readFileSync(settingsFile, 'utf8'))) await wb.page.waitForTimeout(200);
-    assert.match(fs.readFileSync(settingsFile, 'utf8'), /"fusedRuns\.api\.backend":\s*"python-sdk"/);
+    await waitUntil(() => /"fusedRuns\.api\.backend":\s*"python-sdk"/.test(fs.readFileSync(settingsFile, 'utf8')), {
+      timeout: 15_000,
+      message: () => `the user settings say "fusedRuns.api.backend": "python-sdk" (they hold ${fs.readFileSync(settingsFile, 'utf8')})`,
+    });
   });
 
   it('with the Python back end, no token of ours is needed: without ~/.fused/credentials the tree still fills', async () => {

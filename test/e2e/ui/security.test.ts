@@ -17,7 +17,7 @@ import type { Locator } from 'playwright-core';
 import { labelText } from '../../../src/text/safeText';
 import { formatLocalTime } from '../../../src/views/presentation';
 import { hostileRecords, type HostileRecords } from '../../fixtures/hostile';
-import { useWorkbench, type LaunchOptions, type Workbench } from '../harness';
+import { useWorkbench, waitUntil, type LaunchOptions, type Workbench } from '../harness';
 
 // The pixel: a listener on its own loopback port that counts every request it gets.
 const pixel = { server: undefined as http.Server | undefined, url: '', hits: [] as string[] };
@@ -58,6 +58,8 @@ async function assertInert(scope: Locator, what: string, allowed: { commandLinks
 
 /** Clicking text must not run anything: no terminal, no sign-out. */
 async function assertNothingRan(wb: Workbench, what: string): Promise<void> {
+  // What is tested is that nothing happens: there is no event to wait for, so this gives a
+  // command a click could have started a fixed half second to show (a terminal opens in far less).
   await wb.page.waitForTimeout(500);
   assert.equal(await wb.page.locator('.xterm, .terminal-wrapper').count(), 0, `a terminal opened after ${what}`);
   const signedOut = (await wb.notifications()).find((message) => /Signed out/.test(message));
@@ -157,13 +159,8 @@ describe('hostile record text stays text', () => {
   it('Compare with Previous Run: a diff of the non-UUID runs, and a notification as text for the earliest', async () => {
     const wb = session.wb;
     await contextMenu(wb, labelText(formatLocalTime(hostile.all.timestamp)), 'Compare with Previous Run');
-    const deadline = Date.now() + 30_000;
     let tabs: string[] = [];
-    while (Date.now() < deadline && !tabs.some((t) => t.includes('↔'))) {
-      tabs = await wb.tabTitles();
-      await wb.page.waitForTimeout(200);
-    }
-    assert.ok(tabs.some((t) => t.includes('↔')), `no diff opened: ${JSON.stringify(tabs)}`);
+    await waitUntil(async () => (tabs = await wb.tabTitles()).some((t) => t.includes('↔')), { timeout: 30_000, message: () => `a diff opens (tabs: ${JSON.stringify(tabs)})` });
     for (const tab of await wb.page.locator('.tabs-container .tab').all()) await assertInert(tab, 'an editor tab');
     await contextMenu(wb, labelText(formatLocalTime(hostile.allEarlier.timestamp)), 'Compare with Previous Run');
     const message = await notification(wb, /earliest recorded run of/);
@@ -192,13 +189,8 @@ describe('hostile record text stays text', () => {
     await wb.screenshot('security-details');
 
     await (await wb.waitForTreeRow('Code')).click();
-    const deadline = Date.now() + 30_000;
     let text = '';
-    while (Date.now() < deadline && !text.includes('return 2')) {
-      text = await wb.editorText().catch(() => '');
-      await wb.page.waitForTimeout(200);
-    }
-    assert.ok(text.includes('return 2'), `the run's code did not open: ${text.slice(0, 200)}`);
+    await waitUntil(async () => (text = await wb.editorText()).includes('return 2'), { timeout: 30_000, message: () => `the run's code opens (the editor shows ${JSON.stringify(text.slice(0, 200))})` });
     assert.match(await wb.activeTabTitle(), /^code(\.py)?$/);
   });
 
@@ -232,6 +224,7 @@ describe('hostile record text stays text', () => {
     const name = hostile.slugged.udf_name as string;
     fs.writeFileSync(path.join(wb.workspaceDir, 'hostile_flow.py'), `import fused\n\nresult = fused.run("${name}")\n`);
     await wb.runCommand('Go to File...');
+    await wb.waitForQuickInput({ placeholder: /files by name/i });
     await wb.fillQuickInput('hostile_flow.py');
     await wb.pickQuickPickItem('hostile_flow.py');
     const literal = wb.page.locator('.editor-instance .monaco-editor .view-line span[class*="mtk"]', { hasText: name }).first();
@@ -258,13 +251,16 @@ describe('hostile record text stays text', () => {
     await wb.runCommand('Fused: Refresh');
     const item = wb.page.locator('.part.statusbar .statusbar-item').filter({ hasText: /failing/ }).first();
     await item.waitFor({ state: 'visible', timeout: 30_000 });
-    const deadline = Date.now() + 30_000;
+    // The tooltip is the one read before the refresh until the new summary arrives: hover again until it lists the name.
     let text = '';
-    while (Date.now() < deadline && !text.includes('Open terminal')) {
-      await dismiss(wb);
-      await item.hover();
-      text = read(await (await hoverWidget(wb)).innerText().catch(() => ''));
-    }
+    await waitUntil(
+      async () => {
+        await dismiss(wb);
+        await item.hover();
+        return (text = read(await (await hoverWidget(wb)).innerText())).includes('Open terminal');
+      },
+      { timeout: 30_000, message: () => `the status bar tooltip lists the hostile name (it says ${JSON.stringify(text.slice(0, 200))})` },
+    );
     text = await assertInert(await hoverWidget(wb), 'the status bar tooltip', { icons: 0 });
     assert.ok(text.includes('[Open terminal](command:workbench.action.terminal.new) $(terminal)'), text);
     assert.ok(!text.includes('\\'), `a backslash is visible: ${text}`);
