@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { REPO_ROOT, useWorkbench, type Workbench } from '../harness';
+import { REPO_ROOT, useWorkbench, waitUntil, type Workbench } from '../harness';
 
 /** Two "environments": symlinks to the same Python, so sys.executable tells them apart. */
 function environment(wb: Workbench, name: string): string {
@@ -41,13 +41,9 @@ const session = useWorkbench({
   }),
 });
 
-async function waitFor(condition: () => boolean, timeoutMs: number, what: string, wb: Workbench): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (condition()) return;
-    await wb.page.waitForTimeout(250);
-  }
-  assert.fail(`timed out waiting for ${what}`);
+/** Waits until `condition` holds (harness waitUntil: a poll, not a fixed sleep). */
+async function waitFor(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  await waitUntil(condition, { timeout: timeoutMs, message: what });
 }
 
 describe('the Python extension\'s selected interpreter', () => {
@@ -68,7 +64,7 @@ describe('the Python extension\'s selected interpreter', () => {
       .find((n): n is string => !!n);
     assert.ok(name);
     await wb.waitForTreeRow(name, 90_000);
-    await waitFor(() => workersOf(envA).length === 1, 15_000, 'one worker in environment a', wb);
+    await waitFor(() => workersOf(envA).length === 1, 15_000, 'one worker in environment a');
 
     const report = await wb.checkConnection();
     assert.match(report, new RegExp(`✓ Python\\s+${envA.replace(/[.]/g, '\\.')} \\(Python 3\\.\\d+\\.\\d+; from the Python extension's selected interpreter\\): fused 0\\.0\\.0-standin`));
@@ -77,8 +73,8 @@ describe('the Python extension\'s selected interpreter', () => {
     await wb.waitForQuickInput({ title: /Select Interpreter/ });
     await wb.fillQuickInput(envB);
     await wb.acceptQuickInput();
-    await waitFor(() => workersOf(envB).length === 1, 60_000, 'a worker in environment b', wb);
-    await waitFor(() => workersOf(envA).length === 0, 15_000, 'no worker left in environment a', wb);
+    await waitFor(() => workersOf(envB).length === 1, 60_000, 'a worker in environment b');
+    await waitFor(() => workersOf(envA).length === 0, 15_000, 'no worker left in environment a');
     await wb.waitForTreeRow(name, 60_000);
   });
 });
