@@ -40,6 +40,16 @@ let hostile: HostileRecords;
 /** Every URL the browser asked for (all frames, webviews included). */
 const requested: string[] = [];
 
+// Seeded here, not in a test, so that every test can run alone (--test-name-pattern).
+before(() => {
+  const wb = session.wb;
+  wb.context.on('request', (request) => requested.push(request.url()));
+  const me = wb.fused.users.find((user) => user.token === wb.fused.token);
+  assert.ok(me, 'the server has a demo user');
+  hostile = hostileRecords({ pixelUrl: pixel.url, now: new Date(), email: me.email, execEnvId: me.exec_env_id });
+  wb.fused.addRecords(hostile.records);
+});
+
 /** Read as a person reads it: the inert joiner the sinks insert is invisible. */
 const read = (text: string) => text.replace(/\u200c/g, '');
 const FORBIDDEN_ICONS = '.codicon-terminal, .codicon-sign-out, .codicon-sync';
@@ -95,14 +105,22 @@ async function notification(wb: Workbench, text: RegExp): Promise<Locator> {
 
 const hostileRow = /Open terminal/;
 
+/**
+ * The row of one of the hostile UDF's runs, its UDF expanded first: each test sets up the rows it
+ * uses, so none depends on a test before it having expanded them (in CI on 2026-11-27 the three
+ * tests after the tooltips waited 30 s each for a run row that no test had expanded).
+ */
+async function runRow(wb: Workbench, record: HostileRecords['all']): Promise<string> {
+  await wb.openView();
+  await wb.expandTreeRow(hostileRow);
+  const label = labelText(formatLocalTime(record.timestamp));
+  await wb.waitForTreeRow(label);
+  return label;
+}
+
 describe('hostile record text stays text', () => {
   it('seeds the hostile records and shows them in the tree as text', async () => {
     const wb = session.wb;
-    wb.context.on('request', (request) => requested.push(request.url()));
-    const me = wb.fused.users.find((user) => user.token === wb.fused.token);
-    assert.ok(me, 'the server has a demo user');
-    hostile = hostileRecords({ pixelUrl: pixel.url, now: new Date(), email: me.email, execEnvId: me.exec_env_id });
-    wb.fused.addRecords(hostile.records);
     await wb.openView();
     const row = await wb.waitForTreeRow(hostileRow);
     const rows = wb.treeRowLocator();
@@ -122,6 +140,7 @@ describe('hostile record text stays text', () => {
 
   it('UDF and run tooltips: no link, image or icon, no visible backslash, invisibles shown', async () => {
     const wb = session.wb;
+    await wb.openView();
     await wb.hover(hostileRow);
     let tooltip = await assertInert(await hoverWidget(wb), 'the UDF tooltip', { icons: 0 });
     assert.match(tooltip, /Open terminal\]\(command:workbench\.action\.terminal\.new\)/);
@@ -132,8 +151,7 @@ describe('hostile record text stays text', () => {
     await assertNothingRan(wb, 'clicking the UDF tooltip');
     await dismiss(wb);
 
-    await wb.expandTreeRow(hostileRow);
-    const runLabel = labelText(formatLocalTime(hostile.all.timestamp));
+    const runLabel = await runRow(wb, hostile.all);
     await wb.hover(wb.treeRow(runLabel));
     tooltip = await assertInert(await hoverWidget(wb), 'the run tooltip', { icons: 0 });
     assert.ok(tooltip.includes(`Record ID: ${read(labelText(hostile.all.id, 200))}`), tooltip);
@@ -147,7 +165,7 @@ describe('hostile record text stays text', () => {
 
   it('Copy Record ID: the notification shows the id as text, and clicking it runs nothing', async () => {
     const wb = session.wb;
-    const runLabel = labelText(formatLocalTime(hostile.all.timestamp));
+    const runLabel = await runRow(wb, hostile.all);
     await contextMenu(wb, runLabel, 'Copy Record ID');
     const message = await notification(wb, /Copied record ID/);
     const text = await assertInert(message, 'the Copy Record ID notification');
@@ -158,11 +176,11 @@ describe('hostile record text stays text', () => {
 
   it('Compare with Previous Run: a diff of the non-UUID runs, and a notification as text for the earliest', async () => {
     const wb = session.wb;
-    await contextMenu(wb, labelText(formatLocalTime(hostile.all.timestamp)), 'Compare with Previous Run');
+    await contextMenu(wb, await runRow(wb, hostile.all), 'Compare with Previous Run');
     let tabs: string[] = [];
     await waitUntil(async () => (tabs = await wb.tabTitles()).some((t) => t.includes('↔')), { timeout: 30_000, message: () => `a diff opens (tabs: ${JSON.stringify(tabs)})` });
     for (const tab of await wb.page.locator('.tabs-container .tab').all()) await assertInert(tab, 'an editor tab');
-    await contextMenu(wb, labelText(formatLocalTime(hostile.allEarlier.timestamp)), 'Compare with Previous Run');
+    await contextMenu(wb, await runRow(wb, hostile.allEarlier), 'Compare with Previous Run');
     const message = await notification(wb, /earliest recorded run of/);
     const text = await assertInert(message, 'the Compare with Previous Run notification');
     assert.ok(text.includes('[Open terminal](command:workbench.action.terminal.new)'), text);
@@ -173,7 +191,7 @@ describe('hostile record text stays text', () => {
 
   it('the details panel and the code of a run whose id is not a UUID open, as text', async () => {
     const wb = session.wb;
-    await wb.expandTreeRow(labelText(formatLocalTime(hostile.all.timestamp)));
+    await wb.expandTreeRow(await runRow(wb, hostile.all));
     await (await wb.waitForTreeRow('Details')).click();
     const frame = wb.webviewFrame();
     const idCell = frame.locator('tr[data-field="id"] .value');
