@@ -1,4 +1,5 @@
-// Command-line options of `npm run bench`. Pure: unit-tested in test/unit/bench-tools.test.ts.
+// Command-line options of `npm run bench` (node:util parseArgs). Pure: unit-tested in test/unit/bench-tools.test.ts.
+import { parseArgs } from 'node:util';
 import { SECTIONS, type BenchOptions, type SectionName } from './context';
 
 export const USAGE = `usage: npm run bench -- [--only SECTION[,SECTION...]] [--samples N] [--repeats N] [--ui-samples N] [--hovers N] [--activation-methods]
@@ -14,44 +15,42 @@ export class UsageError extends Error {}
 
 function integer(flag: string, text: string | undefined, min: number, max: number): number {
   const value = Number(text);
-  if (text === undefined || !Number.isInteger(value) || value < min || value > max) throw new UsageError(`${flag} must be an integer from ${min} to ${max}`);
+  if (text === undefined || !/^\d+$/.test(text) || value < min || value > max) throw new UsageError(`${flag} must be an integer from ${min} to ${max}, got "${text}"`);
   return value;
 }
 
 export function parseBenchArgs(argv: readonly string[]): BenchOptions {
-  const options: BenchOptions = { only: [...SECTIONS], activationSamples: 7, recipeRepeats: 3, uiSamples: 4, cachedHovers: 40, activationMethods: false };
-  for (let index = 0; index < argv.length; index++) {
-    const [flag, inline] = argv[index].includes('=') ? [argv[index].slice(0, argv[index].indexOf('=')), argv[index].slice(argv[index].indexOf('=') + 1)] : [argv[index], undefined];
-    const value = () => inline ?? argv[++index];
-    switch (flag) {
-      case '--only': {
-        const names = (value() ?? '').split(',').map((name) => name.trim()).filter(Boolean);
-        const unknown = names.filter((name) => !(SECTIONS as readonly string[]).includes(name));
-        if (names.length === 0 || unknown.length) throw new UsageError(`--only takes sections from: ${SECTIONS.join(', ')}${unknown.length ? ` (not ${unknown.join(', ')})` : ''}`);
-        options.only = SECTIONS.filter((name) => names.includes(name)) as SectionName[];
-        break;
-      }
-      case '--samples':
-        options.activationSamples = integer(flag, value(), 1, 50);
-        break;
-      case '--repeats':
-        options.recipeRepeats = integer(flag, value(), 1, 20);
-        break;
-      case '--ui-samples':
-        options.uiSamples = integer(flag, value(), 1, 20);
-        break;
-      case '--hovers':
-        options.cachedHovers = integer(flag, value(), 5, 500);
-        break;
-      case '--activation-methods':
-        options.activationMethods = true;
-        break;
-      case '--help':
-      case '-h':
-        throw new UsageError('');
-      default:
-        throw new UsageError(`unknown option ${argv[index]}`);
-    }
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        only: { type: 'string' },
+        samples: { type: 'string' },
+        repeats: { type: 'string' },
+        'ui-samples': { type: 'string' },
+        hovers: { type: 'string' },
+        'activation-methods': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (error) {
+    // parseArgs names the option or word it refuses ("Unknown option '--fast'", "Unexpected argument 'x'").
+    throw new UsageError((error as Error).message);
   }
+  if (values.help) throw new UsageError('');
+  const options: BenchOptions = { only: [...SECTIONS], activationSamples: 7, recipeRepeats: 3, uiSamples: 4, cachedHovers: 40, activationMethods: values['activation-methods'] ?? false };
+  if (values.only !== undefined) {
+    const names = values.only.split(',').map((name) => name.trim()).filter(Boolean);
+    const unknown = names.filter((name) => !(SECTIONS as readonly string[]).includes(name));
+    if (names.length === 0 || unknown.length) throw new UsageError(`--only takes sections from: ${SECTIONS.join(', ')}${unknown.length ? ` (not ${unknown.join(', ')})` : ''}`);
+    options.only = SECTIONS.filter((name) => names.includes(name)) as SectionName[];
+  }
+  if (values.samples !== undefined) options.activationSamples = integer('--samples', values.samples, 1, 50);
+  if (values.repeats !== undefined) options.recipeRepeats = integer('--repeats', values.repeats, 1, 20);
+  if (values['ui-samples'] !== undefined) options.uiSamples = integer('--ui-samples', values['ui-samples'], 1, 20);
+  if (values.hovers !== undefined) options.cachedHovers = integer('--hovers', values.hovers, 5, 500);
   return options;
 }
