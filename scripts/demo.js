@@ -4,7 +4,8 @@
 //
 //   npm run demo                         # http://127.0.0.1:8080/..., Ctrl+C stops everything
 //   npm run demo -- --port 9000 --records 5000 --seed 7
-//   npm run demo -- --screenshot demo.png   # open it once in headless Chromium, save a PNG, exit
+//   npm run demo -- --screenshot media/     # the README's pictures (scripts/screenshots.js) into a folder, exit
+//   npm run demo -- --screenshot demo.png   # only the tree, into one PNG
 'use strict';
 
 const { spawnSync } = require('node:child_process');
@@ -13,13 +14,16 @@ const net = require('node:net');
 const path = require('node:path');
 const { parseArgs } = require('node:util');
 
+const { takeScreenshots } = require('./screenshots');
+
 const ROOT = path.resolve(__dirname, '..');
 
-const USAGE = 'usage: npm run demo -- [--port 8080] [--records 2000] [--seed 42] [--token fused-demo-token] [--screenshot file.png]';
+const USAGE = 'usage: npm run demo -- [--port 8080] [--records 2000] [--seed 42] [--token fused-demo-token] [--screenshot folder/ | file.png]';
 
 function usage(message) {
   if (message) process.stderr.write(`demo: ${message}\n`);
-  process.stderr.write(`${USAGE}\n`);
+  process.stderr.write(`${USAGE}
+`);
   process.exit(2);
 }
 
@@ -54,7 +58,7 @@ function readOptions(argv) {
     return parsed;
   };
   if (values.token !== undefined && (!values.token || /\s/.test(values.token))) usage('--token needs a non-empty token without spaces');
-  if (values.screenshot === '') usage('--screenshot needs a file name');
+  if (values.screenshot === '') usage('--screenshot needs a folder or a .png file');
   return {
     port: integer('port', values.port, 8080, 1, 65535),
     records: integer('records', values.records, 2000, 1, 1_000_000),
@@ -143,41 +147,6 @@ function writeDemoWorkspace(dir, names) {
   }
 }
 
-async function takeScreenshot(modules, fused, codeServer, runDir, workspaceDir, url, file) {
-  const { launchBrowser, Workbench } = modules;
-  const context = await launchBrowser(runDir, { width: 1400, height: 900 });
-  const page = context.pages()[0] || (await context.newPage());
-  const wb = new Workbench(page, context, fused, codeServer, workspaceDir, runDir, url, 'Fused Runs', path.basename(runDir));
-  await page.goto(url);
-  await wb.waitForWorkbench();
-  // Open a demo file (Quick Open), so the editor shows code that calls the demo UDFs.
-  await page.keyboard.press('Control+P');
-  const quickOpen = page.locator('.quick-input-widget .quick-input-box input');
-  await quickOpen.waitFor({ state: 'visible' });
-  await quickOpen.fill('pipeline.py');
-  await page.locator('.quick-input-widget .monaco-list-row').filter({ hasText: 'pipeline.py' }).first().waitFor({ state: 'visible' });
-  await quickOpen.press('Enter');
-  await page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor({ state: 'visible', timeout: 30_000 });
-  // Then the Fused Runs tree with its UDFs, the first one expanded.
-  await wb.openView();
-  const roots = page.locator('.part.sidebar .monaco-list-row[role="treeitem"][aria-level="1"]');
-  await roots.first().waitFor({ state: 'visible', timeout: 60_000 });
-  await page.waitForTimeout(1500); // let icons, descriptions and the status bar settle
-  const firstRow = roots.first();
-  if ((await firstRow.getAttribute('aria-expanded')) === 'false') {
-    await firstRow.locator('.monaco-tl-twistie').click();
-    await page.locator('.part.sidebar .monaco-list-row[role="treeitem"][aria-level="2"]').first().waitFor({ state: 'visible', timeout: 30_000 }).catch(() => undefined);
-    await page.waitForTimeout(1000);
-  }
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  await page.screenshot({ path: file });
-  const rows = await wb.treeRows();
-  process.stdout.write(`demo: screenshot saved to ${file}\n`);
-  process.stdout.write(`demo: ${rows.length} tree rows visible, first: ${JSON.stringify(rows.slice(0, 4).map((row) => `${row.label} ${row.description}`.trim()))}\n`);
-  process.stdout.write(`demo: status bar: ${JSON.stringify(await wb.statusBarItems())}\n`);
-  await context.close();
-}
-
 async function main() {
   const options = readOptions(process.argv.slice(2));
   const { ensureToolchain } = require('./toolchain');
@@ -235,7 +204,7 @@ async function main() {
 
   if (options.screenshot) {
     try {
-      await takeScreenshot(modules, fused, codeServer, runDir, workspaceDir, url, options.screenshot);
+      await takeScreenshots(modules, fused, codeServer, runDir, workspaceDir, url, options.screenshot, names);
     } finally {
       await stopAll();
     }

@@ -6,3 +6,4 @@ export { Workbench, launchWorkbench } from './workbench';
 export { runExtensionHostTests } from './exthost';
 export { createRunDir, REPO_ROOT } from './paths';
 export { startFusedServer } from '../../server/server';
+export { demoFixtures, compareRecords } from '../../server/generator';
