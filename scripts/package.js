@@ -89,9 +89,20 @@ function main() {
   run('vsce package', process.execPath, args);
 
   const files = run('vsce ls', process.execPath, [vsce, 'ls', '--no-dependencies']).trim().split(/\r?\n/).filter(Boolean);
+  // Every picture the Marketplace page (README) and the walkthrough show must be in the .vsix at
+  // the path they name: a missing one is a broken image only a user would notice.
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const pictures = [...readme.matchAll(/!\[[^\]]*\]\(([^)\s]+)\)/g)].map((match) => match[1]).filter((target) => !/^[a-z]+:/i.test(target));
+  for (const walkthrough of manifest.contributes?.walkthroughs ?? []) for (const step of walkthrough.steps ?? []) if (step.media?.image) pictures.push(step.media.image);
+  if (manifest.icon) pictures.push(manifest.icon);
+  const missing = [...new Set(pictures)].filter((picture) => !files.includes(picture));
+  if (missing.length > 0) {
+    process.stderr.write(`package: the .vsix lacks pictures that README.md or package.json show: ${missing.join(', ')}\n`);
+    process.exit(1);
+  }
   const size = fs.statSync(vsix).size;
   const bundle = fs.statSync(path.join(ROOT, 'dist', 'extension.js')).size;
-  process.stdout.write(`package: ${path.relative(ROOT, vsix)} ${kib(size)} (${size} bytes), ${files.length} files; dist/extension.js ${kib(bundle)}\n`);
+  process.stdout.write(`package: ${path.relative(ROOT, vsix)} ${kib(size)} (${size} bytes), ${files.length} files; dist/extension.js ${kib(bundle)}; ${new Set(pictures).size} pictures from README.md/package.json all shipped\n`);
   if (verify) verifyInstall(vsix, manifest);
 }
 
