@@ -22,6 +22,41 @@ function manifest(): { icon?: string; license?: string; contributes: { walkthrou
   return JSON.parse(read('package.json'));
 }
 
+const nls = (): Record<string, string> => JSON.parse(read('package.nls.json'));
+
+/** A manifest string as VS Code shows it: `%key%` looked up in package.nls.json. */
+function shown(text: string): string {
+  const key = /^%([^%]+)%$/.exec(text)?.[1];
+  return key === undefined ? text : nls()[key] ?? text;
+}
+
+/** Every string value in the manifest with its JSON path (e.g. contributes.commands.3.title). */
+function manifestStrings(value: unknown, at = ''): { path: string; text: string }[] {
+  if (typeof value === 'string') return [{ path: at, text: value }];
+  if (Array.isArray(value)) return value.flatMap((item, index) => manifestStrings(item, `${at}.${index}`));
+  if (value && typeof value === 'object') return Object.entries(value).flatMap(([key, item]) => manifestStrings(item, at ? `${at}.${key}` : key));
+  return [];
+}
+
+/**
+ * Manifest fields a user reads, which must be %keys% (displayName stays the product's name: the
+ * bench and VS Code's extension list find the extension by it).
+ */
+const USER_VISIBLE = [
+  /^description$/,
+  /^capabilities\.untrustedWorkspaces\.description$/,
+  /^contributes\.commands\.\d+\.(title|shortTitle|category)$/,
+  /^contributes\.viewsContainers\.\w+\.\d+\.title$/,
+  /^contributes\.views\.\w+\.\d+\.(name|contextualTitle)$/,
+  /^contributes\.viewsWelcome\.\d+\.contents$/,
+  /^contributes\.configuration\.title$/,
+  /^contributes\.configuration\.properties\.[\w.]+\.(description|markdownDescription|deprecationMessage|markdownDeprecationMessage)$/,
+  /^contributes\.configuration\.properties\.[\w.]+\.(enumDescriptions|markdownEnumDescriptions)\.\d+$/,
+  /^contributes\.walkthroughs\.\d+\.(title|description)$/,
+  /^contributes\.walkthroughs\.\d+\.steps\.\d+\.(title|description|media\.altText)$/,
+  /^contributes\.submenus\.\d+\.label$/,
+];
+
 /** Image references in Markdown: `![alt](target)`. */
 function markdownImages(markdown: string): string[] {
   return [...markdown.matchAll(/!\[[^\]]*\]\(([^)\s]+)\)/g)].map((match) => match[1]);
@@ -61,7 +96,7 @@ describe('Marketplace page and package', () => {
     assert.deepEqual(steps.map((step) => step.id), ['connect', 'openView', 'findFailing', 'openStderr', 'compare']);
     for (const step of steps) {
       assert.ok(step.media.image && fs.existsSync(path.join(REPO, step.media.image)), `step ${step.id}: image ${step.media.image} does not exist`);
-      assert.ok(step.media.altText && step.media.altText.length > 10, `step ${step.id} has no alt text`);
+      assert.ok(step.media.altText && shown(step.media.altText).length > 10 && !shown(step.media.altText).startsWith('%'), `step ${step.id} has no alt text`);
       assert.ok((step.completionEvents ?? []).length > 0, `step ${step.id} has no completion event`);
       for (const event of step.completionEvents ?? []) assert.match(event, /^(onCommand|onView|onSettingChanged|onContext|onLink|extensionInstalled):\S+$/, `step ${step.id}: ${event}`);
     }
@@ -74,5 +109,24 @@ describe('Marketplace page and package', () => {
     assert.match(section, /^npm test {19}#/m);
     assert.match(section, /\(CONTRIBUTING\.md\)/);
     assert.ok(readme.indexOf('## Try it from source') < 2000, 'the section is near the top');
+  });
+});
+
+describe('translations of the manifest (package.nls.json)', () => {
+  it('every %key% in package.json has an entry in package.nls.json', () => {
+    const entries = nls();
+    const keys = manifestStrings(manifest()).flatMap(({ path: at, text }) => [...text.matchAll(/%([^%\s]+)%/g)].map((match) => ({ at, key: match[1] })));
+    assert.ok(keys.length > 50, `package.json uses ${keys.length} %keys%`);
+    const missing = keys.filter(({ key }) => typeof entries[key] !== 'string' || entries[key].trim() === '');
+    assert.deepEqual(missing, [], 'keys without an entry');
+  });
+
+  it('every entry of package.nls.json is used, and no user-visible manifest string is hard-coded', () => {
+    const entries = nls();
+    const strings = manifestStrings(manifest());
+    const used = new Set(strings.flatMap(({ text }) => [...text.matchAll(/%([^%\s]+)%/g)].map((match) => match[1])));
+    assert.deepEqual(Object.keys(entries).filter((key) => !used.has(key)), [], 'entries no %key% uses');
+    const hardCoded = strings.filter(({ path: at, text }) => USER_VISIBLE.some((pattern) => pattern.test(at)) && !/^%[^%\s]+%$/.test(text));
+    assert.deepEqual(hardCoded, [], 'user-visible manifest strings outside package.nls.json');
   });
 });
