@@ -8,6 +8,8 @@ import { registerQueryCommands } from './commands/queryCommands';
 import { FusedServices } from './services';
 import type { FusedRunsTestApi } from './testApi';
 import { registerRecordDetails } from './webview/detailsPanel';
+import { DocumentUdfs } from './udfEditor/documentUdfs';
+import { registerUdfCodeLenses } from './udfEditor/udfCodeLens';
 import { registerUdfTree } from './views/registerUdfTree';
 
 /** Returns the test API only in VS Code's extension-test mode (see testApi.ts); otherwise nothing. */
@@ -38,8 +40,14 @@ export function activate(context: vscode.ExtensionContext): FusedRunsTestApi | u
   timed('documents', () => context.subscriptions.push(registerRunDocuments(services)));
   const details = timed('details', () => registerRecordDetails(services));
   context.subscriptions.push(details);
-  timed('hovers', () => registerUdfHovers(services));
   const tree = timed('tree', () => registerUdfTree(services));
+  timed('hovers and lenses', () => {
+    // Hovers and code lenses share what is known of open files' UDFs and one page of runs.
+    const udfs = new DocumentUdfs(services, tree);
+    context.subscriptions.push(udfs);
+    registerUdfHovers(services, udfs);
+    context.subscriptions.push(registerUdfCodeLenses(services, udfs, tree));
+  });
   timed('commands', () => registerQueryCommands(context, services));
   timed('diagnostics', () => context.subscriptions.push(registerCheckConnection(services)));
   log.info(`Activated in ${(performance.now() - started).toFixed(1)} ms (${timings.join(', ')} ms).`);

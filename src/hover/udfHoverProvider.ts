@@ -1,15 +1,27 @@
-// Hovers over UDF names in Python code summarise their recent runs, with links to act.
-// One request per UDF per minute at most: answers come from a cache that is warmed in
-// the background when a Python file is opened, so a hover rarely waits on the network.
+// Hovers over UDF names in Python code (and notebook cells) summarise their recent runs, with
+// links to act. A `@fused.udf` function is asked under the name Fused saved it by (name=,
+// meta.json, the function, else the file or folder the audit log knows), and the hover says
+// which name and why. One request per UDF per minute at most: answers come from a cache that
+// is warmed in the background when a file opens (fusedRuns.hovers.prefetch), so a hover
+// rarely waits on the network. Names only in comments, and GitHub fused.load of utility
+// modules (`common`), are answered on hover but never prefetched.
 import vscode = require('vscode');
 import { runStatus } from '../api/status';
 import type { AuditLogQuery, AuditLogRecord } from '../api/types';
 import type { FusedServices } from '../services';
 import { abortSignalFor } from '../util/cancellation';
 import { commandLink, markdownText } from '../text/safeText';
+import type { DocumentUdfs } from '../udfEditor/documentUdfs';
+import { describeNameChoice, type ChosenName } from '../udfCode/udfNames';
+import { prefetchedReferences, udfAt, type TextSpan } from '../udfCode/udfSource';
 import { countOf, errorSummary, formatDuration, relativeTime, formatLocalTime, statusPresentation } from '../views/presentation';
 import { summariseRuns, TimedCache, type RunSummary } from './runSummary';
-import { findAllUdfReferences, findUdfReference, type UdfReference } from './udfReferences';
+
+/** What a hover asks the audit log about. */
+interface UdfReference {
+  kind: 'udf_name' | 'shared_token';
+  value: string;
+}
 
 const RUNS_PER_HOVER = 20;
 const CACHE_TTL_MS = 60_000;
@@ -20,7 +32,7 @@ interface CachedRuns {
   error?: string;
 }
 
-export function registerUdfHovers(services: FusedServices): void {
+export function registerUdfHovers(services: FusedServices, udfs: DocumentUdfs): void {
   const cache = new TimedCache<CachedRuns>(CACHE_TTL_MS);
   const inFlight = new Map<string, Promise<CachedRuns>>();
 
@@ -50,42 +62,62 @@ export function registerUdfHovers(services: FusedServices): void {
     return pending;
   };
 
+  const enabled = (setting: 'enabled' | 'prefetch') => vscode.workspace.getConfiguration('fusedRuns.hovers').get<boolean>(setting, true);
+
   const provider: vscode.HoverProvider = {
     async provideHover(document, position, token) {
-      const reference = findUdfReference(
-        { lineCount: document.lineCount, lineAt: (line) => document.lineAt(line).text },
-        position.line,
-        position.character,
-      );
-      if (!reference) return undefined;
+      if (!enabled('enabled')) return undefined;
+      const hit = udfAt(udfs.source(document), position.line, position.character);
+      if (!hit) return undefined;
+      let reference: UdfReference;
+      let chosen: ChosenName | undefined;
+      if (hit.kind === 'definition') {
+        chosen = await udfs.nameOf(document, hit.definition, true);
+        if (token.isCancellationRequested) return undefined;
+        reference = { kind: 'udf_name', value: chosen.name };
+      } else {
+        reference = { kind: hit.reference.target.kind, value: hit.reference.target.value };
+      }
       const abort = abortSignalFor(token);
       try {
         const runs = await load(reference, abort.signal);
         if (token.isCancellationRequested) return undefined;
-        const range = new vscode.Range(position.line, reference.start, position.line, reference.end);
-        return new vscode.Hover(hoverMarkdown(reference, runs), range);
+        return new vscode.Hover(hoverMarkdown(reference, runs, chosen && describeNameChoice(chosen, udfs.rangeLabel)), rangeOf(hit.span));
       } finally {
         abort.dispose();
       }
     },
   };
 
-  const warm = (document: vscode.TextDocument) => {
+  const warm = async (document: vscode.TextDocument) => {
     if (document.languageId !== 'python' || document.uri.scheme === 'fused-run') return;
-    const references = findAllUdfReferences({ lineCount: document.lineCount, lineAt: (line) => document.lineAt(line).text });
-    for (const reference of references.slice(0, WARM_LIMIT)) void load(reference);
+    if (!enabled('enabled') || !enabled('prefetch')) return;
+    const source = udfs.source(document);
+    const references: UdfReference[] = [];
+    // Definitions whose name is certain; a file/folder guess waits for the lens's shared page.
+    for (const definition of source.definitions) {
+      const chosen = await udfs.nameOf(document, definition, false);
+      if (chosen.choice === 'only' || chosen.choice === 'known') references.push({ kind: 'udf_name', value: chosen.name });
+    }
+    for (const reference of prefetchedReferences(source)) references.push({ kind: reference.target.kind, value: reference.target.value });
+    const distinct = new Map(references.map((reference) => [keyOf(reference), reference]));
+    for (const reference of [...distinct.values()].slice(0, WARM_LIMIT)) void load(reference);
   };
 
   const { context } = services;
   context.subscriptions.push(
     vscode.languages.registerHoverProvider({ language: 'python' }, provider),
-    vscode.workspace.onDidOpenTextDocument(warm),
+    vscode.workspace.onDidOpenTextDocument((document) => void warm(document)),
     services.onDidChangeConnection(() => cache.clear()),
   );
-  for (const document of vscode.workspace.textDocuments) warm(document);
+  for (const document of vscode.workspace.textDocuments) void warm(document);
 }
 
-function hoverMarkdown(reference: UdfReference, runs: CachedRuns): vscode.MarkdownString {
+function rangeOf(span: TextSpan): vscode.Range {
+  return new vscode.Range(span.line, span.start, span.line, span.end);
+}
+
+function hoverMarkdown(reference: UdfReference, runs: CachedRuns, nameReason?: string): vscode.MarkdownString {
   // Theme icons are ours ($(pass), $(error)…); record text and the name typed in the code go
   // through markdownText, so none of it becomes a link, an image, HTML or an icon.
   const parts: string[] = [];
@@ -95,16 +127,18 @@ function hoverMarkdown(reference: UdfReference, runs: CachedRuns): vscode.Markdo
     return commandLink(label, command, [arg]);
   };
   const subject = reference.kind === 'udf_name' ? `UDF **${markdownText(reference.value, { max: 120 })}**` : `Shared token ${markdownText(reference.value, { max: 120 })}`;
+  // Which saved name a `def` was asked under, and why ("named in meta.json").
+  const why = nameReason ? `\n\n$(symbol-function) Name: ${markdownText(nameReason, { max: 300 })}` : '';
   if (runs.error) {
-    parts.push(`$(error) ${subject}: could not load runs. ${markdownText(runs.error, { max: 500 })}`);
+    parts.push(`$(error) ${subject}: could not load runs. ${markdownText(runs.error, { max: 500 })}${why}`);
   } else if (!runs.summary.latest) {
-    parts.push(`${subject}: no recorded runs in your audit log.`);
+    parts.push(`${subject}: no recorded runs in your audit log.${why}`);
   } else {
     const { summary } = runs;
     const latest = runs.summary.latest;
     const latestStatus = statusPresentation(runStatus(latest));
     const { counts } = summary;
-    parts.push(`${subject} — last ${countOf(summary.total, 'run')}\n\n`);
+    parts.push(`${subject} — last ${countOf(summary.total, 'run')}${why}\n\n`);
     parts.push(
       `$(${latestStatus.icon}) Latest: ${latestStatus.label}, ${markdownText(relativeTime(latest.timestamp))} ` +
         `(${markdownText(formatLocalTime(latest.timestamp))}), ${markdownText(formatDuration(latest.execution_time))}\n\n`,

@@ -179,6 +179,11 @@ export function runsQuery(entry: Pick<UdfEntry, 'groupBy' | 'key'>, state: Pick<
   };
 }
 
+/** One page of every run in the view's scope and range, newest first (the code lenses' one request per file). */
+export function rangeRunsQuery(state: Pick<ViewState, 'scope' | 'range'>, limit: number, now: Date): AuditLogQuery {
+  return { ...scopeFlag(state.scope), ...timeBounds(resolveRange(state.range, now)), scan_forward: false, limit: clampPageSize(limit) };
+}
+
 /** The page-size setting as a valid `limit` (1..300, default 50). */
 export function clampPageSize(value: unknown): number {
   const number = typeof value === 'number' && Number.isFinite(value) ? Math.floor(value) : 50;

@@ -109,6 +109,41 @@ export class UdfTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
     return this.root !== undefined;
   }
 
+  /** The UDF names the root has loaded for the current scope and range (undefined: not loaded yet). */
+  loadedUdfNames(): ReadonlySet<string> | undefined {
+    if (!this.root) return undefined;
+    return new Set(this.root.entries.map((entry) => entry.latest.udf_name ?? entry.name));
+  }
+
+  /**
+   * Shows a UDF's row with its runs expanded (a code lens's click): focuses the view, waits for
+   * its root, and reveals the row. false when the UDF is not in the view (no runs in its scope
+   * and range, or hidden by a filter).
+   */
+  async revealUdf(name: string): Promise<boolean> {
+    await vscode.commands.executeCommand(`${VIEW_ID}.focus`);
+    const nodes = await this.getChildren();
+    const node = nodes.find((candidate): candidate is TreeNode & { kind: 'udf' } => candidate.kind === 'udf' && (candidate.entry.latest.udf_name ?? candidate.entry.name) === name);
+    if (!node || !this.treeView) return false;
+    // The view was just focused: the workbench may not have rendered the row yet ("Data tree
+    // node not found") and says so only by rejecting. Try again as it renders, for up to ~5 s.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.treeView.reveal(node, { select: true, focus: true, expand: true });
+        return true;
+      } catch (error) {
+        if (attempt >= 20) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+    }
+  }
+
+  /** UDF rows are at the root; a run's parent is its UDF's row (reveal needs this). */
+  getParent(node: TreeNode): TreeNode | undefined {
+    if (node.kind === 'run' || node.kind === 'loadMore') return this.udfNodes.get(pagerKey(node.udf));
+    return undefined;
+  }
+
   /** Change scope, range, grouping or filters; persisted per workspace; reloads only when the query changes. */
   async updateState(patch: Partial<ViewState>): Promise<void> {
     const before = this.viewState;

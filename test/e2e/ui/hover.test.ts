@@ -88,6 +88,12 @@ describe('hovers over UDF names', () => {
     wb.fused.resetStats();
     await openWorkspaceFile(wb, HOVER_FILE);
     // Opening the file warms the cache: one udf_name query per UDF the file names.
+    // The code lens above the function shows once the extension is active and has read the file
+    // (activation took 20 s under a load average of 13), and it reads its one page of the range
+    // too: let it land before counting requests.
+    const lens = wb.page.locator('.editor-instance .monaco-editor .codelens-decoration').first();
+    const lensDeadline = Date.now() + 60_000;
+    while (Date.now() < lensDeadline && !/ · |no runs/.test(await lens.innerText().catch(() => ''))) await wb.page.waitForTimeout(100);
     await waitForRequests(wb, 'udf_name', 2);
     const before = wb.fused.stats().requests;
 

@@ -1,0 +1,74 @@
+// A code lens above each `@fused.udf` function: `12 runs · 3 failed · last 5 min ago` for the
+// tree's scope and range (`no runs in last 24 h` when none). Every lens of every file reads
+// one shared page of the range's runs: opening a file with 20 UDFs costs one request, and
+// none once the page is read. Refreshed when the tree refreshes. Clicking reveals the UDF in
+// the tree with its runs expanded. Titles are our text only (counts and ages); a name from
+// the file appears only in the tooltip, as plain text.
+import vscode = require('vscode');
+import type { FusedServices } from '../services';
+import { messageText } from '../text/safeText';
+import { lensTitle, lensTooltip, runsInPage } from '../udfCode/rangeRuns';
+import type { UdfDefinition } from '../udfCode/udfSource';
+import type { UdfTreeProvider } from '../views/udfTree';
+import type { DocumentUdfs } from './documentUdfs';
+
+export const REVEAL_UDF_COMMAND = 'fusedRuns.revealUdfInTree';
+const PAGE_SIZE = 300;
+
+class UdfCodeLens extends vscode.CodeLens {
+  constructor(
+    range: vscode.Range,
+    readonly document: vscode.TextDocument,
+    readonly definition: UdfDefinition,
+  ) {
+    super(range);
+  }
+}
+
+export function registerUdfCodeLenses(services: FusedServices, udfs: DocumentUdfs, tree: UdfTreeProvider): vscode.Disposable {
+  const changed = new vscode.EventEmitter<void>();
+  const enabled = () => vscode.workspace.getConfiguration('fusedRuns.codeLens').get<boolean>('enabled', true);
+
+  const provider: vscode.CodeLensProvider<UdfCodeLens> = {
+    onDidChangeCodeLenses: changed.event,
+    provideCodeLenses(document) {
+      if (!enabled() || document.uri.scheme === 'fused-run') return [];
+      return udfs.source(document).definitions.map((definition) => {
+        const line = definition.decoratorLine;
+        return new UdfCodeLens(new vscode.Range(line, 0, line, 0), document, definition);
+      });
+    },
+    async resolveCodeLens(lens, token) {
+      const chosen = await udfs.nameOf(lens.document, lens.definition, true);
+      if (token.isCancellationRequested) return lens;
+      try {
+        const page = await udfs.rangeRuns();
+        const runs = runsInPage(page, { kind: 'udf_name', value: chosen.name });
+        lens.command = {
+          title: lensTitle(runs, udfs.rangeLabel, new Date()),
+          tooltip: lensTooltip(runs, chosen.name, udfs.scopeLabel, udfs.rangeLabel, PAGE_SIZE),
+          command: REVEAL_UDF_COMMAND,
+          arguments: [chosen.name],
+        };
+      } catch (error) {
+        services.log.warn(`Code lens for ${chosen.name}: could not read runs: ${error instanceof Error ? error.message : String(error)}`);
+        lens.command = { title: 'runs not loaded (see the Fused Runs log)', command: 'fusedRuns.showLog' };
+      }
+      return lens;
+    },
+  };
+
+  return vscode.Disposable.from(
+    changed,
+    vscode.languages.registerCodeLensProvider({ language: 'python' }, provider),
+    udfs.onDidChange(() => changed.fire()),
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (event.affectsConfiguration('fusedRuns.codeLens.enabled')) changed.fire();
+    }),
+    vscode.commands.registerCommand(REVEAL_UDF_COMMAND, async (name?: unknown) => {
+      if (typeof name !== 'string' || !name) return;
+      const shown = await tree.revealUdf(name);
+      if (!shown) void vscode.window.showInformationMessage(messageText(`${name} has no runs in the Fused Runs view (${udfs.scopeLabel}, ${udfs.rangeLabel}), or a filter hides it.`));
+    }),
+  );
+}
