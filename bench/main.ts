@@ -62,6 +62,8 @@ export async function main(argv: string[], serverCli: string): Promise<number> {
   }
   const started = Date.now();
   const loadAverageAtStart = os.loadavg();
+  // The commit that is packaged and measured (HEAD may move while a long run goes on).
+  const commit = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: REPO_ROOT, encoding: 'utf8' }).stdout.trim();
   const tempDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fused-runs-bench-'));
   const rows: Row[] = [];
   const sections: Record<string, unknown> = {};
@@ -105,7 +107,7 @@ export async function main(argv: string[], serverCli: string): Promise<number> {
   const result = {
     date: new Date().toISOString(),
     version: (JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }).version,
-    commit: spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: REPO_ROOT, encoding: 'utf8' }).stdout.trim(),
+    commit,
     machine: { ...machine(), loadAverageAtStart: loadAverageAtStart.map((value) => Math.round(value * 100) / 100), loadAverageAtEnd: os.loadavg().map((value) => Math.round(value * 100) / 100) },
     options,
     durationSeconds,
