@@ -93,6 +93,34 @@ const builds = [
   },
 ];
 
+// The insights panel's host code is its own bundle, loaded by the first "Show UDF Insights"
+// (src/insights/registerInsights.ts imports './insightsPanel' dynamically): activation does
+// not load or parse it. The import stays a require of dist/insightsPanel.js at run time.
+const lazyInsightsPanel = {
+  name: 'lazy-insights-panel',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/insightsPanel(\.js)?$/ }, (args) =>
+      args.importer.endsWith(path.join('insights', 'registerInsights.ts')) ? { path: './insightsPanel.js', external: true } : undefined,
+    );
+  },
+};
+builds[0].plugins = [lazyInsightsPanel];
+builds.push({
+  entryPoints: ['src/insights/insightsPanel.ts'],
+  outfile: 'dist/insightsPanel.js',
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node18',
+  external: ['vscode'],
+  minify: production,
+  sourcemap: !production,
+  sourcesContent: false,
+  legalComments: 'none',
+  logLevel: 'warning',
+  metafile: true,
+});
+
 // HTTP goes through the extension host's global fetch (see src/api/client.ts), so nothing is
 // bundled for it. A dist/undici.js left by a build from before that change would still be
 // packed into the .vsix (dist/ is shipped as a whole), so it goes.
@@ -110,6 +138,23 @@ if (fs.existsSync(path.join(__dirname, webviewEntry))) {
     target: 'es2022',
   });
 }
+
+// The insights webview script: its charts (uPlot, canvas) and tables; its CSS (uPlot's own
+// included) is emitted beside it as dist/webview/insights.css.
+builds.push({
+  entryPoints: ['src/webview/app/insights/main.ts'],
+  outfile: 'dist/webview/insights.js',
+  bundle: true,
+  platform: 'browser',
+  format: 'iife',
+  target: 'es2022',
+  minify: production,
+  sourcemap: !production,
+  sourcesContent: false,
+  legalComments: 'none',
+  logLevel: 'warning',
+  metafile: true,
+});
 
 async function main() {
   if (watch) {

@@ -11,6 +11,7 @@ import { registerRecordDetails } from './webview/detailsPanel';
 import { DocumentUdfs } from './udfEditor/documentUdfs';
 import { registerUdfCodeLenses } from './udfEditor/udfCodeLens';
 import { registerUdfTree } from './views/registerUdfTree';
+import { registerUdfInsights } from './insights/registerInsights';
 
 /** Returns the test API only in VS Code's extension-test mode (see testApi.ts); otherwise nothing. */
 export function activate(context: vscode.ExtensionContext): FusedRunsTestApi | undefined {
@@ -48,10 +49,25 @@ export function activate(context: vscode.ExtensionContext): FusedRunsTestApi | u
     registerUdfHovers(services, udfs);
     context.subscriptions.push(registerUdfCodeLenses(services, udfs, tree));
   });
+  timed('insights', () =>
+    context.subscriptions.push(
+      registerUdfInsights(services, {
+        get state() {
+          return tree.state;
+        },
+        loadedUdfNames: () => loadedUdfNames(tree),
+      }),
+    ),
+  );
   timed('commands', () => registerQueryCommands(context, services));
   timed('diagnostics', () => context.subscriptions.push(registerCheckConnection(services)));
   log.info(`Activated in ${(performance.now() - started).toFixed(1)} ms (${timings.join(', ')} ms).`);
   return context.extensionMode === vscode.ExtensionMode.Test ? { udfTree: tree, recordDetails: details.panels } : undefined;
+}
+
+/** The UDF names the tree has loaded, for the palette's pickers. */
+function loadedUdfNames(tree: ReturnType<typeof registerUdfTree>): string[] {
+  return [...new Set(tree.loadedRuns().map((run) => run.udf_name).filter((name): name is string => typeof name === 'string' && name.trim() !== ''))];
 }
 
 export function deactivate(): void {

@@ -159,6 +159,7 @@ function hoverMarkdown(reference: UdfReference, runs: CachedRuns, nameReason?: s
     if (reference.kind === 'udf_name') {
       links.push(link('Compare with this file', 'fusedRuns.compareWithLocalFile', runArg(latest)));
       links.push(link('All runs', 'fusedRuns.showRunsOfUdfByName', reference.value));
+      links.push(link('Insights', 'fusedRuns.showUdfInsights', { udf_name: reference.value }));
     } else {
       links.push(link('All runs', 'fusedRuns.showRunsForSharedToken', reference.value));
     }

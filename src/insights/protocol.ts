@@ -6,7 +6,7 @@
 // parseInsightsMessage before the host acts: a run it asks to open must be one the panel sent.
 
 import type { RunStatus } from '../api/types';
-import { RANGE_PRESETS, type Scope, type TimeRange } from '../views/treeModel';
+import { RANGE_PRESETS, type Scope, type TimeRange, type ViewState } from '../views/treeModel';
 import type { Breakdown, BucketUnit, DurationPoints, Trend } from './aggregate';
 
 /** The panel's `viewType`; also its `onWebviewPanel:` activation event. */
@@ -96,8 +96,8 @@ export interface InsightsView {
 // Host → webview
 
 export type InsightsHostMessage =
-  | { type: 'loading'; key: string; title: string; more: boolean }
-  | { type: 'data'; key: string; view: InsightsView }
+  | { type: 'loading'; key: string; subject: InsightsSubject; title: string; more: boolean }
+  | { type: 'data'; key: string; subject: InsightsSubject; view: InsightsView }
   /** A failed load; `view` is what was shown before, kept. */
   | { type: 'error'; key: string; message: string };
 
@@ -189,6 +189,27 @@ function parseRange(value: unknown): TimeRange | undefined {
     const end = Date.parse(raw.end);
     if (Number.isFinite(start) && Number.isFinite(end) && start < end) return { kind: 'custom', start: raw.start, end: raw.end };
   }
+  return undefined;
+}
+
+/**
+ * The subject of a command argument: a UDF row of the tree (`{ kind: 'udf', entry }`), a hover
+ * or code-lens link (`{ udf_name }`, or `{ udf_id }`), or a full subject. Scope and range come
+ * from the tree unless the argument has them. Undefined for anything else.
+ */
+export function subjectOfArgument(arg: unknown, state: Pick<ViewState, 'scope' | 'range'>): InsightsSubject | undefined {
+  if (typeof arg !== 'object' || arg === null) return undefined;
+  const raw = arg as Record<string, unknown>;
+  const full = parseSubject(raw);
+  if (full) return full;
+  const base = { scope: state.scope, range: state.range };
+  if (raw.kind === 'udf' && typeof raw.entry === 'object' && raw.entry !== null) {
+    const entry = raw.entry as Record<string, unknown>;
+    if (typeof entry.key === 'string' && entry.key.trim() !== '') return parseSubject({ kind: entry.groupBy === 'udf_id' ? 'udf_id' : 'udf_name', value: entry.key, ...base });
+    return undefined;
+  }
+  if (typeof raw.udf_name === 'string') return parseSubject({ kind: 'udf_name', value: raw.udf_name, ...base });
+  if (typeof raw.udf_id === 'string') return parseSubject({ kind: 'udf_id', value: raw.udf_id, ...base });
   return undefined;
 }
 

@@ -10,6 +10,9 @@ export interface ShellOptions {
   scriptUri: string;
   styleUri: string;
   nonce: string;
+  /** The page's title and what it shows before its script runs (default: the details panel's). */
+  title?: string;
+  placeholder?: string;
 }
 
 /** 128 random bits, base64: a fresh one for every HTML the panel gets. */
@@ -51,11 +54,15 @@ export function buildShellHtml(options: ShellOptions): string {
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link rel="stylesheet" href="${options.styleUri}">
-<title>Run details</title>
+<title>${escapeText(options.title ?? 'Run details')}</title>
 </head>
 <body>
-<main id="app" aria-busy="true"><p class="placeholder">Loading run…</p></main>
+<main id="app" aria-busy="true"><p class="placeholder">${escapeText(options.placeholder ?? 'Loading run…')}</p></main>
 <script nonce="${options.nonce}" src="${options.scriptUri}"></script>
 </body>
 </html>`;
+}
+
+function escapeText(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
