@@ -19,6 +19,13 @@ export interface FaultConfig {
   body?: string;
   /** Content-Type for `body` (default application/json). */
   contentType?: string;
+  /**
+   * A server that pages without end: regular queries answer 'empty' pages, or the first page
+   * again ('repeat'), each with a fresh next_page_token (valid or not, the token sent is ignored).
+   */
+  endlessPaging?: 'empty' | 'repeat';
+  /** With endlessPaging: this many regular queries are answered normally first (default 0). */
+  afterPages?: number;
   /** Apply to the next N matching requests, then clear. Default: until cleared. */
   times?: number;
   /** Only requests that match (all given conditions). */
@@ -27,7 +34,7 @@ export interface FaultConfig {
 
 const NUMBER_FIELDS = ['latencyMs', 'retryAfterSeconds', 'slowBodyMs'] as const;
 const BOOLEAN_FIELDS = ['truncateBody', 'malformedBody', 'resetConnection'] as const;
-const ALLOWED = new Set<string>([...NUMBER_FIELDS, ...BOOLEAN_FIELDS, 'status', 'body', 'contentType', 'times', 'match']);
+const ALLOWED = new Set<string>([...NUMBER_FIELDS, ...BOOLEAN_FIELDS, 'status', 'body', 'contentType', 'times', 'match', 'endlessPaging', 'afterPages']);
 
 /** Checks a fault configuration (from the admin endpoint or a test); throws naming the field. */
 export function validateFaultConfig(value: unknown): FaultConfig {
@@ -48,6 +55,8 @@ export function validateFaultConfig(value: unknown): FaultConfig {
     throw new Error('status must be an HTTP status code from 200 to 599');
   }
   if (config.times !== undefined && (!Number.isInteger(config.times) || (config.times as number) < 1)) throw new Error('times must be a positive integer');
+  if (config.endlessPaging !== undefined && config.endlessPaging !== 'empty' && config.endlessPaging !== 'repeat') throw new Error('endlessPaging must be "empty" or "repeat"');
+  if (config.afterPages !== undefined && (!Number.isInteger(config.afterPages) || (config.afterPages as number) < 0)) throw new Error('afterPages must be a whole number of at least 0');
   for (const key of ['body', 'contentType'] as const) {
     if (config[key] !== undefined && typeof config[key] !== 'string') throw new Error(`${key} must be a string`);
   }

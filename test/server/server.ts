@@ -26,6 +26,7 @@ import { gzip } from 'node:zlib';
 import type { AuditLogRecord } from '../../src/api/types';
 import { defaultErrorResponse, validateFaultConfig, type FaultConfig } from './faults';
 import { generateRecords } from './generator';
+import { generateScenario, type ScenarioOptions } from './scenarios';
 import { parseAuditQuery, queryShape } from './query';
 import { loadRecordsFile, recordProblem } from './records';
 import { PageTokenCodec, RecordStore, type Caller } from './store';
@@ -50,6 +51,12 @@ export interface FusedServerOptions {
   token?: string;
   /** Serve the records of this JSONL file instead of generated ones. */
   dataFile?: string;
+  /** Serve these records (validated) instead of generated ones (tests: data sets made on the fly). */
+  data?: readonly AuditLogRecord[];
+  /** With `data`: the accounts (default: one per user_email, as with dataFile). */
+  users?: DemoUser[];
+  /** Serve a load scenario (burst, bulk: see scenarios.ts) instead of the demo data. */
+  scenario?: Omit<ScenarioOptions, 'demoToken'>;
   /** Generated data is relative to this instant (default: now). */
   now?: Date;
   /** Size of the one huge stderr (see generator); 0 = none. */
@@ -116,6 +123,15 @@ export async function startFusedServer(options: FusedServerOptions = {}): Promis
   if (options.dataFile !== undefined) {
     records = await loadRecordsFile(options.dataFile);
     users = usersFromRecords(records, demoToken);
+  } else if (options.data !== undefined) {
+    options.data.forEach((item, index) => {
+      const problem = recordProblem(item);
+      if (problem) throw new Error(`data record ${index}: ${problem}`);
+    });
+    records = [...options.data];
+    users = options.users ?? usersFromRecords(records, demoToken);
+  } else if (options.scenario !== undefined) {
+    ({ records, users } = generateScenario({ ...options.scenario, now: options.scenario.now ?? options.now, demoToken }));
   } else {
     const generated = generateRecords({ records: options.records, seed: options.seed, now: options.now, hugePayloadBytes: options.hugePayloadBytes, demoToken });
     records = generated.records;
@@ -127,6 +143,8 @@ export async function startFusedServer(options: FusedServerOptions = {}): Promis
 
   let faults: FaultConfig | undefined;
   let faultsRemaining = Infinity;
+  /** Regular queries answered while an endlessPaging fault is set (the first afterPages are real). */
+  let endlessServed = 0;
   let stats = emptyStats();
   const timers = new Set<NodeJS.Timeout>();
   const delay = (ms: number): Promise<void> =>
@@ -141,6 +159,7 @@ export async function startFusedServer(options: FusedServerOptions = {}): Promis
   const setFaults = (config: FaultConfig): void => {
     faults = validateFaultConfig(config);
     faultsRemaining = faults.times ?? Infinity;
+    endlessServed = 0;
   };
   const clearFaults = (): void => {
     faults = undefined;
@@ -197,12 +216,12 @@ export async function startFusedServer(options: FusedServerOptions = {}): Promis
       }
     }
 
-    const response = isAuditLog ? answerAuditLog(req, url) : { status: 404, headers: {}, chunks: [JSON.stringify({ detail: 'Not Found' })] };
+    const response = isAuditLog ? answerAuditLog(req, url, fault) : { status: 404, headers: {}, chunks: [JSON.stringify({ detail: 'Not Found' })] };
     log(response.status);
     await send(req, res, response.status, { 'Content-Type': 'application/json', ...response.headers }, response.chunks, fault, delay);
   };
 
-  const answerAuditLog = (req: IncomingMessage, url: URL): { status: number; headers: Record<string, string>; chunks: string[] } => {
+  const answerAuditLog = (req: IncomingMessage, url: URL, fault?: FaultConfig): { status: number; headers: Record<string, string>; chunks: string[] } => {
     const detail = (status: number, value: unknown, headers: Record<string, string> = {}) => ({ status, headers, chunks: [JSON.stringify({ detail: value })] });
     if (req.method !== 'GET' && req.method !== 'HEAD') return detail(405, 'Method Not Allowed', { Allow: 'GET' });
     const header = req.headers.authorization;
@@ -218,7 +237,13 @@ export async function startFusedServer(options: FusedServerOptions = {}): Promis
     const parsed = parseAuditQuery(url.searchParams);
     if (!parsed.ok) return detail(422, parsed.issues);
     const caller: Caller = { email: user.email, user_id: user.user_id, exec_env_id: user.exec_env_id };
-    const outcome = store.run(caller, parsed.query, codec);
+    let outcome = store.run(caller, parsed.query, codec);
+    if (fault?.endlessPaging && parsed.query.id === undefined && !parsed.query.distinct && ++endlessServed > (fault.afterPages ?? 0)) {
+      // The fault: a fresh token every time, with nothing new behind it.
+      const first = store.run(caller, { ...parsed.query, pageToken: undefined }, codec);
+      const items = first.kind === 'page' && fault.endlessPaging === 'repeat' ? first.items : [];
+      outcome = { kind: 'page', items, limit: parsed.query.limit, nextPageToken: `endless.${randomBytes(12).toString('base64url')}` };
+    }
     if (outcome.kind === 'not-found') return detail(404, 'Audit log record not found');
     if (outcome.kind === 'bad-page-token') {
       return detail(422, [{ type: 'value_error', loc: ['query', 'page_token'], msg: `Value error, ${outcome.reason}`, input: parsed.query.pageToken }]);

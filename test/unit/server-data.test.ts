@@ -148,6 +148,9 @@ describe('CLI', () => {
       [['--port'], /Option '--port <value>' argument missing/],
       [['--port', '70000'], /--port needs an integer from 0 to 65535/],
       [['stray'], /Unexpected argument 'stray'/],
+      [['--scenario', 'storm'], /--scenario must be one of burst, bulk/],
+      [['--scenario', 'burst', '--days', '3'], /--days applies to --scenario bulk only/],
+      [['--latency-ms=-5'], /--latency-ms needs an integer from 0/],
     ] as const) {
       const child = spawn(process.execPath, [cli, '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
       let stderr = '';
@@ -155,6 +158,28 @@ describe('CLI', () => {
       const code = await new Promise<number | null>((done) => child.once('exit', (c) => done(c)));
       assert.equal(code, 2, stderr);
       assert.match(stderr, message);
+    }
+  });
+  test('--scenario bulk with --records/--days and --latency-ms: serves the scenario with the latency set', async () => {
+    const child = spawn(process.execPath, [cli, '--port', '0', '--scenario', 'bulk', '--records', '500', '--days', '2', '--latency-ms', '120', '--now', '2025-04-01T00:00:00Z'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    try {
+      const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+      const baseUrl = ((await lines.next()).value as string).slice('listening on '.length);
+      await lines.next();
+      const started = Date.now();
+      const page = await getPage({ baseUrl, auditLogPath: '/audit-log', token: 'fused-demo-token' }, { limit: 300, scan_forward: true });
+      assert.ok(Date.now() - started >= 120, 'the latency fault is set');
+      assert.equal(page.items.length, 300);
+      assert.ok(page.items[0].timestamp >= '2025-03-30T00:00:00', 'two days back');
+      assert.match(stderr, /serving 505 records from the bulk scenario with 120 ms latency/);
+    } finally {
+      const exited = new Promise<void>((done) => child.once('exit', () => done()));
+      child.kill('SIGTERM');
+      await exited;
     }
   });
   test('a bad --data file exits 1 naming the line', async () => {
