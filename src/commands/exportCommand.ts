@@ -2,8 +2,8 @@
 // CSV, under a cancellable notification whose Cancel aborts the request in flight.
 import * as os from 'node:os';
 import vscode = require('vscode');
-import { iteratePages } from '../api/paging';
-import type { AuditLogQuery, AuditLogRecord } from '../api/types';
+import { iteratePages, pageBound, type PagingStop } from '../api/paging';
+import { LIMITS, type AuditLogQuery, type AuditLogRecord } from '../api/types';
 import type { FusedServices } from '../services';
 import { labelText, messageText } from '../text/safeText';
 import { abortSignalFor } from '../util/cancellation';
@@ -91,7 +91,10 @@ function readExportArgs(arg: unknown): ExportArgs {
 async function runExport(services: FusedServices, source: ExportSource, format: ExportFormat, target: vscode.Uri): Promise<void> {
   const maxRecords = exportMaxRecords();
   const fileName = target.path.split('/').pop() ?? target.fsPath;
-  let budgetReached = false;
+  let stoppedBy: PagingStop | undefined;
+  const query = source.kind === 'query' ? exportQuery(source.query) : undefined;
+  const maxPages = query ? pageBound(query, { maxRecords }) : 1;
+  if (query) services.log.info(`Export of ${source.title}: reading at most ${maxRecords} runs in at most ${maxPages} pages of ${query.limit ?? LIMITS.defaultLimit}.`);
   try {
     const result = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: messageText(`Exporting runs (${source.title})`), cancellable: true },
@@ -100,15 +103,15 @@ async function runExport(services: FusedServices, source: ExportSource, format: 
         let reported = 0;
         try {
           const pages =
-            source.kind === 'records'
-              ? onePage(source.records.slice(0, maxRecords))
+            source.kind === 'records' || !query
+              ? onePage(source.kind === 'records' ? source.records.slice(0, maxRecords) : [])
               : keepOnly(
-                  watchBudget(iteratePages(services.client(), exportQuery(source.query), { signal: abort.signal, maxRecords }), maxRecords, () => {
-                    budgetReached = true;
+                  watchBudget(iteratePages(services.client(), query, { signal: abort.signal, maxRecords, maxPages, log: services.log, label: `Export of ${source.title}` }), (reason) => {
+                    stoppedBy = reason;
                   }),
                   source.keep,
                 );
-          if (source.kind === 'records' && source.records.length > maxRecords) budgetReached = true;
+          if (source.kind === 'records' && source.records.length > maxRecords) stoppedBy = 'maxRecords';
           return await writeExport({
             target: target.fsPath,
             format,
@@ -124,7 +127,12 @@ async function runExport(services: FusedServices, source: ExportSource, format: 
         }
       },
     );
-    const budgetNote = budgetReached ? ` Stopped at the budget of ${countOf(maxRecords, 'run')} (setting fusedRuns.export.maxRecords).` : '';
+    const budgetNote =
+      stoppedBy === 'maxRecords'
+        ? ` Stopped at the budget of ${countOf(maxRecords, 'run')} (setting fusedRuns.export.maxRecords).`
+        : stoppedBy === 'maxPages'
+          ? ` Stopped after ${countOf(maxPages, 'page')} (the bound for ${countOf(maxRecords, 'run')}) with more runs left.`
+          : '';
     services.log.info(`Exported ${countOf(result.written, 'run')} (${result.bytes} bytes) of ${source.title} to ${target.fsPath}.${budgetNote}`);
     // The file name is the user's (or made from a UDF name): text in the message, never a link.
     void vscode.window.showInformationMessage(messageText(`Exported ${countOf(result.written, 'run')} to ${fileName}.${budgetNote}`), 'Open File').then((choice) => {

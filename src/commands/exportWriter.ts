@@ -5,7 +5,7 @@ import { once } from 'node:events';
 import { createWriteStream, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { CancelledError } from '../api/errors';
-import { isSinglePageQuery } from '../api/paging';
+import { isSinglePageQuery, type PagingStop } from '../api/paging';
 import { LIMITS, type AuditLogQuery, type AuditLogRecord } from '../api/types';
 import { exportLine, exportPreamble, type ExportFormat } from './exportFormat';
 
@@ -124,16 +124,13 @@ export async function* keepOnly<T extends { items: readonly AuditLogRecord[] }>(
   for await (const page of pages) yield keep ? { items: page.items.filter(keep) } : page;
 }
 
-/** Passes pages through, noting when paging stopped because the budget ran out. */
-export async function* watchBudget<T extends { items: readonly unknown[]; next_page_token: string | null; trimmed: boolean }>(
+/** Passes pages through, noting when paging stopped with records left (record budget or page bound). */
+export async function* watchBudget<T extends { items: readonly unknown[]; stoppedBy?: PagingStop }>(
   pages: AsyncIterable<T>,
-  maxRecords: number,
-  onBudgetReached: () => void,
+  onStopped: (reason: PagingStop) => void,
 ): AsyncGenerator<T> {
-  let count = 0;
   for await (const page of pages) {
-    count += page.items.length;
-    if (page.trimmed || (page.next_page_token !== null && count >= maxRecords)) onBudgetReached();
+    if (page.stoppedBy) onStopped(page.stoppedBy);
     yield page;
   }
 }

@@ -128,7 +128,13 @@ export class RunDocumentCommands {
       async (_progress, token) => {
         const abort = abortSignalFor(token);
         try {
-          return await findPreviousRunWithDifferentCode(record, iteratePages(this.pageSource(), query, { signal: abort.signal, maxRecords: PREVIOUS_RUN_BUDGET }), PREVIOUS_RUN_BUDGET);
+          const pages = iteratePages(this.pageSource(), query, {
+            signal: abort.signal,
+            maxRecords: PREVIOUS_RUN_BUDGET,
+            log: this.services.log,
+            label: `Previous-run search for ${displayName(record)}`,
+          });
+          return await findPreviousRunWithDifferentCode(record, pages, PREVIOUS_RUN_BUDGET);
         } finally {
           abort.dispose();
         }
@@ -143,7 +149,7 @@ export class RunDocumentCommands {
       return;
     }
     const why = result.budgetSpent
-      ? `None of the ${PREVIOUS_RUN_BUDGET} most recent earlier runs has different code.`
+      ? `None of the ${result.earlier.length} most recent earlier runs read (the search stops at ${PREVIOUS_RUN_BUDGET} runs) has different code.`
       : `No earlier run has different code (${result.sameCode} ran the same code).`;
     const picked = await this.pickRun(record, result.earlier, `${why} Pick a run to compare with`);
     if (picked) await this.diffRuns(picked, record);

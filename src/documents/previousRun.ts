@@ -28,7 +28,7 @@ export interface PreviousRunResult {
   earlier: AuditLogRecord[];
   /** Earlier runs with the same code as the current one. */
   sameCode: number;
-  /** True when the budget ran out before the history did. */
+  /** True when the budget (records or pages) ran out before the history did. */
   budgetSpent: boolean;
 }
 
@@ -39,7 +39,7 @@ export interface PreviousRunResult {
  */
 export async function findPreviousRunWithDifferentCode(
   current: AuditLogRecord,
-  pages: AsyncIterable<{ items: readonly AuditLogRecord[] }>,
+  pages: AsyncIterable<{ items: readonly AuditLogRecord[]; stoppedBy?: string }>,
   maxRecords: number,
 ): Promise<PreviousRunResult> {
   const currentCode = comparableCode(current);
@@ -64,7 +64,8 @@ export async function findPreviousRunWithDifferentCode(
       if (code !== currentCode) return { found: record, earlier, sameCode, budgetSpent: false };
       sameCode++;
     }
-    if (seen >= maxRecords) return { earlier, sameCode, budgetSpent: true };
+    // A page bound (short pages) ends the search as surely as the record budget does.
+    if (seen >= maxRecords || page.stoppedBy) return { earlier, sameCode, budgetSpent: true };
   }
   return { earlier, sameCode, budgetSpent: false };
 }

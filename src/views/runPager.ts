@@ -1,26 +1,48 @@
 // The runs of one UDF as the user pages through them: first page, "Load more…" following
 // next_page_token, duplicates skipped, one request at a time however often Load more is
-// clicked, and a failure that keeps everything already shown. No `vscode` import.
+// clicked, and a failure that keeps everything already shown. Paging always ends: a token
+// that comes back with nothing new is an error (not another Load more), and after
+// `maxPages` pages the pager stops and says so in the log. No `vscode` import.
+import { InvalidResponseError } from '../api/errors';
+import type { PagingLog } from '../api/paging';
 import type { AuditLogPage, AuditLogQuery, AuditLogRecord } from '../api/types';
 import { mergeRuns } from './treeModel';
 
 export type FetchPage = (query: AuditLogQuery, signal?: AbortSignal) => Promise<AuditLogPage>;
+
+/** Pages one UDF may load: 200 pages is 10 000 runs at the default page size, 60 000 at 300. */
+export const RUN_PAGER_MAX_PAGES = 200;
+
+export interface RunPagerOptions {
+  /** Upper bound on pages (default RUN_PAGER_MAX_PAGES). */
+  maxPages?: number;
+  /** Where reaching the bound, or a server that pages without end, is reported. */
+  log?: PagingLog;
+  /** What is paged, for the log, e.g. "Runs of census_join". */
+  label?: string;
+}
 
 export class RunPager {
   private shown: AuditLogRecord[] = [];
   private token: string | null = null;
   private loadedOnce = false;
   private inFlight: Promise<void> | undefined;
+  private pages = 0;
+  private stoppedAtBound = false;
   /** The last failure, cleared by the next successful page. */
   error: unknown;
   /** Pages actually requested (for tests and the log). */
   requests = 0;
+  readonly maxPages: number;
 
   constructor(
     /** The first page's query; Load more re-sends it with the page token so ranges stay fixed. */
     readonly baseQuery: AuditLogQuery,
     private readonly fetchPage: FetchPage,
-  ) {}
+    private readonly options: RunPagerOptions = {},
+  ) {
+    this.maxPages = Math.max(1, Math.floor(options.maxPages ?? RUN_PAGER_MAX_PAGES));
+  }
 
   get records(): readonly AuditLogRecord[] {
     return this.shown;
@@ -35,7 +57,12 @@ export class RunPager {
   }
 
   get hasMore(): boolean {
-    return this.loadedOnce && this.token !== null;
+    return this.loadedOnce && this.token !== null && !this.stoppedAtBound;
+  }
+
+  /** True when more runs exist but the page bound stopped the pager. */
+  get limitReached(): boolean {
+    return this.stoppedAtBound;
   }
 
   /** The first page, once. Later calls resolve at once unless the first page failed. */
@@ -46,23 +73,35 @@ export class RunPager {
 
   /** The next page. Concurrent calls share one request; after the last page it does nothing. */
   loadMore(signal?: AbortSignal): Promise<void> {
-    if (this.loadedOnce && this.token === null) return this.inFlight ?? Promise.resolve();
+    if (this.loadedOnce && !this.hasMore) return this.inFlight ?? Promise.resolve();
     return this.next(signal);
   }
 
   private next(signal?: AbortSignal): Promise<void> {
     if (this.inFlight) return this.inFlight;
     const query: AuditLogQuery = this.loadedOnce && this.token ? { ...this.baseQuery, page_token: this.token } : { ...this.baseQuery };
-    const previousToken = this.token;
+    const label = this.options.label ?? 'Runs';
     this.requests++;
     this.inFlight = this.fetchPage(query, signal)
       .then((page) => {
         const { records, added } = mergeRuns(this.shown, page.items);
         this.shown = records;
-        // A server that hands back the same token with nothing new would loop forever.
-        this.token = page.next_page_token && !(added === 0 && page.next_page_token === previousToken) ? page.next_page_token : null;
         this.loadedOnce = true;
+        this.pages++;
         this.error = undefined;
+        if (page.next_page_token !== null && added === 0) {
+          // A server that keeps sending tokens with nothing new would be followed forever.
+          this.token = null;
+          const message = `Fused sent page ${this.pages} of ${label} with a next-page token but no new run, so paging stopped (it would never end). The ${this.shown.length} runs shown are kept.`;
+          this.options.log?.warn(message);
+          this.error = new InvalidResponseError(message, 'next_page_token');
+          return;
+        }
+        this.token = page.next_page_token;
+        if (this.token !== null && this.pages >= this.maxPages) {
+          this.stoppedAtBound = true;
+          this.options.log?.warn(`${label}: stopped after ${this.pages} pages (the bound for one UDF) with more runs left; ${this.shown.length} runs shown.`);
+        }
       })
       .catch((error: unknown) => {
         // Keep what is shown and where to resume; the view offers Retry.

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { FusedApiError, InvalidResponseError, NetworkError } from '../../src/api/errors';
-import { collectRecords, iteratePages, type PageSource } from '../../src/api/paging';
+import { collectRecords, DEFAULT_MAX_PAGES, iteratePages, pageBound, type PageSource } from '../../src/api/paging';
 import type { AuditLogPage } from '../../src/api/types';
 import { FakeSource, record } from './api-fake-source';
 
@@ -99,6 +99,67 @@ describe('iteratePages', () => {
     });
   });
 
+  it('a page with a token that adds no new record ends paging with a clear error and keeps what was read', async () => {
+    // A server that keeps sending fresh tokens: first with empty pages, then with records already read.
+    let calls = 0;
+    const emptyPages: PageSource = {
+      async query(): Promise<AuditLogPage> {
+        calls++;
+        if (calls === 1) return { items: records.slice(0, 5), limit: 5, next_page_token: 'fresh-1' };
+        return { items: [], limit: 5, next_page_token: `fresh-${calls}` };
+      },
+    };
+    await assert.rejects(collectRecords(emptyPages, { limit: 5 }), (error: unknown) => {
+      assert.ok(error instanceof InvalidResponseError);
+      assert.equal(error.message, 'Fused sent page 2 with a next-page token but no new record, so paging would never end. Stopped; the 5 records read so far are kept.');
+      assert.deepEqual(error.partial?.records.map((r) => r.id), records.slice(0, 5).map((r) => r.id));
+      return true;
+    });
+    assert.equal(calls, 2);
+    let repeats = 0;
+    const repeating: PageSource = {
+      async query(): Promise<AuditLogPage> {
+        repeats++;
+        return { items: records.slice(0, 3), limit: 3, next_page_token: `fresh-${repeats}` };
+      },
+    };
+    await assert.rejects(collectRecords(repeating, { limit: 3 }), /page 2 with a next-page token but no new record \(all 3 were already read\)/);
+    assert.equal(repeats, 2);
+  });
+
+  it('every read has a page bound; reaching it stops paging (truncated, not an error) and says so in the log', async () => {
+    const lines: string[] = [];
+    const log = { info: (m: string) => lines.push(`info: ${m}`), warn: (m: string) => lines.push(`warn: ${m}`) };
+    const result = await collectRecords(new FakeSource({ records }), { limit: 4 }, { maxPages: 3, log, label: 'Test read' });
+    assert.equal(result.records.length, 12);
+    assert.equal(result.truncated, true);
+    assert.equal(result.stoppedBy, 'maxPages');
+    assert.equal(result.pages, 3);
+    assert.equal(result.nextPageToken, 'tok-12', 'resume after the last page read');
+    assert.deepEqual(lines, [
+      'info: Test read: more than one page; reading at most 3 pages.',
+      'warn: Test read: stopped after 3 pages (the bound for this read) with more pages left; 12 records read.',
+    ]);
+    // Defaults: twice the pages a record budget needs; otherwise DEFAULT_MAX_PAGES; one for distinct/id.
+    assert.equal(pageBound({ limit: 300 }, { maxRecords: 5000 }), 34);
+    assert.equal(pageBound({}, { maxRecords: 1 }), 2);
+    assert.equal(pageBound({ limit: 300 }), DEFAULT_MAX_PAGES);
+    assert.equal(pageBound({ distinct: true, distinct_type: 'ids' }), 1);
+    assert.equal(pageBound({ id: 'x' }, { maxPages: 50 }), 1);
+    // A server that never ends, with a fresh record and token on every page, stops at the default bound.
+    let served = 0;
+    const endless: PageSource = {
+      async query(): Promise<AuditLogPage> {
+        served++;
+        return { items: [record(`e${served}`, new Date(base).toISOString())], limit: 1, next_page_token: `t${served}` };
+      },
+    };
+    const bounded = await collectRecords(endless, { limit: 1 });
+    assert.equal(served, DEFAULT_MAX_PAGES);
+    assert.equal(bounded.stoppedBy, 'maxPages');
+    assert.equal(bounded.records.length, DEFAULT_MAX_PAGES);
+  });
+
   it('honours an aborted signal before asking', async () => {
     const source = new FakeSource({ records });
     const controller = new AbortController();
@@ -109,5 +170,6 @@ describe('iteratePages', () => {
 
   it('rejects a nonsense budget', async () => {
     await assert.rejects(collectRecords(new FakeSource({ records }), {}, { maxRecords: 0 }), /maxRecords/);
+    await assert.rejects(collectRecords(new FakeSource({ records }), {}, { maxPages: 0.5 }), /maxPages/);
   });
 });

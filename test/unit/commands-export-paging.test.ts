@@ -44,25 +44,61 @@ describe('export paging against the local server', () => {
 
   it('pages every run of my scope to the end, newest first, into JSON Lines', async () => {
     const target = path.join(dir, 'mine.jsonl');
-    let budgetReached = false;
+    let stopped: string | undefined;
     const query: AuditLogQuery = exportQuery({ scan_forward: false, limit: 5 });
-    const pages = watchBudget(iteratePages(client, query, { maxRecords: 10_000 }), 10_000, () => (budgetReached = true));
+    const pages = watchBudget(iteratePages(client, query, { maxRecords: 10_000 }), (reason) => (stopped = reason));
     const result = await writeExport({ target, format: 'jsonl', pages });
     const ids = (await readFile(target, 'utf8')).split('\n').filter(Boolean).map((line) => (JSON.parse(line) as AuditLogRecord).id);
     assert.equal(result.written, mine.length);
     assert.deepEqual(ids, mine.map((r) => r.id));
-    assert.equal(budgetReached, false);
+    assert.equal(stopped, undefined);
     assert.ok(server.stats().byQuery['all+page'] >= Math.ceil(mine.length / 300) - 1);
   });
 
   it('stops at the record budget and says so', async () => {
     const target = path.join(dir, 'budget.csv');
-    let budgetReached = false;
+    let stopped: string | undefined;
     const budget = 301;
-    const pages = watchBudget(iteratePages(client, exportQuery({ scan_forward: false }), { maxRecords: budget }), budget, () => (budgetReached = true));
+    const pages = watchBudget(iteratePages(client, exportQuery({ scan_forward: false }), { maxRecords: budget }), (reason) => (stopped = reason));
     const result = await writeExport({ target, format: 'csv', pages });
     assert.equal(result.written, budget);
-    assert.equal(budgetReached, true);
+    assert.equal(stopped, 'maxRecords');
+  });
+
+  it('stops at the page bound, says so in the log, and keeps the pages read', async () => {
+    const target = path.join(dir, 'bound.jsonl');
+    let stopped: string | undefined;
+    const lines: string[] = [];
+    const log = { info: (m: string) => lines.push(`info ${m}`), warn: (m: string) => lines.push(`warn ${m}`) };
+    const query = { scan_forward: false, limit: 7 };
+    const pages = watchBudget(iteratePages(client, query, { maxPages: 3, log, label: 'Export of my runs' }), (reason) => (stopped = reason));
+    const result = await writeExport({ target, format: 'jsonl', pages });
+    assert.equal(result.written, 21);
+    assert.equal(stopped, 'maxPages');
+    assert.deepEqual(lines, [
+      'info Export of my runs: more than one page; reading at most 3 pages.',
+      'warn Export of my runs: stopped after 3 pages (the bound for this read) with more pages left; 21 records read.',
+    ]);
+  });
+
+  it('a server that sends fresh tokens with empty pages ends the export with a clear error; what was read is kept', async () => {
+    const target = path.join(dir, 'endless.jsonl');
+    server.resetStats();
+    // Two real pages, then a server bug: every further page is empty with a new token.
+    server.setFaults({ endlessPaging: 'empty', afterPages: 2 });
+    try {
+      const pages = iteratePages(client, exportQuery({ scan_forward: false }), { maxRecords: 100_000 });
+      await assert.rejects(writeExport({ target, format: 'jsonl', pages }), (error: Error) => {
+        assert.equal(error.name, 'PartialExportError');
+        assert.match(error.message, /^The export stopped after 600 records: Fused sent page 3 with a next-page token but no new record, so paging would never end\. Stopped; the 600 records read so far are kept\./);
+        return true;
+      });
+    } finally {
+      server.clearFaults();
+    }
+    assert.equal(server.stats().requests, 3, 'no request after the empty page');
+    const ids = (await readFile(target, 'utf8')).split('\n').filter(Boolean);
+    assert.equal(ids.length, 600);
   });
 
   it('keeps only what the results filter keeps (failing runs of one UDF)', async () => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { CancelledError, ServerError } from '../../src/api/errors';
 import type { AuditLogPage, AuditLogQuery, AuditLogRecord } from '../../src/api/types';
-import { describeQuery, MAX_AUTO_PAGES, mergeRecords, ResultsModel } from '../../src/views/results/resultsModel';
+import { describeQuery, MAX_AUTO_PAGES, MAX_RESULT_PAGES, mergeRecords, ResultsModel } from '../../src/views/results/resultsModel';
 
 function record(n: number, extra: Partial<AuditLogRecord> = {}): AuditLogRecord {
   return { id: `r${n}`, timestamp: new Date(Date.UTC(2026, 10, 25, 0, 0, 0) - n * 1000).toISOString(), udf_name: 'census_join', execution_time: 1, ...extra };
@@ -169,6 +169,51 @@ describe('ResultsModel paging', () => {
     await pending;
     assert.deepEqual(cancellable.snapshot().records.map((r) => r.id), ['r1']);
     assert.equal(cancellable.snapshot().error?.message, 'Cancelled.');
+  });
+
+  it('never offers Load more on a distinct or id answer, whatever token comes back', async () => {
+    for (const single of [{ distinct: true, distinct_type: 'names' as const, max_records_to_scan: 5000 }, { id: 'r1' }]) {
+      const source = pagedSource([[record(1), record(2)], [record(3)]]);
+      const model = new ResultsModel(source.fetchPage);
+      await model.showQuery({ title: describeQuery(single), query: single });
+      assert.equal(model.snapshot().hasMore, false, JSON.stringify(single));
+      await model.loadMore();
+      assert.equal(source.calls.length, 1, 'no second request');
+      assert.deepEqual(model.snapshot().records.map((r) => r.id), ['r1', 'r2']);
+    }
+  });
+
+  it('a page with a fresh token but nothing new ends paging with a clear error; what was shown stays', async () => {
+    let calls = 0;
+    const model = new ResultsModel(async (q) => {
+      calls++;
+      return q.page_token ? { items: [record(1)], limit: 2, next_page_token: `fresh-${calls}` } : { items: [record(1), record(2)], limit: 2, next_page_token: 'fresh-0' };
+    });
+    await model.showQuery({ title: 't', query });
+    await model.loadMore();
+    const snapshot = model.snapshot();
+    assert.deepEqual(snapshot.records.map((r) => r.id), ['r1', 'r2']);
+    assert.equal(snapshot.hasMore, false);
+    assert.equal(snapshot.error?.message, 'Fused sent page 2 with a next-page token but no new run, so paging stopped (it would never end). The 2 runs shown are kept.');
+    assert.equal(calls, 2);
+  });
+
+  it(`stops at ${MAX_RESULT_PAGES} pages for one query and says so in the log`, async () => {
+    let served = 0;
+    const warnings: string[] = [];
+    const model = new ResultsModel(
+      async () => {
+        served++;
+        return { items: [record(served)], limit: 1, next_page_token: `t${served}` };
+      },
+      undefined,
+      { info: () => undefined, warn: (m) => warnings.push(m) },
+    );
+    await model.showQuery({ title: 'endless', query: { limit: 1 } });
+    while (model.snapshot().hasMore) await model.loadMore();
+    assert.equal(served, MAX_RESULT_PAGES);
+    assert.equal(model.snapshot().limitReached, true);
+    assert.deepEqual(warnings, [`endless: stopped after ${MAX_RESULT_PAGES} pages (the bound for one query in Query Results) with more runs left; ${MAX_RESULT_PAGES} runs loaded.`]);
   });
 });
 

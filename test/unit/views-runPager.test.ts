@@ -113,4 +113,38 @@ describe('RunPager', () => {
     await pager.loadMore();
     assert.equal(calls, 2);
   });
+
+  it('a fresh token with nothing new ends paging with a clear error; the runs shown stay', async () => {
+    let calls = 0;
+    const warnings: string[] = [];
+    const pager = new RunPager(
+      BASE,
+      async () => {
+        calls++;
+        return calls === 1 ? { items: records(0, 3), limit: 3, next_page_token: 'fresh-1' } : { items: [], limit: 3, next_page_token: `fresh-${calls}` };
+      },
+      { log: { info: () => undefined, warn: (m) => warnings.push(m) }, label: 'Runs of alpha' },
+    );
+    await pager.ensureLoaded();
+    await pager.loadMore();
+    assert.equal(pager.hasMore, false);
+    assert.equal(pager.records.length, 3);
+    const message = 'Fused sent page 2 of Runs of alpha with a next-page token but no new run, so paging stopped (it would never end). The 3 runs shown are kept.';
+    assert.equal((pager.error as Error).message, message);
+    assert.deepEqual(warnings, [message]);
+    await pager.loadMore();
+    assert.equal(calls, 2, 'no request after the empty page');
+  });
+
+  it('stops at its page bound with more runs left, and says so in the log', async () => {
+    const source = pagedSource(records(0, 30), 3);
+    const warnings: string[] = [];
+    const pager = new RunPager(BASE, source.fetch, { maxPages: 4, log: { info: () => undefined, warn: (m) => warnings.push(m) }, label: 'Runs of alpha' });
+    await pager.ensureLoaded();
+    while (pager.hasMore) await pager.loadMore();
+    assert.equal(source.queries.length, 4);
+    assert.equal(pager.records.length, 12);
+    assert.equal(pager.limitReached, true);
+    assert.deepEqual(warnings, ['Runs of alpha: stopped after 4 pages (the bound for one UDF) with more runs left; 12 runs shown.']);
+  });
 });

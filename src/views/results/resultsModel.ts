@@ -1,7 +1,8 @@
 // State of the "Query Results" view: which query it shows, the records loaded so far, whether
 // there is more, and what went wrong. Pure (no `vscode` import) so paging, de-duplication,
 // stale replies and error handling are unit-tested without a workbench.
-import { CancelledError } from '../../api/errors';
+import { CancelledError, InvalidResponseError } from '../../api/errors';
+import { isSinglePageQuery, type PagingLog } from '../../api/paging';
 import type { AuditLogPage, AuditLogQuery, AuditLogRecord } from '../../api/types';
 
 export type FetchPage = (query: AuditLogQuery, signal: AbortSignal) => Promise<AuditLogPage>;
@@ -22,8 +23,10 @@ export interface ResultsSnapshot {
   records: readonly AuditLogRecord[];
   /** Records received in total (before `keep`). */
   loadedCount: number;
-  /** A further page exists (next_page_token). */
+  /** A further page exists (next_page_token). Never for distinct and id queries. */
   hasMore: boolean;
+  /** More pages exist but the page bound (MAX_RESULT_PAGES) stopped paging. */
+  limitReached: boolean;
   /** A request is in flight. */
   loading: boolean;
   /** The last request failed; the records shown stay. `during` says what Retry re-does. */
@@ -76,6 +79,9 @@ export function mergeRecords(
 /** When a filter hides a whole page, fetch on (up to this many pages) so "Load more" shows something. */
 export const MAX_AUTO_PAGES = 10;
 
+/** Pages one query may load in the view, Load more clicks included (the bound is said in the log). */
+export const MAX_RESULT_PAGES = 500;
+
 interface State {
   title: string;
   query?: AuditLogQuery;
@@ -85,13 +91,16 @@ interface State {
   all: AuditLogRecord[];
   seen: Set<string>;
   nextPageToken: string | null;
+  /** Pages received for this query. */
+  pages: number;
+  limitReached: boolean;
   loading: boolean;
   error?: ResultsError;
   active: boolean;
 }
 
 function emptyState(): State {
-  return { title: '', all: [], seen: new Set(), nextPageToken: null, loading: false, active: false };
+  return { title: '', all: [], seen: new Set(), nextPageToken: null, pages: 0, limitReached: false, loading: false, active: false };
 }
 
 export class ResultsModel {
@@ -104,6 +113,8 @@ export class ResultsModel {
   constructor(
     private readonly fetchPage: FetchPage,
     private readonly onError: (error: unknown, context: string) => void = () => undefined,
+    /** Where the page bound is reported when a query reaches it. */
+    private readonly log?: PagingLog,
   ) {}
 
   onDidChange(listener: () => void): { dispose(): void } {
@@ -119,6 +130,7 @@ export class ResultsModel {
       records,
       loadedCount: s.all.length,
       hasMore: s.nextPageToken !== null,
+      limitReached: s.limitReached,
       loading: s.loading,
       error: s.error,
       notice: s.notice,
@@ -217,13 +229,28 @@ export class ResultsModel {
         if (generation !== this.generation) return;
         if (token === undefined) {
           // A first page (new query, refresh or retry of the first page) replaces what was shown.
-          this.state = { ...this.state, all: [], seen: new Set() };
+          this.state = { ...this.state, all: [], seen: new Set(), pages: 0, limitReached: false };
         }
         receivedAny = true;
         const { records, added } = mergeRecords(this.state.all, page.items, this.state.seen);
-        // A page token that comes back unchanged would loop forever; treat it as the end.
-        const next = page.next_page_token && page.next_page_token !== token ? page.next_page_token : null;
-        this.state = { ...this.state, all: records, nextPageToken: next };
+        const pagesRead = this.state.pages + 1;
+        // Distinct and id answers are whole: never page them, whatever token comes back.
+        let next = isSinglePageQuery(baseQuery) ? null : page.next_page_token || null;
+        let limitReached = false;
+        if (next !== null && added.length === 0) {
+          // A token with nothing new (or the same token again) would be followed forever.
+          this.state = { ...this.state, all: records, nextPageToken: null, pages: pagesRead };
+          throw new InvalidResponseError(
+            `Fused sent page ${pagesRead} with a next-page token but no new run, so paging stopped (it would never end). The ${records.length} runs shown are kept.`,
+            'next_page_token',
+          );
+        }
+        if (next !== null && pagesRead >= MAX_RESULT_PAGES) {
+          next = null;
+          limitReached = true;
+          this.log?.warn(`${this.state.title}: stopped after ${pagesRead} pages (the bound for one query in Query Results) with more runs left; ${records.length} runs loaded.`);
+        }
+        this.state = { ...this.state, all: records, nextPageToken: next, pages: pagesRead, limitReached };
         token = next ?? undefined;
         const visibleAdded = this.state.keep ? added.filter(this.state.keep).length : added.length;
         if (visibleAdded > 0 || next === null || pages + 1 >= MAX_AUTO_PAGES) break;

@@ -8,7 +8,7 @@ import type { FusedServices } from '../../services';
 import { labelText, markdownText } from '../../text/safeText';
 import { countOf } from '../presentation';
 import { runDetailChildren, runTreeItem } from '../runItems';
-import { ResultsModel, type ResultsSnapshot, type ShowQuerySpec, type ShowRecordsSpec } from './resultsModel';
+import { MAX_RESULT_PAGES, ResultsModel, type ResultsSnapshot, type ShowQuerySpec, type ShowRecordsSpec } from './resultsModel';
 
 export const RESULTS_VIEW_ID = 'fusedRuns.results';
 export const HAS_RESULTS_CONTEXT = 'fusedRuns.hasResults';
@@ -47,6 +47,7 @@ export class ResultsView implements vscode.TreeDataProvider<ResultsNode>, vscode
     this.model = new ResultsModel(
       (query, signal) => services.query(query, signal),
       (error, context) => services.log.error(`${context}: ${error instanceof Error ? error.message : String(error)}`),
+      services.log,
     );
     this.treeView = vscode.window.createTreeView(RESULTS_VIEW_ID, { treeDataProvider: this, showCollapseAll: true });
     this.disposables.push(
@@ -221,6 +222,7 @@ function describeCounts(snapshot: ResultsSnapshot): string {
   const parts = [countOf(snapshot.records.length, 'run')];
   if (snapshot.filterLabel) parts.push(`${snapshot.filterLabel} (of ${snapshot.loadedCount} loaded)`);
   if (snapshot.hasMore) parts.push('more available');
+  if (snapshot.limitReached) parts.push(`stopped at ${MAX_RESULT_PAGES} pages; more exist`);
   return parts.join(' · ');
 }
 
