@@ -1,5 +1,6 @@
 // Summarises a UDF's recent runs for a hover: counts by status, typical duration, the last
 // run and its error. Pure, so the numbers are unit-tested against the contract's rules.
+import { isNewerRun } from '../api/instants';
 import type { AuditLogRecord, RunStatus } from '../api/types';
 
 export interface RunSummary {
@@ -19,9 +20,10 @@ export function summariseRuns(records: readonly AuditLogRecord[], statusOf: (rec
   for (const record of records) {
     const status = statusOf(record);
     counts[status]++;
-    if (!latest || record.timestamp > latest.timestamp) latest = record;
+    // Instants, not text: "…T12:00:00+02:00" is older than "…T11:00:00Z".
+    if (!latest || isNewerRun(record, latest)) latest = record;
     if (status === 'failed' || status === 'incomplete') {
-      if (!latestFailure || record.timestamp > latestFailure.timestamp) latestFailure = record;
+      if (!latestFailure || isNewerRun(record, latestFailure)) latestFailure = record;
     }
     if (typeof record.execution_time === 'number' && Number.isFinite(record.execution_time)) durations.push(record.execution_time);
   }

@@ -11,6 +11,23 @@ function run(id: string, timestamp: string, extra: Partial<AuditLogRecord> = {})
 }
 
 describe('summariseRuns', () => {
+  it('compares timestamps as instants, not as text (offsets, fractions, Z)', () => {
+    // As text "…12:00:00+02:00" sorts after "…11:00:00Z", but it is 10:00 UTC: older.
+    const summary = summariseRuns(
+      [
+        run('utc11', '2026-11-25T11:00:00Z', { stderr: 'boom' }),
+        run('plus2', '2026-11-25T12:00:00+02:00', { stderr: 'older boom' }),
+        run('frac', '2026-11-25T10:59:59.999999+00:00'),
+      ],
+      statusOf,
+    );
+    assert.equal(summary.latest?.id, 'utc11');
+    assert.equal(summary.latestFailure?.id, 'utc11');
+    const microseconds = summariseRuns([run('a', '2026-11-25T11:00:00.000002+00:00'), run('b', '2026-11-25T11:00:00.000010Z')], statusOf);
+    assert.equal(summary.total, 3);
+    assert.equal(microseconds.latest?.id, 'b', 'microseconds count');
+  });
+
   it('counts statuses, finds the latest run and the latest failure, and the median duration', () => {
     const summary = summariseRuns(
       [
