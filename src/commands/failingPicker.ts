@@ -11,7 +11,16 @@ import { abortSignalFor } from '../util/cancellation';
 import { countOf } from '../views/presentation';
 import type { ResultsView } from '../views/results/resultsView';
 import { reportQueryError, reportResultsError } from './errors';
-import { describeFailingRange, FAILING_SORT_LABELS, failingRowText, readFailingArgs, sortFailingSummaries, type FailingSortKey, type FailingWindow } from './failingSummary';
+import {
+  describeFailingRange,
+  FAILING_SORT_LABELS,
+  failingRowText,
+  readFailingArgs,
+  sortFailingSummaries,
+  truncatedWindowsNotice,
+  type FailingSortKey,
+  type FailingWindow,
+} from './failingSummary';
 import { scopeLabel } from './prompts';
 import { resultsPageSize } from './settings';
 
@@ -58,12 +67,9 @@ export async function showFailingUdfs(services: FusedServices, results: ResultsV
     const now = new Date();
     const items: FailingItem[] = sortFailingSummaries(report.summaries, sort).map((summary) => ({ ...failingRowText(summary, now), summary }));
     picker.items = items.length ? items : [{ label: `$(pass) No failing runs (${rangeLabel}, ${scopeLabel(execEnv)})`, description: Number.isNaN(report.scannedRuns) ? '' : `${countOf(report.scannedRuns, 'run')} read` }];
-    const capped = report.truncatedWindows.length;
+    const notice = truncatedWindowsNotice(report.truncatedWindows, LIMITS.maxRecordsToScan);
     const scanned = Number.isNaN(report.scannedRuns) ? '' : ` in ${countOf(report.scannedRuns, 'run')}`;
-    picker.placeholder =
-      `${countOf(report.summaries.length, 'failing UDF')}${scanned}` +
-      (capped ? ` · ${countOf(capped, 'day window')} had over ${LIMITS.maxRecordsToScan} runs; older failures in ${capped === 1 ? 'it' : 'them'} were not read` : '') +
-      ' · pick one to see its failing runs';
+    picker.placeholder = `${countOf(report.summaries.length, 'failing UDF')}${scanned}` + (notice ? ` · ${notice}` : '') + ' · pick one to see its failing runs';
   };
 
   const compute = async () => {
@@ -89,6 +95,7 @@ export async function showFailingUdfs(services: FusedServices, results: ResultsV
               now,
               ...(args.start ? { start: args.start } : {}),
               ...(args.end ? { end: args.end } : {}),
+              log: services.log,
               signal: abort.signal,
             });
           } finally {
@@ -143,7 +150,7 @@ export async function showFailingUdfs(services: FusedServices, results: ResultsV
   picker.show();
   if (args.summaries) {
     // The caller already ran the recipe for this scope and range: show it without a request.
-    report = { summaries: args.summaries, truncatedWindows: [], scannedRuns: Number.NaN };
+    report = { summaries: args.summaries, truncatedWindows: args.truncatedWindows ?? [], scannedRuns: Number.NaN };
     // No start from the caller means its summary covered all time: so does the runs query.
     window = { start: args.start, end: args.end ?? new Date().toISOString() };
     render();

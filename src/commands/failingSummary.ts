@@ -1,9 +1,8 @@
 // The failing-UDFs summary as the user sorts and reads it: order by count, last failure or
 // name, and one line per UDF (count, when it last failed, the error). Pure: no `vscode` import.
-import type { CappedWindow, FailingUdfSummary } from '../api/recipes';
-import { LIMITS } from '../api/types';
+import type { CappedWindow, FailingUdfSummary, TimeWindow } from '../api/recipes';
 import { labelText } from '../text/safeText';
-import { countOf, errorSummary, formatLocalTime, relativeTime } from '../views/presentation';
+import { countOf, errorSummary, formatLocalRange, formatLocalTime, relativeTime } from '../views/presentation';
 
 export type FailingSortKey = 'count' | 'lastFailure' | 'name';
 
@@ -86,6 +85,14 @@ export interface FailingUdfsArgs {
   sort?: FailingSortKey;
   /** Summaries already read (the status bar passes them): shown at once, no request. */
   summaries?: FailingUdfSummary[];
+  /** With `summaries`: the windows that reading left incomplete, so the notice survives the hand-over. */
+  truncatedWindows?: TimeWindow[];
+}
+
+function isWindow(value: unknown): value is TimeWindow {
+  if (!value || typeof value !== 'object') return false;
+  const w = value as Record<string, unknown>;
+  return typeof w.start === 'string' && typeof w.end === 'string' && Number.isFinite(Date.parse(w.start)) && Number.isFinite(Date.parse(w.end));
 }
 
 function isSummary(value: unknown): value is FailingUdfSummary {
@@ -116,15 +123,29 @@ export function readFailingArgs(arg: unknown): FailingUdfsArgs {
       incomplete_count: typeof summary.incomplete_count === 'number' ? summary.incomplete_count : 0,
     }));
   }
+  if (Array.isArray(raw.truncatedWindows) && raw.truncatedWindows.every(isWindow)) {
+    args.truncatedWindows = raw.truncatedWindows.map((w) => ({ start: w.start, end: w.end }));
+  }
   return args;
 }
 
-/** What to tell the user when day windows of the recently-used recipe hit the scan cap. */
-export function cappedWindowsNotice(cappedWindows: readonly Pick<CappedWindow, 'start' | 'end'>[]): string | undefined {
+/** Windows named by their local time range, e.g. "14 Nov 09:00–15:00, 15 Nov 10:00 – 16 Nov 10:00". */
+export function describeWindows(windows: readonly TimeWindow[], timeZone?: string, now?: Date): string {
+  return windows.map((w) => formatLocalRange(w.start, w.end, timeZone, now)).join(', ');
+}
+
+/** What to tell the user when windows of the recently-used list could not be proven complete. */
+export function cappedWindowsNotice(cappedWindows: readonly Pick<CappedWindow, 'start' | 'end'>[], timeZone?: string, now?: Date): string | undefined {
   const capped = cappedWindows.length;
   if (capped === 0) return undefined;
-  const days = cappedWindows.map((w) => w.start.slice(0, 10)).join(', ');
-  return `${countOf(capped, 'day window')} hit the ${LIMITS.maxRecordsToScan}-record scan cap (${days}); UDFs used only early in ${capped === 1 ? 'that day' : 'those days'} may be missing.`;
+  return `${capped === 1 ? 'One window' : `${countOf(capped, 'window')}`} may be incomplete (${describeWindows(cappedWindows, timeZone, now)}): they held more runs than the request budget could read, and a distinct query scans at most 5000 runs, so UDFs used only there may be missing.`;
+}
+
+/** What to tell the user when windows of the failing recipe were cut at their record budget. */
+export function truncatedWindowsNotice(windows: readonly TimeWindow[], maxRecords: number, timeZone?: string, now?: Date): string | undefined {
+  const count = windows.length;
+  if (count === 0) return undefined;
+  return `${count === 1 ? 'One day window' : countOf(count, 'day window')} had over ${maxRecords} runs (${describeWindows(windows, timeZone, now)}); older failures in ${count === 1 ? 'it' : 'them'} were not read.`;
 }
 
 /** The instants a failing summary covered; no start = from the beginning of the log. */

@@ -27,6 +27,7 @@ import {
 import { execEnvFromArg, sharedTokenFromArg, udfIdFromArg, udfNameFromArg } from './queryArgs';
 import { sharedTokenFromInput, validateRecordIdInput, validateSharedTokenInput, type TimeRange } from './queryInput';
 import { resultsPageSize } from './settings';
+import { udfListRequestBudget } from '../config/settings';
 
 export const QUERY_COMMANDS = {
   showRunById: 'fusedRuns.showRunById',
@@ -195,10 +196,17 @@ class QueryCommands {
     try {
       const result = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: `Fused: finding recently used UDFs (${scopeLabel(execEnv)})`, cancellable: true },
-        async (_progress, token) => {
+        async (progress, token) => {
           const abort = abortSignalFor(token);
           try {
-            return await recentlyUsedUdfs(this.services.client(), { distinctType, execEnv, days: 7, signal: abort.signal });
+            return await recentlyUsedUdfs(this.services.client(), {
+              distinctType,
+              execEnv,
+              days: 7,
+              budget: udfListRequestBudget(),
+              signal: abort.signal,
+              onProgress: (p) => progress.report({ message: `${p.runsRead.toLocaleString('en-US')} runs read · ${p.requests} request${p.requests === 1 ? '' : 's'}` }),
+            });
           } finally {
             abort.dispose();
           }
@@ -208,7 +216,10 @@ class QueryCommands {
       const capped = result.cappedWindows.length;
       const notice = cappedWindowsNotice(result.cappedWindows);
       await this.results.showRecords({ title, records: result.records, notice });
-      this.services.log.info(`Recently used UDFs (${distinctType}, ${scopeLabel(execEnv)}): ${result.records.length}; capped windows: ${capped}.`);
+      this.services.log.info(
+        `Recently used UDFs (${distinctType}, ${scopeLabel(execEnv)}): ${result.records.length} from ${result.runsRead} runs read in ${result.requests} requests (budget ${udfListRequestBudget()}); ` +
+          (capped ? `${capped} window(s) may be incomplete: ${result.cappedWindows.map((w) => `${w.start} – ${w.end}`).join(', ')}.` : 'proven complete.'),
+      );
       if (notice) void vscode.window.showWarningMessage(messageText(`Recently used UDFs: ${notice}`));
     } catch (error) {
       reportQueryError(this.services, 'Recently used UDFs', error, () => this.showRecentlyUsedUdfs({ distinctType, execEnv }));

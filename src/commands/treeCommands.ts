@@ -4,7 +4,7 @@
 import vscode = require('vscode');
 import type { AuditLogRecord } from '../api/types';
 import { labelText, messageText } from '../text/safeText';
-import { formatLocalTime, relativeTime, statusPresentation } from '../views/presentation';
+import { formatLocalRange, formatLocalTime, relativeTime, statusPresentation } from '../views/presentation';
 import { runStatus } from '../api/status';
 import { RANGE_PRESETS, customRange, describeRange, parseUserTimestamp, type TimeRange } from '../views/treeModel';
 import type { TreeNode, UdfTreeProvider } from '../views/udfTree';
@@ -31,6 +31,7 @@ export function registerTreeCommands(tree: UdfTreeProvider): vscode.Disposable[]
       return undefined;
     }),
     register('fusedRuns.retry', (node) => tree.retry(isNode(node) ? node : undefined)),
+    register('fusedRuns.scanWindowFully', (node) => scanWindowFully(tree, node)),
     register('fusedRuns.copyRecordId', (arg) => copyRecordId(tree, arg)),
     register('fusedRuns.openDemoSettings', () => openDemoSettings()),
   ];
@@ -38,6 +39,23 @@ export function registerTreeCommands(tree: UdfTreeProvider): vscode.Disposable[]
 
 function isNode(value: unknown): value is TreeNode {
   return typeof value === 'object' && value !== null && typeof (value as { kind?: unknown }).kind === 'string';
+}
+
+/** From a marked row: scans that window. From the palette: pick one of the marked windows. */
+async function scanWindowFully(tree: UdfTreeProvider, node: unknown): Promise<void> {
+  if (isNode(node) && node.kind === 'incomplete') return tree.scanWindowFully(node.window);
+  const windows = tree.unprovenWindows;
+  if (windows.length === 0) {
+    void vscode.window.showInformationMessage(
+      tree.hasLoadedRoot ? 'The UDF list is proven complete: no window is marked "may be incomplete".' : 'Open the Fused Runs view first; windows it cannot prove complete are marked there.',
+    );
+    return;
+  }
+  const pick = await vscode.window.showQuickPick(
+    windows.map((window) => ({ label: `$(warning) ${formatLocalRange(window.start, window.end)}`, description: `${window.start} – ${window.end}`, window })),
+    { title: 'Fused: Scan Window Fully', placeHolder: 'Which window of the UDF list should be read completely?' },
+  );
+  if (pick) await tree.scanWindowFully(pick.window);
 }
 
 interface RangePick extends vscode.QuickPickItem {

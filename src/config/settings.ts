@@ -60,3 +60,16 @@ export function affectsConnection(event: vscode.ConfigurationChangeEvent): boole
 export async function updateUserSetting(key: string, value: unknown): Promise<void> {
   await vscode.workspace.getConfiguration(SECTION).update(key, value, vscode.ConfigurationTarget.Global);
 }
+
+/** Default of `fusedRuns.udfs.requestBudget` (the same as the pure code's DEFAULT_PROOF_BUDGET). */
+export const DEFAULT_UDF_LIST_BUDGET = 64;
+
+/**
+ * Most requests the UDF list (tree root, Recently Used UDFs) may spend proving it is complete
+ * (`fusedRuns.udfs.requestBudget`, 8..2000).
+ */
+export function udfListRequestBudget(): number {
+  const value = vscode.workspace.getConfiguration(SECTION).get<unknown>('udfs.requestBudget', DEFAULT_UDF_LIST_BUDGET);
+  const number = typeof value === 'number' && Number.isFinite(value) ? Math.floor(value) : DEFAULT_UDF_LIST_BUDGET;
+  return Math.min(2000, Math.max(8, number));
+}

@@ -3,6 +3,8 @@
 // polls on its own), and opens the failing summary on click.
 import vscode = require('vscode');
 import { NotSignedInError } from '../api/errors';
+import { LIMITS } from '../api/types';
+import { truncatedWindowsNotice } from '../commands/failingSummary';
 import { describeState, resolveRange } from '../views/treeModel';
 import type { FailingResult } from '../views/failingTracker';
 import { ALL_TIME_FAILING_DAYS } from '../views/failingTracker';
@@ -17,6 +19,8 @@ export interface FailingUdfsCommandArg {
   start?: string;
   end?: string;
   summaries: FailingResult['report']['summaries'];
+  /** Windows the recipe could not read to the end (so the picker keeps the notice). */
+  truncatedWindows: FailingResult['report']['truncatedWindows'];
 }
 
 export class FailingStatusBar implements vscode.Disposable {
@@ -88,9 +92,8 @@ export class FailingStatusBar implements vscode.Disposable {
       const error = summary.sample_error === null ? 'no stderr (did not complete)' : errorSummary(summary.sample_error, 80) || 'stderr is blank';
       lines.push(`- ${markdownText(summary.udf_name ?? '(unnamed)', { max: 80 })}: ${summary.failure_count} — ${markdownText(error, { max: 80 })}`);
     }
-    if (result.report.truncatedWindows.length) {
-      lines.push('', `${countOf(result.report.truncatedWindows.length, 'day window')} had more than 5000 runs; older failures in them were not read.`);
-    }
+    const notice = truncatedWindowsNotice(result.report.truncatedWindows, LIMITS.maxRecordsToScan);
+    if (notice) lines.push('', `$(warning) ${markdownText(notice, { max: 1000 })}`);
     lines.push('', 'Click to show the failing UDFs summary.');
     const tooltip = markdownTooltip(lines.join('\n'));
     this.item.tooltip = tooltip;
@@ -101,6 +104,7 @@ export class FailingStatusBar implements vscode.Disposable {
       start: start?.toISOString(),
       end: (resolved.end ?? result.at).toISOString(),
       summaries: result.report.summaries,
+      truncatedWindows: result.report.truncatedWindows,
     };
     this.item.command = { command: 'fusedRuns.showFailingUdfs', title: 'Show Failing UDFs', arguments: [arg] };
     this.item.accessibilityInformation = { label: labelText(`Fused: ${countOf(count, 'failing UDF')} in ${scope}`, 200) };

@@ -1,6 +1,6 @@
 // The failing-UDFs recipe for the tree's scope and range, shared by the failing-only filter
 // and the status bar so one refresh reads it once. No `vscode` import.
-import type { PageSource } from '../api/paging';
+import type { PageSource, PagingLog } from '../api/paging';
 import { failingUdfsReport, type FailingUdfsReport } from '../api/recipes';
 import { resolveRange, type TimeRange, type ViewState } from './treeModel';
 
@@ -30,7 +30,11 @@ export class FailingTracker {
   /** Recipe runs started (each is several requests). */
   runs = 0;
 
-  constructor(private readonly source: PageSource) {}
+  constructor(
+    private readonly source: PageSource,
+    /** Where the recipe states its page bound (the extension's log). */
+    private readonly log?: PagingLog,
+  ) {}
 
   /** The latest finished result, if any. */
   get latest(): FailingResult | undefined {
@@ -55,7 +59,7 @@ export class FailingTracker {
       ? { days: ALL_TIME_FAILING_DAYS, now }
       : { start: resolved.start, end: resolved.end ?? now };
     this.runs++;
-    const promise = failingUdfsReport(this.source, { ...options, execEnv: state.scope === 'execEnv', signal }).then((report) => {
+    const promise = failingUdfsReport(this.source, { ...options, execEnv: state.scope === 'execEnv', log: this.log, signal }).then((report) => {
       const result: FailingResult = {
         report,
         names: new Set(report.summaries.map((s) => s.udf_name).filter((n): n is string => typeof n === 'string')),

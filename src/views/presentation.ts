@@ -97,6 +97,28 @@ export function formatLocalMinutes(iso: string, timeZone?: string): string {
   return parts ? `${parts.date} ${parts.time}` : iso;
 }
 
+/**
+ * A span of time in the user's zone, short: "14 Nov 09:00–15:00" within one day,
+ * "14 Nov 09:00 – 15 Nov 09:00" across days (the year is added when it is not the current one).
+ */
+export function formatLocalRange(startIso: string, endIso: string, timeZone?: string, now: Date = new Date()): string {
+  const start = new Date(startIso);
+  const end = new Date(endIso);
+  if (Number.isNaN(start.getTime()) || Number.isNaN(end.getTime())) return `${startIso} – ${endIso}`;
+  const zone = timeZone ? { timeZone } : {};
+  const yearOf = (date: Date) => new Intl.DateTimeFormat('en-GB', { year: 'numeric', ...zone }).format(date);
+  const withYear = yearOf(start) !== yearOf(now) || yearOf(end) !== yearOf(now);
+  const day = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', ...(withYear ? { year: 'numeric' } : {}), ...zone });
+  const time = (date: Date) => {
+    const parts = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', hour12: false, ...zone }).formatToParts(date);
+    const get = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
+    return `${get('hour') === '24' ? '00' : get('hour')}:${get('minute')}`;
+  };
+  const startDay = day.format(start);
+  const endDay = day.format(end);
+  return startDay === endDay ? `${startDay} ${time(start)}–${time(end)}` : `${startDay} ${time(start)} – ${endDay} ${time(end)}`;
+}
+
 function localParts(iso: string, withSeconds: boolean, timeZone?: string): { date: string; time: string; zone: string } | undefined {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return undefined;

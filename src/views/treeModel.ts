@@ -1,6 +1,7 @@
 // The UDF tree's state and the decisions that do not need VS Code: which query each level
-// sends, how day-window and distinct results become UDF rows, filters, time ranges, and
+// sends, how the proven UDF list becomes UDF rows, filters, time ranges, and
 // merging pages. Kept free of the `vscode` import so it is unit-tested in plain Node.
+import { compareInstants, isNewerRun } from '../api/instants';
 import type { AuditLogQuery, AuditLogRecord, DistinctType } from '../api/types';
 import { LIMITS } from '../api/types';
 import { formatLocalMinutes } from './presentation';
@@ -61,12 +62,6 @@ export function resolveRange(range: TimeRange, now: Date): ResolvedRange {
   return { start: new Date(now.getTime() - preset.ms), spanMs: preset.ms };
 }
 
-/** Over a day, a single distinct scan (max 5000 records) could miss UDFs; use day windows instead. */
-export function usesDayWindows(range: TimeRange, now: Date): boolean {
-  const { spanMs } = resolveRange(range, now);
-  return Number.isFinite(spanMs) && spanMs > DAY_MS;
-}
-
 function timeBounds(resolved: ResolvedRange): Pick<AuditLogQuery, 'start_timestamp' | 'end_timestamp'> {
   const bounds: Pick<AuditLogQuery, 'start_timestamp' | 'end_timestamp'> = {};
   if (resolved.start) bounds.start_timestamp = resolved.start.toISOString();
@@ -77,17 +72,6 @@ function timeBounds(resolved: ResolvedRange): Pick<AuditLogQuery, 'start_timesta
 function scopeFlag(scope: Scope): Pick<AuditLogQuery, 'exec_env'> {
   // "Mine" is the API's default; leave the key out rather than send exec_env=false.
   return scope === 'execEnv' ? { exec_env: true } : {};
-}
-
-/** The one distinct query of the root (ranges of a day or less, or all time). */
-export function rootQuery(state: ViewState, now: Date): AuditLogQuery {
-  return {
-    distinct: true,
-    distinct_type: state.groupBy,
-    ...scopeFlag(state.scope),
-    ...timeBounds(resolveRange(state.range, now)),
-    max_records_to_scan: LIMITS.maxRecordsToScan,
-  };
 }
 
 /** A UDF row of the root. */
@@ -120,7 +104,7 @@ export function buildUdfEntries(records: readonly AuditLogRecord[], groupBy: Gro
       continue;
     }
     const known = byKey.get(key);
-    if (!known || isNewer(record, known)) byKey.set(key, record);
+    if (!known || isNewerRun(record, known)) byKey.set(key, record);
   }
   const nameCounts = new Map<string, number>();
   for (const record of byKey.values()) {
@@ -139,13 +123,8 @@ export function buildUdfEntries(records: readonly AuditLogRecord[], groupBy: Gro
   return { entries, unkeyed };
 }
 
-function isNewer(a: AuditLogRecord, b: AuditLogRecord): boolean {
-  return Date.parse(a.timestamp) > Date.parse(b.timestamp);
-}
-
 function compareNewestFirst(a: AuditLogRecord, b: AuditLogRecord): number {
-  const diff = (Date.parse(b.timestamp) || 0) - (Date.parse(a.timestamp) || 0);
-  return diff === 0 ? 0 : diff > 0 ? 1 : -1;
+  return compareInstants(b.timestamp, a.timestamp);
 }
 
 /**

@@ -3,30 +3,20 @@
 // this file turns them into requests and TreeItems, and keeps what is shown when a load fails.
 import vscode = require('vscode');
 import { CancelledError, NotSignedInError, isFusedApiError } from '../api/errors';
+import type { UnprovenWindow } from '../api/completeness';
 import type { PageSource } from '../api/paging';
-import { recentlyUsedUdfs, type CappedWindow } from '../api/recipes';
 import { runStatus } from '../api/status';
 import { LIMITS, type AuditLogQuery, type AuditLogRecord } from '../api/types';
+import { udfListRequestBudget } from '../config/settings';
 import type { FusedServices } from '../services';
+import { abortSignalFor } from '../util/cancellation';
 import { FailingTracker, type FailingResult } from './failingTracker';
-import { labelText, markdownText } from '../text/safeText';
-import { countOf, formatLocalMinutes, formatLocalTime, isFutureTime, relativeTime, runTooltipMarkdown, statusPresentation } from './presentation';
+import { labelText, markdownText, messageText } from '../text/safeText';
+import { countOf, formatLocalMinutes, formatLocalRange, formatLocalTime, isFutureTime, relativeTime, runTooltipMarkdown, statusPresentation } from './presentation';
+import { describeListing, incompleteExplanation, incompleteLabel, loadRootListing, scanWindowFully, type RootListing } from './rootLoader';
 import { RunPager } from './runPager';
 import { runDetailChildren, runTreeItem } from './runItems';
-import {
-  buildUdfEntries,
-  clampPageSize,
-  describeRange,
-  describeState,
-  filterEntries,
-  resolveRange,
-  reviveViewState,
-  rootQuery,
-  runsQuery,
-  usesDayWindows,
-  type UdfEntry,
-  type ViewState,
-} from './treeModel';
+import { clampPageSize, describeRange, describeState, filterEntries, reviveViewState, runsQuery, type UdfEntry, type ViewState } from './treeModel';
 
 export const VIEW_ID = 'fusedRuns.udfs';
 const STATE_KEY = 'fusedRuns.udfTree.viewState';
@@ -38,12 +28,12 @@ export type TreeNode =
   | { kind: 'part'; item: vscode.TreeItem }
   | { kind: 'loadMore'; udf: UdfEntry }
   | { kind: 'error'; id: string; title: string; message: string; udf?: UdfEntry }
+  /** A window whose UDFs could not be proven complete; its action scans it fully. */
+  | { kind: 'incomplete'; window: UnprovenWindow }
   | { kind: 'info'; id: string; label: string; description?: string; tooltip?: vscode.MarkdownString; icon: string; color?: string };
 
 interface RootData {
-  entries: UdfEntry[];
-  unkeyed: number;
-  cappedWindows: CappedWindow[];
+  listing: RootListing;
   loadedAt: Date;
   state: ViewState;
   /** The failing recipe's result for this root's scope and range, once failing-only asked for it. */
@@ -77,6 +67,10 @@ export class UdfTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
   private pagerAbort = new AbortController();
   private udfNodes = new Map<string, TreeNode & { kind: 'udf' }>();
   private readonly source: PageSource;
+  /** The client without the record cache: the root reads many runs but keeps only the newest per UDF. */
+  private readonly listSource: PageSource;
+  /** Full scans in flight, by window (a second click on the same row joins the first). */
+  private readonly scans = new Map<string, Promise<void>>();
   readonly failing: FailingTracker;
   private treeView: vscode.TreeView<TreeNode> | undefined;
 
@@ -84,7 +78,8 @@ export class UdfTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
     this.viewState = reviveViewState(services.context.workspaceState.get(STATE_KEY));
     // Every query goes through the validated client; list replies also fill the record cache.
     this.source = { query: (query, options) => services.query(query, options?.signal) };
-    this.failing = new FailingTracker(this.source);
+    this.listSource = { query: (query, options) => services.client().query(query, options) };
+    this.failing = new FailingTracker(this.source, services.log);
     void this.publishContext();
   }
 
@@ -101,8 +96,13 @@ export class UdfTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
   loadedRuns(): AuditLogRecord[] {
     const byId = new Map<string, AuditLogRecord>();
     for (const pager of this.pagers.values()) for (const record of pager.records) byId.set(record.id, record);
-    for (const entry of this.root?.entries ?? []) if (!byId.has(entry.latest.id)) byId.set(entry.latest.id, entry.latest);
+    for (const entry of this.root?.listing.entries ?? []) if (!byId.has(entry.latest.id)) byId.set(entry.latest.id, entry.latest);
     return [...byId.values()].sort((a, b) => Date.parse(b.timestamp) - Date.parse(a.timestamp));
+  }
+
+  /** Windows of the current list that may be incomplete (for the palette's Scan Fully). */
+  get unprovenWindows(): readonly UnprovenWindow[] {
+    return this.root?.listing.unproven ?? [];
   }
 
   get hasLoadedRoot(): boolean {
@@ -244,6 +244,18 @@ export class UdfTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
         item.command = { command: 'fusedRuns.retry', title: 'Retry', arguments: [node] };
         return item;
       }
+      case 'incomplete': {
+        const root = this.root;
+        const item = new vscode.TreeItem(incompleteLabel(node.window), vscode.TreeItemCollapsibleState.None);
+        item.id = `incomplete:${node.window.start}|${node.window.end}`;
+        const scanning = this.scans.has(`${node.window.start}|${node.window.end}`);
+        item.description = scanning ? 'scanning…' : 'Scan fully';
+        item.tooltip = root ? incompleteExplanation(node.window, root.listing) : undefined;
+        item.iconPath = new vscode.ThemeIcon(scanning ? 'loading~spin' : 'warning', scanning ? undefined : new vscode.ThemeColor('list.warningForeground'));
+        item.contextValue = 'fusedIncompleteWindow';
+        item.command = { command: 'fusedRuns.scanWindowFully', title: 'Scan Fully', arguments: [node] };
+        return item;
+      }
       case 'info': {
         const item = new vscode.TreeItem(labelText(node.label), vscode.TreeItemCollapsibleState.None);
         item.id = node.id;
@@ -282,18 +294,8 @@ export class UdfTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
     }
     const root = this.root;
     if (!root) return nodes;
-    if (root.cappedWindows.length) {
-      const windows = root.cappedWindows.map((w) => `- ${markdownText(formatLocalTime(w.start))} – ${markdownText(formatLocalTime(w.end))}${w.estimatedRuns ? ` (~${countOf(w.estimatedRuns, 'run')})` : ''}`);
-      nodes.push({
-        kind: 'info',
-        id: 'info:capped',
-        label: `${countOf(root.cappedWindows.length, 'day window')} hit the 5000-run scan cap`,
-        description: 'some UDFs may be missing',
-        tooltip: plainTooltip(`Distinct queries scan at most 5000 runs. These windows had more, so UDFs that ran only early in them may be missing:\n\n${windows.join('\n')}\n\nNarrow the time range to see them.`),
-        icon: 'warning',
-        color: 'list.warningForeground',
-      });
-    }
+    // Windows that could not be proven complete come first, each with its full-scan action.
+    for (const window of root.listing.unproven) nodes.push({ kind: 'incomplete', window });
     let failingNames: Set<string> | undefined;
     if (this.viewState.failingOnly) {
       try {
@@ -304,15 +306,15 @@ export class UdfTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
         return nodes;
       }
     }
-    const shown = filterEntries(root.entries, this.viewState, failingNames);
+    const shown = filterEntries(root.listing.entries, this.viewState, failingNames);
     for (const entry of shown) nodes.push(this.udfNode(entry));
     if (shown.length === 0 && !this.rootFailure) {
-      const filtered = root.entries.length > 0;
+      const filtered = root.listing.entries.length > 0;
       nodes.push({
         kind: 'info',
         id: 'info:empty',
         label: filtered ? 'No UDF matches the filters' : `No UDF runs in ${describeRange(this.viewState.range)}`,
-        description: filtered ? `${countOf(root.entries.length, 'UDF')} hidden` : this.viewState.scope === 'mine' ? 'try the execution environment or a longer range' : 'try a longer range',
+        description: filtered ? `${countOf(root.listing.entries.length, 'UDF')} hidden` : this.viewState.scope === 'mine' ? 'try the execution environment or a longer range' : 'try a longer range',
         icon: 'info',
       });
     }
@@ -361,27 +363,75 @@ export class UdfTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
 
   private async loadRoot(state: ViewState, signal: AbortSignal): Promise<RootData> {
     const now = new Date();
-    let records: AuditLogRecord[];
-    let cappedWindows: CappedWindow[] = [];
-    if (usesDayWindows(state.range, now)) {
-      // Over a day, one distinct scan (max 5000 runs) could hide UDFs: the documented day-window recipe.
-      const resolved = resolveRange(state.range, now);
-      const result = await recentlyUsedUdfs(this.source, {
-        distinctType: state.groupBy,
-        execEnv: state.scope === 'execEnv',
-        start: resolved.start,
-        end: resolved.end ?? now,
-        signal,
-      });
-      records = result.records;
-      cappedWindows = result.cappedWindows;
-      for (const record of records) this.services.records.put(record);
-    } else {
-      records = (await this.services.query(rootQuery(state, now), signal)).items;
+    // Every range is proven the same way: pages of runs until each part of the range is read,
+    // within the request budget; what is left is marked (see src/api/completeness.ts).
+    const listing = await loadRootListing(this.listSource, state, now, { budget: udfListRequestBudget(), signal });
+    for (const record of listing.records) this.services.records.put(record);
+    this.services.log.info(describeListing(listing, `UDF list (${describeState({ ...state, failingOnly: false, textFilter: '' })})`));
+    if (listing.unkeyed) this.services.log.info(`Fused Runs tree: ${listing.unkeyed} run(s) without a UDF ${state.groupBy === 'names' ? 'name' : 'id'} are not listed.`);
+    return { listing, loadedAt: now, state };
+  }
+
+  /**
+   * Reads every run of a window marked "may be incomplete" (the same proof with a large budget),
+   * under a cancellable notification with the runs read and requests made, then folds its UDFs
+   * into the list. A second click on the same window while it runs joins the first scan.
+   */
+  scanWindowFully(window: UnprovenWindow): Promise<void> {
+    const key = `${window.start}|${window.end}`;
+    const running = this.scans.get(key);
+    if (running) return running;
+    const scan = this.runFullScan(window).finally(() => {
+      this.scans.delete(key);
+      this.changed.fire(undefined);
+    });
+    this.scans.set(key, scan);
+    this.changed.fire(undefined); // the row shows "scanning…"
+    return scan;
+  }
+
+  private async runFullScan(window: UnprovenWindow): Promise<void> {
+    const root = this.root;
+    if (!root || !root.listing.unproven.some((w) => w.start === window.start && w.end === window.end)) return;
+    const range = formatLocalRange(window.start, window.end);
+    try {
+      const outcome = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `Fused: scanning ${range} fully`, cancellable: true },
+        async (progress, token) => {
+          const abort = abortSignalFor(token);
+          try {
+            progress.report({ message: 'starting…' });
+            return await scanWindowFully(this.listSource, root.listing, window, root.state, {
+              signal: abort.signal,
+              onProgress: (p) => progress.report({ message: `${p.runsRead.toLocaleString('en-US')} runs read · ${p.requests} request${p.requests === 1 ? '' : 's'}` }),
+            });
+          } finally {
+            abort.dispose();
+          }
+        },
+      );
+      for (const record of outcome.listing.records) this.services.records.put(record);
+      const summary = `Scanned ${range} fully: ${outcome.runsRead.toLocaleString('en-US')} runs in ${outcome.requests} requests`;
+      if (this.root === root) {
+        // The tree may have reloaded meanwhile; only fold into the data the scan started from.
+        root.listing = outcome.listing;
+        this.changed.fire(undefined);
+      }
+      if (outcome.stillUnproven.length) {
+        this.services.log.warn(`${summary}; still not read to its start: ${outcome.stillUnproven.map((w) => `${w.start} – ${w.end}`).join(', ')}.`);
+        void vscode.window.showWarningMessage(`${summary}, but ${outcome.stillUnproven.length} part(s) could still not be read to the start; they stay marked.`);
+      } else {
+        this.services.log.info(`${summary}; its UDFs are complete.`);
+        void vscode.window.showInformationMessage(`${summary}. Its UDFs are complete.`);
+      }
+    } catch (error) {
+      if (isCancelled(error)) {
+        this.services.log.info(`Full scan of ${range} cancelled; the window stays marked.`);
+        return;
+      }
+      this.services.log.warn(`Full scan of ${range} failed: ${messageOf(error)}`);
+      void vscode.window.showErrorMessage(messageText(`Fused: scanning ${range} failed: ${messageOf(error)} The window stays marked.`, 1000));
     }
-    const { entries, unkeyed } = buildUdfEntries(records, state.groupBy);
-    if (unkeyed) this.services.log.info(`Fused Runs tree: ${countOf(unkeyed, 'run')} without a UDF ${state.groupBy === 'names' ? 'name' : 'id'} are not listed.`);
-    return { entries, unkeyed, cappedWindows, loadedAt: now, state };
   }
 
   /**
@@ -415,7 +465,10 @@ export class UdfTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
     const key = pagerKey(entry);
     let pager = this.pagers.get(key);
     if (!pager) {
-      pager = new RunPager(runsQuery(entry, this.viewState, this.pageSize(), new Date()), (query, signal) => this.services.query(query, signal));
+      pager = new RunPager(runsQuery(entry, this.viewState, this.pageSize(), new Date()), (query, signal) => this.services.query(query, signal), {
+        log: this.services.log,
+        label: `Runs of ${entry.name}`,
+      });
       this.pagers.set(key, pager);
     }
     if (!pager.loaded) await this.withViewProgress(pager.ensureLoaded(this.pagerAbort.signal));
@@ -430,6 +483,16 @@ export class UdfTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
       });
     }
     if (pager.hasMore) nodes.push({ kind: 'loadMore', udf: entry });
+    if (pager.limitReached) {
+      nodes.push({
+        kind: 'info',
+        id: `info:${key}:limit`,
+        label: `Stopped after ${pager.maxPages} pages`,
+        description: 'more runs exist; narrow the time range',
+        tooltip: plainTooltip(`One UDF loads at most ${pager.maxPages} pages here. Use Export Runs or Show Runs of UDF to read further.`),
+        icon: 'info',
+      });
+    }
     if (pager.loaded && pager.records.length === 0) {
       nodes.push({ kind: 'info', id: `info:${key}:empty`, label: `No runs in ${describeRange(this.viewState.range)}`, icon: 'info' });
     }
@@ -454,7 +517,8 @@ export class UdfTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
     if (entry.udfId) lines.push(`- UDF ID: ${markdownText(entry.udfId, { max: 200 })}`);
     if (entry.nameShared) lines.push(`\nAnother UDF id has the same name; they are listed separately because the tree is grouped by id.`);
     if (failing) lines.push(`\n${countOf(failing.failure_count, 'failing run')} in ${markdownText(describeRange(this.viewState.range))}, last at ${markdownText(formatLocalTime(failing.last_failure))}`);
-    if (this.root?.cappedWindows.length) lines.push(`\n$(warning) ${countOf(this.root.cappedWindows.length, 'day window')} hit the 5000-run scan cap; this list may be incomplete.`);
+    const marked = this.root?.listing.unproven.length ?? 0;
+    if (marked) lines.push(`\n$(warning) ${countOf(marked, 'window')} of this range may be incomplete (marked at the top); this list may be missing UDFs.`);
     // Theme icons for our own $(warning); record text cannot make one (markdownText). No links, no HTML.
     const tooltip = new vscode.MarkdownString(lines.join('\n'), true);
     tooltip.isTrusted = false;

@@ -6,7 +6,6 @@ import {
   dayWindows,
   failingUdfs,
   failingUdfsReport,
-  judgeCap,
   mapWithConcurrency,
   recentlyUsedUdfs,
   summarizeFailures,
@@ -83,7 +82,7 @@ function udfRecords() {
 }
 
 describe('recentlyUsedUdfs', () => {
-  it('merges day windows keeping the newest record per name, newest first', async () => {
+  it('is one request when a page reaches the range start: the newest record per name, newest first, proven', async () => {
     const source = new FakeSource({ records: udfRecords() });
     const result = await recentlyUsedUdfs(source, { distinctType: 'names', now, days: 7 });
     assert.deepEqual(result.records.map((r) => [r.udf_name, r.id]), [
@@ -92,66 +91,44 @@ describe('recentlyUsedUdfs', () => {
       ['gamma', 'c1'],
     ]);
     assert.deepEqual(result.cappedWindows, []);
-    const distinctCalls = source.calls.filter((c) => c.distinct);
-    assert.equal(distinctCalls.length, 7);
-    for (const call of distinctCalls) {
-      assert.equal(call.max_records_to_scan, 5000);
-      assert.equal(call.distinct_type, 'names');
-      assert.equal(call.exec_env, undefined);
-    }
+    assert.equal(result.requests, 1);
+    assert.deepEqual(source.calls, [{ start_timestamp: hoursAgo(24 * 7), end_timestamp: now.toISOString(), limit: 300, scan_forward: false }]);
   });
   it('keys by udf_id for "ids" and passes exec_env', async () => {
     const source = new FakeSource({ records: udfRecords() });
-    const result = await recentlyUsedUdfs(source, { distinctType: 'ids', execEnv: true, now, detectCap: false });
+    const result = await recentlyUsedUdfs(source, { distinctType: 'ids', execEnv: true, now });
     assert.deepEqual(result.records.map((r) => r.udf_id), ['id-alpha', 'id-beta-2', 'id-beta-1', 'id-gamma']);
     assert.ok(source.calls.every((c) => c.exec_env === true));
-    assert.equal(source.calls.length, 7, 'no probe requests when detectCap is false');
   });
-  it('reports a window whose distinct scan missed runs, and still returns those runs', async () => {
-    // One early run of "early", then 30 runs of "busy": a newest-first scan capped at 25 never reaches "early".
-    const early = record('early', hoursAgo(12), { udf_name: 'early' });
-    const busy = Array.from({ length: 30 }, (_, i) => record(`busy${i}`, hoursAgo(10 - i * 0.1), { udf_name: 'busy' }));
-    const source = new FakeSource({ records: [early, ...busy], distinctScanCap: 25 });
-    const result = await recentlyUsedUdfs(source, { distinctType: 'names', now, days: 2, maxRecordsToScan: 25 });
-    assert.deepEqual(result.cappedWindows.map((w) => [w.end, w.reason]), [[now.toISOString(), 'missed']]);
-    assert.deepEqual(result.records.map((r) => r.id), ['busy29', 'early']);
-    const probes = source.calls.filter((c) => !c.distinct);
-    assert.ok(probes.length === 2 && probes.every((c) => c.limit === 20 && c.scan_forward === true));
+  it('finds the rare UDF that ran before a late burst (which fools a capped distinct scan)', async () => {
+    // One early run of "rare", then 60 runs of "busy" late: a distinct scan capped at 25 never reaches "rare".
+    const rare = record('rare', hoursAgo(40), { udf_name: 'rare' });
+    const busy = Array.from({ length: 60 }, (_, i) => record(`busy${String(i).padStart(2, '0')}`, hoursAgo(3 - i * 0.04), { udf_name: 'busy' }));
+    const source = new FakeSource({ records: [rare, ...busy] });
+    const result = await recentlyUsedUdfs(source, { distinctType: 'names', now, days: 2, maxRecordsToScan: 25, pageLimit: 10, budget: 32 });
+    assert.deepEqual(result.records.map((r) => r.id), ['busy59', 'rare']);
+    assert.deepEqual(result.cappedWindows, [], 'proven by splitting');
+    assert.ok(result.requests <= 32);
+    assert.equal(result.runsRead, 61);
+  });
+  it('returns the windows it could not prove within the budget, after asking them with a distinct query', async () => {
+    const rare = record('rare', hoursAgo(40), { udf_name: 'rare' });
+    const busy = Array.from({ length: 60 }, (_, i) => record(`busy${String(i).padStart(2, '0')}`, hoursAgo(3 - i * 0.04), { udf_name: 'busy' }));
+    const source = new FakeSource({ records: [rare, ...busy] });
+    const result = await recentlyUsedUdfs(source, { distinctType: 'names', now, days: 2, pageLimit: 10, budget: 3 });
+    assert.equal(result.requests, 3);
+    assert.equal(source.calls.length, 3);
+    assert.ok(result.cappedWindows.length >= 1);
+    assert.ok(result.cappedWindows.every((w) => w.reason === 'budget'));
+    const distinct = source.calls.filter((c) => c.distinct);
+    assert.equal(distinct.length, 1, 'the reserve asks the unproven window with the documented distinct query');
+    assert.equal(distinct[0].max_records_to_scan, 5000);
   });
   it('explicit start and end override days', async () => {
     const source = new FakeSource({ records: udfRecords() });
-    const result = await recentlyUsedUdfs(source, { distinctType: 'names', start: hoursAgo(24), end: now, detectCap: false });
+    const result = await recentlyUsedUdfs(source, { distinctType: 'names', start: hoursAgo(24), end: now });
     assert.deepEqual(result.records.map((r) => r.id), ['a1', 'b2']);
     assert.equal(source.calls.length, 1);
-  });
-});
-
-describe('judgeCap', () => {
-  const window = { start: hoursAgo(24), end: now.toISOString() };
-  it('not capped when the probe saw the whole window', () => {
-    const items = [record('x', hoursAgo(1), { udf_name: 'x' })];
-    assert.equal(judgeCap(window, items, { items, hasMore: false, oldestFirst: true }, 'names', 5000), undefined);
-  });
-  it('capped ("missed") when a probed key is missing from the distinct answer', () => {
-    const probe = [record('y', hoursAgo(23), { udf_name: 'y' })];
-    const distinct = [record('x', hoursAgo(1), { udf_name: 'x' })];
-    assert.equal(judgeCap(window, distinct, { items: probe, hasMore: true, oldestFirst: true }, 'names', 5000)?.reason, 'missed');
-    assert.equal(judgeCap(window, distinct, { items: probe, hasMore: true, oldestFirst: true }, 'ids', 5000), undefined, 'no udf_id: nothing to compare');
-  });
-  it('capped ("estimated") when 20 runs cover only a sliver of a day window', () => {
-    const dense = Array.from({ length: 20 }, (_, i) => record(`p${i}`, hoursAgo(24 - i * 0.05), { udf_name: 'x' }));
-    const distinct = [dense[19]];
-    const capped = judgeCap(window, distinct, { items: dense, hasMore: true, oldestFirst: true }, 'names', 100);
-    assert.equal(capped?.reason, 'estimated');
-    assert.ok((capped?.estimatedRuns ?? 0) > 400);
-    // ~505 runs a day is well under the maximum cap of 5000.
-    assert.equal(judgeCap(window, distinct, { items: dense, hasMore: true, oldestFirst: true }, 'names', 5000), undefined);
-    const burst = Array.from({ length: 20 }, (_, i) => record(`q${i}`, hoursAgo(i * 0.001), { udf_name: 'x' }));
-    assert.equal(judgeCap(window, [burst[0]], { items: burst, hasMore: true, oldestFirst: false }, 'names', 5000)?.reason, 'estimated');
-  });
-  it('not capped by estimate when the runs are sparse', () => {
-    const probe = Array.from({ length: 20 }, (_, i) => record(`p${i}`, hoursAgo(24 - i), { udf_name: 'x' }));
-    assert.equal(judgeCap(window, [probe[19]], { items: probe, hasMore: true, oldestFirst: true }, 'names', 5000), undefined);
   });
 });
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { FailingUdfSummary } from '../../src/api/recipes';
-import { cappedWindowsNotice, describeFailingRange, failingRowText, readFailingArgs, sortFailingSummaries, UNNAMED_UDF_LABEL } from '../../src/commands/failingSummary';
+import { cappedWindowsNotice, describeFailingRange, truncatedWindowsNotice, failingRowText, readFailingArgs, sortFailingSummaries, UNNAMED_UDF_LABEL } from '../../src/commands/failingSummary';
 
 function summary(udf_name: string | null, failure_count: number, last_failure: string, sample_error: string | null = 'Traceback\nValueError: bad'): FailingUdfSummary {
   return { udf_name, failure_count, last_failure, sample_error, error_count: failure_count, incomplete_count: 0 };
@@ -72,14 +72,38 @@ describe('readFailingArgs', () => {
   });
 });
 
-describe('cappedWindowsNotice', () => {
-  it('names the capped days, or says nothing', () => {
+describe('cappedWindowsNotice and truncatedWindowsNotice', () => {
+  const now = new Date('2026-11-26T02:00:00.000Z');
+  it('name each window by its local time range, not the UTC date of its start', () => {
     assert.equal(cappedWindowsNotice([]), undefined);
+    // 02:00 UTC on the 24th is still the 23rd in New York: the notice must not say "2026-11-24".
     assert.equal(
-      cappedWindowsNotice([{ start: '2026-11-24T02:00:00.000Z', end: '2026-11-25T02:00:00.000Z' }]),
-      '1 day window hit the 5000-record scan cap (2026-11-24); UDFs used only early in that day may be missing.',
+      cappedWindowsNotice([{ start: '2026-11-24T02:00:00.000Z', end: '2026-11-24T08:00:00.000Z' }], 'America/New_York', now),
+      'One window may be incomplete (23 Nov 21:00 – 24 Nov 03:00): they held more runs than the request budget could read, and a distinct query scans at most 5000 runs, so UDFs used only there may be missing.',
     );
-    assert.match(cappedWindowsNotice([{ start: '2026-11-24T02:00:00Z', end: 'x' }, { start: '2026-11-23T02:00:00Z', end: 'y' }]) ?? '', /^2 day windows .*\(2026-11-24, 2026-11-23\).*those days/);
+    assert.match(
+      cappedWindowsNotice(
+        [
+          { start: '2026-11-14T09:00:00Z', end: '2026-11-14T15:00:00Z' },
+          { start: '2026-11-15T09:00:00Z', end: '2026-11-16T09:00:00Z' },
+        ],
+        'UTC',
+        now,
+      ) ?? '',
+      /^2 windows may be incomplete \(14 Nov 09:00–15:00, 15 Nov 09:00 – 16 Nov 09:00\)/,
+    );
+  });
+  it('the failing recipe names its cut windows the same way', () => {
+    assert.equal(truncatedWindowsNotice([], 5000), undefined);
+    assert.equal(
+      truncatedWindowsNotice([{ start: '2026-11-24T02:00:00.000Z', end: '2026-11-25T02:00:00.000Z' }], 5000, 'UTC', now),
+      'One day window had over 5000 runs (24 Nov 02:00 – 25 Nov 02:00); older failures in it were not read.',
+    );
+  });
+  it('readFailingArgs keeps the cut windows the status bar hands over (and drops malformed ones)', () => {
+    const windows = [{ start: '2026-11-24T02:00:00.000Z', end: '2026-11-25T02:00:00.000Z' }];
+    assert.deepEqual(readFailingArgs({ summaries: [], truncatedWindows: windows }).truncatedWindows, windows);
+    assert.equal(readFailingArgs({ summaries: [], truncatedWindows: [{ start: 'x', end: 1 }] }).truncatedWindows, undefined);
   });
 });
 

@@ -19,9 +19,7 @@ import {
   parseUserTimestamp,
   resolveRange,
   reviveViewState,
-  rootQuery,
   runsQuery,
-  usesDayWindows,
 } from '../../src/views/treeModel';
 
 const NOW = new Date('2026-11-25T12:00:00.000Z');
@@ -33,46 +31,6 @@ function record(id: string, timestamp: string, fields: Partial<AuditLogRecord> =
 function state(overrides: Partial<ViewState> = {}): ViewState {
   return { ...DEFAULT_VIEW_STATE, ...overrides };
 }
-
-describe('rootQuery', () => {
-  it('asks one distinct query by name for the last 24 h, mine, at the maximum scan', () => {
-    assert.deepEqual(rootQuery(state(), NOW), {
-      distinct: true,
-      distinct_type: 'names',
-      start_timestamp: '2026-11-24T12:00:00.000Z',
-      max_records_to_scan: 5000,
-    });
-  });
-
-  it('switches to ids and adds exec_env only for the execution-environment scope', () => {
-    const query = rootQuery(state({ groupBy: 'ids', scope: 'execEnv', range: { kind: 'preset', preset: 'hour' } }), NOW);
-    assert.equal(query.distinct_type, 'ids');
-    assert.equal(query.exec_env, true);
-    assert.equal(query.start_timestamp, '2026-11-25T11:00:00.000Z');
-    assert.equal('exec_env' in rootQuery(state(), NOW), false);
-  });
-
-  it('sends no time bounds for all time and both bounds for a custom range', () => {
-    const all = rootQuery(state({ range: { kind: 'preset', preset: 'all' } }), NOW);
-    assert.equal(all.start_timestamp, undefined);
-    assert.equal(all.end_timestamp, undefined);
-    const custom = rootQuery(state({ range: { kind: 'custom', start: '2026-11-20T00:00:00.000Z', end: '2026-11-20T06:00:00.000Z' } }), NOW);
-    assert.equal(custom.start_timestamp, '2026-11-20T00:00:00.000Z');
-    assert.equal(custom.end_timestamp, '2026-11-20T06:00:00.000Z');
-  });
-});
-
-describe('day windows', () => {
-  it('are used only for bounded ranges longer than a day', () => {
-    assert.equal(usesDayWindows({ kind: 'preset', preset: 'hour' }, NOW), false);
-    assert.equal(usesDayWindows({ kind: 'preset', preset: 'day' }, NOW), false);
-    assert.equal(usesDayWindows({ kind: 'preset', preset: 'week' }, NOW), true);
-    assert.equal(usesDayWindows({ kind: 'preset', preset: 'month' }, NOW), true);
-    assert.equal(usesDayWindows({ kind: 'preset', preset: 'all' }, NOW), false);
-    assert.equal(usesDayWindows({ kind: 'custom', start: '2026-11-20T00:00:00Z', end: '2026-11-21T00:00:00Z' }, NOW), false);
-    assert.equal(usesDayWindows({ kind: 'custom', start: '2026-11-20T00:00:00Z', end: '2026-11-21T00:00:01Z' }, NOW), true);
-  });
-});
 
 describe('buildUdfEntries', () => {
   const records = [
