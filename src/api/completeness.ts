@@ -141,7 +141,9 @@ interface Remainder {
   query: AuditLogQuery;
   token: string;
   estimate: number;
-  /** Its density is known from both ends (or from a part of its own), so the estimate is fair. */
+  /** With both ends read (the survey): the runs left by the sparser end, to decide giving up. */
+  floor?: number;
+  /** Its density is known from both ends (or from a part of its own), so splitting can follow it. */
   surveyed: boolean;
 }
 
@@ -296,24 +298,39 @@ export async function provenDistinct(source: PageSource, options: ProofOptions):
       const risen = risingPage?.items.length ? recordBound(risingPage.items[risingPage.items.length - 1]) : undefined;
       const restLower = risen && risen.micros > lower.micros ? risen : lower;
       if (last.micros < restLower.micros || (risen && risen.micros > last.micros)) continue; // the two ends met: proven
-      const top = task.upper?.micros ?? recordBound(items[0])?.micros ?? last.micros;
-      const density = (count: number, span: number) => (span > 0 ? count / span : count > 0 ? Number.POSITIVE_INFINITY : 0);
-      const densities = [density(items.length, top - last.micros)];
-      if (risingPage && risen) densities.push(density(risingPage.items.length, risen.micros - lower.micros));
-      const left = last.micros - restLower.micros;
-      const estimate = left > 0 ? Math.max(...densities) * left : items.length;
+      // Runs per µs where a page's runs lie: distinct instants less one, over the time between its
+      // first and last run (not up to the part's bounds: a 30-day range whose runs are all in the
+      // last week would look sparse). Runs sharing one instant say nothing about the rest.
+      const density = (page: readonly AuditLogRecord[]): number => {
+        const instants = [...new Set(page.map((r) => recordBound(r)?.micros).filter((m): m is number => m !== undefined))];
+        if (instants.length < 2) return 0;
+        const span = Math.max(...instants) - Math.min(...instants);
+        return span > 0 ? (instants.length - 1) / span : 0;
+      };
+      const densities = [density(items)];
+      if (risingPage && risen) densities.push(density(risingPage.items));
+      const left = Math.max(0, last.micros - restLower.micros);
       const continuation = task.kind === 'continue' ? (task.query as AuditLogQuery) : query;
-      // Only the range's first page judges the rest by one end; parts of parts know their own density.
-      const surveyed = risingPage !== undefined || task.part !== 0;
-      remainders.push({ lower: restLower, upper: last, query: continuation, token: page.next_page_token, estimate: Number.isNaN(estimate) ? 0 : estimate, surveyed });
+      remainders.push({
+        lower: restLower,
+        upper: last,
+        query: continuation,
+        token: page.next_page_token,
+        // Splitting follows the denser end (a burst); giving up needs both ends dense.
+        estimate: Math.max(...densities) * left,
+        ...(densities.length === 2 ? { floor: Math.min(...densities) * left } : {}),
+        // Only the range's first page judges the rest by one end; parts of parts know their own density.
+        surveyed: risingPage !== undefined || task.part !== 0,
+      });
     }
 
     // Plan the next round within the budget.
     let available = pageBudget - requests;
-    // Give up early when, by densities read at both ends, the runs left are more than twice
-    // what the budget could still read: reading on would only shrink the marked window a little.
-    const finiteLeft = remainders.reduce((sum, r) => sum + (Number.isFinite(r.estimate) ? r.estimate : 0), 0);
-    if (remainders.length && remainders.every((r) => r.surveyed) && finiteLeft > 2 * Math.max(0, available) * pageLimit) available = 0;
+    // Give up early when the densities read at both ends of the rest (the survey) say it holds
+    // more than twice the runs the budget could still read: reading on would only shrink the
+    // marked window a little. One end alone (a burst, runs sharing an instant) never decides it.
+    const floors = remainders.map((r) => r.floor);
+    if (floors.length && floors.every((f) => f !== undefined) && floors.reduce((sum, f) => sum + (f as number), 0) > 2 * Math.max(0, available) * pageLimit) available = 0;
     const small = (r: Remainder) => r.estimate <= pageLimit * 0.8;
     // A big rest judged by one page only is surveyed first: its continuation plus one page read
     // oldest first, which places a burst (and reads sparse runs) before the rest is split.

@@ -24,6 +24,10 @@ export interface RootListing {
 export interface RootLoadOptions {
   budget?: number;
   concurrency?: number;
+  /** Runs per page (default 300); tests use small pages to split small data sets. */
+  pageLimit?: number;
+  /** max_records_to_scan of the distinct queries over unproven windows (default 5000). */
+  maxRecordsToScan?: number;
   signal?: AbortSignal;
   onProgress?: (progress: ProofProgress) => void;
 }
@@ -56,6 +60,8 @@ export async function loadRootListing(source: PageSource, state: Pick<ViewState,
     now,
     budget: options.budget,
     concurrency: options.concurrency,
+    pageLimit: options.pageLimit,
+    maxRecordsToScan: options.maxRecordsToScan,
     signal: options.signal,
     onProgress: options.onProgress,
   });
@@ -93,6 +99,8 @@ export async function scanWindowFully(
     end: window.end,
     budget: options.budget ?? FULL_SCAN_BUDGET,
     concurrency: options.concurrency,
+    pageLimit: options.pageLimit,
+    maxRecordsToScan: options.maxRecordsToScan,
     signal: options.signal,
     onProgress: options.onProgress,
   });
