@@ -1,6 +1,8 @@
 // "Show Recently Used UDFs" over a day with more runs than one distinct query may scan (5000):
-// the local server serves 6000 runs of the last 10 hours, so the day window's distinct answer
-// is capped, and the user must be told. Data written here, so the expectation is exact.
+// the local server serves 6000 runs of the last 10 hours. With a request budget too small to
+// read them all (8), the recipe lists what it read and proved, and the window it could not read
+// is named in local time in a warning and in the results view. Data written here, so the
+// expectation is exact.
 process.env.TZ = 'America/New_York';
 
 import assert from 'node:assert/strict';
@@ -44,31 +46,41 @@ function denseRecords(now: number): AuditLogRecord[] {
 const dataFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'fused-dense-')), 'dense.jsonl');
 fs.writeFileSync(dataFile, denseRecords(Date.now()).map((record) => JSON.stringify(record)).join('\n') + '\n');
 
-const session = useWorkbench({ name: 'commands-capped', server: { dataFile } });
+const BUDGET = 8;
+const session = useWorkbench({ name: 'commands-capped', server: { dataFile }, settings: { 'fusedRuns.udfs.requestBudget': BUDGET } });
 
-describe('Recently used UDFs over a capped day', () => {
-  it('says which day window hit the 5000-record scan cap, in a warning and in the results view', async () => {
+/** "14 Nov 09:05" (local, this year) as an instant. */
+function localInstant(day: string, time: string): number {
+  return Date.parse(`${day} ${new Date().getFullYear()} ${time}`);
+}
+
+describe('Recently used UDFs over a day the budget cannot read', () => {
+  it('names the window that may be incomplete by its local time range, in a warning and in the results view; what was read is listed', async () => {
     const wb = session.wb;
     assert.equal(wb.fused.records.length, RUNS);
     await wb.openView();
+    wb.fused.resetStats();
     await wb.runCommand('Fused: Show Recently Used UDFs');
     await wb.pickQuickPickItem(/UDF names · mine/);
-    const warning = await wb.waitForNotification(/hit the 5000-record scan cap/, 60_000);
-    const today = new Date().toISOString().slice(0, 10);
-    const yesterday = new Date(Date.now() - 24 * 3600_000).toISOString().slice(0, 10);
-    assert.match(warning, new RegExp(`^Recently used UDFs: 1 day window hit the 5000-record scan cap \\((${yesterday}|${today})\\)`));
+    const warning = await wb.waitForNotification(/may be incomplete/, 60_000);
+    const range = /^Recently used UDFs: One window may be incomplete \((\d{1,2} \w{3}) (\d\d:\d\d)(?:–| – (\d{1,2} \w{3}) )(\d\d:\d\d)\): they held more runs than the request budget could read/.exec(warning);
+    assert.ok(range, warning);
+    const start = localInstant(range[1], range[2]);
+    const end = localInstant(range[3] ?? range[1], range[4]);
+    assert.ok(start >= Date.now() - 10 * 3600_000 - 5 * 60_000 && start < end && end <= Date.now() + 60_000, `the window lies in the last 10 hours: ${warning}`);
 
     const pane = wb.page.locator('.part.sidebar .pane').filter({ has: wb.page.locator('.pane-header', { hasText: /recently used UDF names/i }) }).first();
     await pane.waitFor({ state: 'visible', timeout: 15_000 });
     let text = '';
-    await waitUntil(async () => /busy_udf/.test((text = await pane.innerText())) && /scan cap/.test(text), {
+    await waitUntil(async () => /busy_udf/.test((text = await pane.innerText())) && /may be incomplete/.test(text), {
       timeout: 15_000,
-      message: () => `the results view lists busy_udf and the scan-cap warning (it shows ${JSON.stringify(text.slice(0, 300))})`,
+      message: () => `the results view lists busy_udf and says a window may be incomplete (it shows ${JSON.stringify(text.slice(0, 300))})`,
     });
-    assert.match(text, /1 day window hit the 5000-record scan cap/);
+    assert.match(text, /One window may be incomplete \(/);
     assert.match(text, /busy_udf/);
-    // The 5000 newest runs are all busy_udf, so the distinct answer alone misses rare_early_udf; the
-    // recipe's probe of the window's oldest runs proves the cap (and may bring that UDF back).
+    // The oldest runs were read oldest first (the survey), so the UDF used only early is listed
+    // although a distinct query's 5000 newest runs are all busy_udf.
+    assert.match(text, /rare_early_udf/);
     assert.equal(wb.fused.stats().byStatus['422'] ?? 0, 0, 'no request over the caps');
   });
 });
