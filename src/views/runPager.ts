@@ -81,6 +81,7 @@ export class RunPager {
     if (this.inFlight) return this.inFlight;
     const query: AuditLogQuery = this.loadedOnce && this.token ? { ...this.baseQuery, page_token: this.token } : { ...this.baseQuery };
     const label = this.options.label ?? 'Runs';
+    if (this.pages === 1 && this.token !== null) this.options.log?.info(`${label}: loading more pages; at most ${this.maxPages} pages for one UDF.`);
     this.requests++;
     this.inFlight = this.fetchPage(query, signal)
       .then((page) => {

@@ -201,18 +201,20 @@ describe('ResultsModel paging', () => {
   it(`stops at ${MAX_RESULT_PAGES} pages for one query and says so in the log`, async () => {
     let served = 0;
     const warnings: string[] = [];
+    const infos: string[] = [];
     const model = new ResultsModel(
       async () => {
         served++;
         return { items: [record(served)], limit: 1, next_page_token: `t${served}` };
       },
       undefined,
-      { info: () => undefined, warn: (m) => warnings.push(m) },
+      { info: (m) => infos.push(m), warn: (m) => warnings.push(m) },
     );
     await model.showQuery({ title: 'endless', query: { limit: 1 } });
     while (model.snapshot().hasMore) await model.loadMore();
     assert.equal(served, MAX_RESULT_PAGES);
     assert.equal(model.snapshot().limitReached, true);
+    assert.deepEqual(infos, [`endless: loading more pages; at most ${MAX_RESULT_PAGES} pages for one query.`]);
     assert.deepEqual(warnings, [`endless: stopped after ${MAX_RESULT_PAGES} pages (the bound for one query in Query Results) with more runs left; ${MAX_RESULT_PAGES} runs loaded.`]);
   });
 });

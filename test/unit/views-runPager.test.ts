@@ -139,12 +139,14 @@ describe('RunPager', () => {
   it('stops at its page bound with more runs left, and says so in the log', async () => {
     const source = pagedSource(records(0, 30), 3);
     const warnings: string[] = [];
-    const pager = new RunPager(BASE, source.fetch, { maxPages: 4, log: { info: () => undefined, warn: (m) => warnings.push(m) }, label: 'Runs of alpha' });
+    const infos: string[] = [];
+    const pager = new RunPager(BASE, source.fetch, { maxPages: 4, log: { info: (m) => infos.push(m), warn: (m) => warnings.push(m) }, label: 'Runs of alpha' });
     await pager.ensureLoaded();
     while (pager.hasMore) await pager.loadMore();
     assert.equal(source.queries.length, 4);
     assert.equal(pager.records.length, 12);
     assert.equal(pager.limitReached, true);
+    assert.deepEqual(infos, ['Runs of alpha: loading more pages; at most 4 pages for one UDF.'], 'the bound is said when paging starts');
     assert.deepEqual(warnings, ['Runs of alpha: stopped after 4 pages (the bound for one UDF) with more runs left; 12 runs shown.']);
   });
 });

@@ -221,6 +221,7 @@ export class ResultsModel {
     this.state = { ...this.state, loading: true, error: undefined };
     this.changed();
     const baseQuery = this.state.query as AuditLogQuery;
+    if (pageToken !== undefined && this.state.pages === 1) this.log?.info(`${this.state.title}: loading more pages; at most ${MAX_RESULT_PAGES} pages for one query.`);
     let token = pageToken;
     let receivedAny = false;
     try {
