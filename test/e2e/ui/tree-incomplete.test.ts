@@ -131,10 +131,16 @@ describe('Fused Runs tree over the burst day', () => {
     await editor.waitFor({ state: 'visible', timeout: 15_000 });
     await editor.locator('.suggest-input-container .monaco-editor textarea, .suggest-input-container .native-edit-context').first().focus();
     await wb.page.keyboard.type('fusedRuns.udfs.requestBudget');
-    const input = editor.locator('.setting-item-contents input.setting-control-focus-target, .setting-item-number input').first();
+    // The one setting found, by its title (the editor lists others until the search applies).
+    const item = editor.locator('.setting-item', { has: wb.page.locator('.setting-item-title', { hasText: 'Request Budget' }) }).first();
+    const input = item.locator('input').first();
     await input.waitFor({ state: 'visible', timeout: 15_000 });
     await input.fill('64');
     await input.press('Tab');
+    await wb.page.waitForFunction((element) => (element as unknown as { value: string }).value === '64', await input.elementHandle(), { timeout: 10_000 });
+    // Back to the tree (the settings editor may open over the workbench).
+    await wb.page.keyboard.press('Escape');
+    await wb.openView();
     // Refresh until a read with the new budget has finished (the setting is written asynchronously).
     const deadline = Date.now() + 60_000;
     let rows: TreeRow[] = [];
