@@ -29,16 +29,19 @@ describe('scenarios', () => {
   });
 
   test('bulk: 40 000 runs over 7 days plus 5 rare UDFs, generated fast', () => {
-    const started = performance.now();
+    // CPU time, not wall time: the machine is shared, and at a load average of 29 the wall time
+    // of the same work was 4.9 s.
+    const started = process.cpuUsage();
     const { records, rareNames } = generateScenario({ name: 'bulk', now: NOW });
-    const ms = performance.now() - started;
+    const used = process.cpuUsage(started);
+    const ms = (used.user + used.system) / 1000;
     assert.equal(records.length, 40_005);
     assert.equal(rareNames.length, 5);
     for (const name of rareNames) assert.equal(records.filter((r) => r.udf_name === name).length, 1);
     const oldest = Date.parse(records[0].timestamp);
     assert.ok(NOW.getTime() - oldest <= 7 * 24 * HOUR && NOW.getTime() - oldest > 6.9 * 24 * HOUR);
     // The demo generator needs ~5 s for 40 000 records on these machines; this is for load tests.
-    assert.ok(ms < 4000, `took ${ms.toFixed(0)} ms`);
+    assert.ok(ms < 4000, `took ${ms.toFixed(0)} ms of CPU time`);
   });
 });
 
