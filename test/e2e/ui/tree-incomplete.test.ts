@@ -7,6 +7,8 @@
 process.env.TZ = 'America/New_York';
 
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { BURST_RARE_NAME } from '../../server/scenarios';
 import { useWorkbench, type TreeRow, type Workbench } from '../harness';
@@ -132,12 +134,20 @@ describe('Fused Runs tree over the burst day', () => {
     await editor.locator('.suggest-input-container .monaco-editor textarea, .suggest-input-container .native-edit-context').first().focus();
     await wb.page.keyboard.type('fusedRuns.udfs.requestBudget');
     // The one setting found, by its title (the editor lists others until the search applies).
-    const item = editor.locator('.setting-item', { has: wb.page.locator('.setting-item-title', { hasText: 'Request Budget' }) }).first();
-    const input = item.locator('input').first();
-    await input.waitFor({ state: 'visible', timeout: 15_000 });
-    await input.fill('64');
-    await input.press('Tab');
-    await wb.page.waitForFunction((element) => (element as unknown as { value: string }).value === '64', await input.elementHandle(), { timeout: 10_000 });
+    // The editor writes a number after a debounce and may re-render the row meanwhile, so the
+    // value is typed again until settings.json holds it (what the extension reads).
+    const settingsFile = path.join(wb.codeServer.userDataDir, 'User', 'settings.json');
+    const written = () => /"fusedRuns\.udfs\.requestBudget"\s*:\s*64\b/.test(fs.readFileSync(settingsFile, 'utf8'));
+    for (let attempt = 0; attempt < 4 && !written(); attempt++) {
+      const item = editor.locator('.setting-item', { has: wb.page.locator('.setting-item-title', { hasText: 'Request Budget' }) }).first();
+      const input = item.locator('input').first();
+      await input.waitFor({ state: 'visible', timeout: 15_000 });
+      await input.fill('64');
+      await input.press('Tab');
+      const until = Date.now() + 10_000;
+      while (!written() && Date.now() < until) await wb.page.waitForTimeout(250);
+    }
+    assert.ok(written(), 'the Settings editor wrote fusedRuns.udfs.requestBudget: 64 to settings.json');
     // Back to the tree (the settings editor may open over the workbench).
     await wb.page.keyboard.press('Escape');
     await wb.openView();

@@ -225,7 +225,8 @@ describe('Fused Runs tree', () => {
     const wb = session.wb;
     wb.fused.resetStats();
     await wb.openView();
-    const rows = await settledRootRows(wb);
+    // The first read waits for the extension to start and connect (20 s at a load average of 14).
+    const rows = await settledRootRows(wb, () => true, 90_000);
     assertShown(udfLabels(rows), expectedKeys(inScope(wb, 'mine'), DAY, (r) => r.udf_name), 'mine, 24 h, by name');
     assert.match(await header(wb), /Mine · last 24 h/);
     // The status bar reads the failing recipe after the root; wait for it so counts are stable.
