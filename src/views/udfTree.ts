@@ -112,7 +112,7 @@ export class UdfTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
   /** The UDF names the root has loaded for the current scope and range (undefined: not loaded yet). */
   loadedUdfNames(): ReadonlySet<string> | undefined {
     if (!this.root) return undefined;
-    return new Set(this.root.entries.map((entry) => entry.latest.udf_name ?? entry.name));
+    return new Set(this.root.listing.entries.map((entry) => entry.latest.udf_name ?? entry.name));
   }
 
   /**
