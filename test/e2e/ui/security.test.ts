@@ -40,15 +40,6 @@ let hostile: HostileRecords;
 /** Every URL the browser asked for (all frames, webviews included). */
 const requested: string[] = [];
 
-// Seeded here, not in a test, so that every test can run alone (--test-name-pattern).
-before(() => {
-  const wb = session.wb;
-  wb.context.on('request', (request) => requested.push(request.url()));
-  const me = wb.fused.users.find((user) => user.token === wb.fused.token);
-  assert.ok(me, 'the server has a demo user');
-  hostile = hostileRecords({ pixelUrl: pixel.url, now: new Date(), email: me.email, execEnvId: me.exec_env_id });
-  wb.fused.addRecords(hostile.records);
-});
 
 /** Read as a person reads it: the inert joiner the sinks insert is invisible. */
 const read = (text: string) => text.replace(/\u200c/g, '');
@@ -119,6 +110,18 @@ async function runRow(wb: Workbench, record: HostileRecords['all']): Promise<str
 }
 
 describe('hostile record text stays text', () => {
+  // Seeded here, not in a test, so that every test can run alone (--test-name-pattern). Inside the
+  // describe: a second root-level before() ran while the workbench's own launch hook was still
+  // starting it (CI, 2026-11-27), so the suite found no workbench.
+  before(() => {
+    const wb = session.wb;
+    wb.context.on('request', (request) => requested.push(request.url()));
+    const me = wb.fused.users.find((user) => user.token === wb.fused.token);
+    assert.ok(me, 'the server has a demo user');
+    hostile = hostileRecords({ pixelUrl: pixel.url, now: new Date(), email: me.email, execEnvId: me.exec_env_id });
+    wb.fused.addRecords(hostile.records);
+  });
+
   it('seeds the hostile records and shows them in the tree as text', async () => {
     const wb = session.wb;
     await wb.openView();
