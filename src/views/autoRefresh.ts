@@ -58,6 +58,10 @@ export class AutoRefresher implements vscode.Disposable {
   private async tick(): Promise<void> {
     this.timer = undefined;
     if (!this.active()) return;
+    // A load already in flight (the view's first read, a manual refresh, or one slower than the
+    // interval on a slow network) is left to finish: superseding it would abort it, and a load
+    // slower than the interval would then never finish. Its end reschedules (onDidLoadRoot).
+    if (this.tree.rootLoading) return;
     const outcome = await this.tree.refreshAndWait();
     if (outcome.error instanceof RateLimitedError) {
       this.rateLimited++;

@@ -169,6 +169,11 @@ export class UdfTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
     this.changed.fire(undefined);
   }
 
+  /** True while a root load is in flight (auto-refresh lets it finish instead of superseding it). */
+  get rootLoading(): boolean {
+    return this.rootLoad !== undefined;
+  }
+
   /** Re-reads the root now and waits for it (auto-refresh wants the outcome). */
   async refreshAndWait(): Promise<{ ok: boolean; error?: unknown }> {
     this.rootStale = true;

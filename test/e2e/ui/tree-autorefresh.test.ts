@@ -10,19 +10,24 @@ import { describe, it } from 'node:test';
 import { useWorkbench, waitUntil, type Workbench } from '../harness';
 
 const MIN_SECONDS = 3;
-/** When each root read (a distinct query) reached the server. */
+/** When each root read (the tree's newest-first read of the range) was answered, and how. */
 const rootReadTimes: number[] = [];
+const rootReads: { at: number; status: number | string; ms: number }[] = [];
 
 const session = useWorkbench({
   name: 'tree-autorefresh',
   env: { FUSED_RUNS_TEST_AUTO_REFRESH_MIN_SECONDS: String(MIN_SECONDS) },
   // 1 s asks for less than the minimum: the extension must still wait MIN_SECONDS.
-  settings: { 'fusedRuns.autoRefresh.enabled': true, 'fusedRuns.autoRefresh.intervalSeconds': 1 },
+  // The failing-UDFs status bar is off: every audit-log request is then the tree's own.
+  settings: { 'fusedRuns.autoRefresh.enabled': true, 'fusedRuns.autoRefresh.intervalSeconds': 1, 'fusedRuns.statusBar.failingUdfs': false },
   server: {
     onRequest: (entry) => {
       // Root reads: the range read newest first with an open end (the status bar's failing recipe
       // always sends an end; a UDF's runs name the UDF).
-      if (/scan_forward=false/.test(entry.url) && !/end_timestamp|page_token|udf_name|udf_id|shared_token/.test(entry.url)) rootReadTimes.push(Date.now());
+      if (/scan_forward=false/.test(entry.url) && !/end_timestamp|page_token|udf_name|udf_id|shared_token/.test(entry.url)) {
+        rootReads.push({ at: Date.now(), status: entry.status, ms: entry.ms });
+        if (entry.status !== 'aborted') rootReadTimes.push(Date.now());
+      }
     },
   },
 });
@@ -71,5 +76,30 @@ describe('Fused Runs tree auto-refresh', () => {
     await wb.openView();
     const next = await waitForReads(count + 1, 30_000);
     assert.ok(next - shownAt < 20_000, `the first read after showing the view came after ${next - shownAt} ms`);
+  });
+
+  it('leaves a root read slower than the interval to finish: the timer does not abort it', async () => {
+    const wb = session.wb;
+    await wb.openView();
+    await waitForReads(rootReadTimes.length + 1, 30_000);
+    const from = rootReads.length;
+    // The next audit-log request (the refresh's root read) takes three intervals. The timer set
+    // after the last read fires while it is on its way; it must let it finish, not start a new
+    // read that aborts it (a network slower than the interval would then never show a result).
+    const slowMs = 3 * MIN_SECONDS * 1000;
+    wb.fused.setFaults({ latencyMs: slowMs, times: 1 });
+    await wb.runCommand('Fused: Refresh');
+    const slow = (read: { ms: number }) => read.ms >= slowMs;
+    await waitUntil(() => rootReads.slice(from).some((read) => slow(read) || read.status === 'aborted'), {
+      timeout: 60_000,
+      message: () => `the slow root read was answered or aborted (seen: ${JSON.stringify(rootReads.slice(from))})`,
+    });
+    assert.deepEqual(rootReads.slice(from).filter((read) => read.status === 'aborted'), [], 'no root read was aborted');
+    const slowEnd = rootReads.slice(from).find(slow)?.at ?? 0;
+    assert.equal(rootReads.slice(from).find(slow)?.status, 200, 'the slow read finished');
+    // The next read comes one interval after the slow one ended, not before.
+    const next = await waitForReads(rootReadTimes.filter((at) => at <= slowEnd).length + 1, 30_000);
+    assert.deepEqual(rootReads.slice(from).filter((read) => read.status === 'aborted'), [], 'no root read was aborted afterwards');
+    assert.ok(next - slowEnd >= MIN_SECONDS * 1000 - 20, `the next read came ${next - slowEnd} ms after the slow one ended; the minimum interval is ${MIN_SECONDS} s`);
   });
 });
