@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { BURST_RARE_NAME } from '../../server/scenarios';
-import { useWorkbench, type TreeRow, type Workbench } from '../harness';
+import { useWorkbench, waitUntil, type TreeRow, type Workbench } from '../harness';
 
 const SMALL_BUDGET = 8;
 const session = useWorkbench({
@@ -32,35 +32,38 @@ async function rootRows(wb: Workbench): Promise<TreeRow[]> {
   return (await wb.treeRows()).filter((row) => row.level === 1);
 }
 
-/** Waits until the root rows satisfy `predicate` and stop changing. */
+/** Waits until the root rows satisfy `predicate` and are the same on two polls in a row (settled). */
 async function settledRoot(wb: Workbench, predicate: (rows: TreeRow[]) => boolean, timeoutMs = 60_000): Promise<TreeRow[]> {
-  const deadline = Date.now() + timeoutMs;
   let last = '';
   let rows: TreeRow[] = [];
-  while (Date.now() < deadline) {
-    rows = await rootRows(wb);
-    const snapshot = JSON.stringify(rows);
-    if (snapshot === last && predicate(rows)) return rows;
-    last = snapshot;
-    await wb.page.waitForTimeout(300);
-  }
-  throw new Error(`the tree did not settle: ${JSON.stringify(rows)}`);
+  return waitUntil(
+    async () => {
+      rows = await rootRows(wb);
+      const snapshot = JSON.stringify(rows);
+      const settled = snapshot === last && predicate(rows);
+      last = snapshot;
+      return settled && rows;
+    },
+    { timeout: timeoutMs, interval: 300, maxInterval: 300, message: () => `the tree settled: ${JSON.stringify(rows)}` },
+  );
 }
 
 /** Waits until the server has served a request and then none for `quietMs` (the tree finished reading). */
 async function serverQuiet(wb: Workbench, quietMs = 1500, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
   let last = -1;
   let since = Date.now();
-  while (Date.now() < deadline) {
-    const now = wb.fused.stats().requests;
-    if (now !== last) {
-      last = now;
-      since = Date.now();
-    } else if (now > 0 && Date.now() - since >= quietMs) return;
-    await wb.page.waitForTimeout(200);
-  }
-  throw new Error(`the server never went quiet (${last} requests)`);
+  await waitUntil(
+    () => {
+      const now = wb.fused.stats().requests;
+      if (now !== last) {
+        last = now;
+        since = Date.now();
+        return false;
+      }
+      return now > 0 && Date.now() - since >= quietMs;
+    },
+    { timeout: timeoutMs, interval: 200, maxInterval: 200, message: () => `the server went quiet (${last} requests)` },
+  );
 }
 
 const udfRows = (rows: TreeRow[]) => rows.filter((r) => r.expanded !== undefined).map((r) => r.label).sort();
@@ -134,20 +137,22 @@ describe('Fused Runs tree over the burst day', () => {
     await editor.locator('.suggest-input-container .monaco-editor textarea, .suggest-input-container .native-edit-context').first().focus();
     await wb.page.keyboard.type('fusedRuns.udfs.requestBudget');
     // The one setting found, by its title (the editor lists others until the search applies).
-    // The editor writes a number after a debounce and may re-render the row meanwhile, so the
-    // value is typed again until settings.json holds it (what the extension reads).
+    // 64 is the default, so the Settings editor removes the user's 8 from settings.json rather
+    // than writing 64. It writes after a debounce and may re-render the row meanwhile, so the
+    // value is typed again until settings.json no longer holds 8 (what the extension reads).
     const settingsFile = path.join(wb.codeServer.userDataDir, 'User', 'settings.json');
-    const written = () => /"fusedRuns\.udfs\.requestBudget"\s*:\s*64\b/.test(fs.readFileSync(settingsFile, 'utf8'));
-    for (let attempt = 0; attempt < 4 && !written(); attempt++) {
+    const budgetInFile = () => /"fusedRuns\.udfs\.requestBudget"\s*:\s*(\d+)/.exec(fs.readFileSync(settingsFile, 'utf8'))?.[1];
+    const setBack = () => budgetInFile() === undefined || budgetInFile() === '64';
+    assert.equal(budgetInFile(), String(SMALL_BUDGET), 'the small budget is in settings.json before');
+    for (let attempt = 0; attempt < 4 && !setBack(); attempt++) {
       const item = editor.locator('.setting-item', { has: wb.page.locator('.setting-item-title', { hasText: 'Request Budget' }) }).first();
       const input = item.locator('input').first();
       await input.waitFor({ state: 'visible', timeout: 15_000 });
       await input.fill('64');
       await input.press('Tab');
-      const until = Date.now() + 10_000;
-      while (!written() && Date.now() < until) await wb.page.waitForTimeout(250);
+      await waitUntil(setBack, { timeout: 10_000, message: 'settings.json no longer holds the small budget' }).catch(() => undefined);
     }
-    assert.ok(written(), 'the Settings editor wrote fusedRuns.udfs.requestBudget: 64 to settings.json');
+    assert.ok(setBack(), `the Settings editor set fusedRuns.udfs.requestBudget back to its default (settings.json holds ${budgetInFile()})`);
     // Back to the tree (the settings editor may open over the workbench).
     await wb.page.keyboard.press('Escape');
     await wb.openView();
