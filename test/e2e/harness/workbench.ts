@@ -116,6 +116,18 @@ export class Workbench {
     await this.waitForWorkbench();
   }
 
+  /**
+   * Reloads the window the way a user does, with "Developer: Reload Window": the workbench shuts
+   * down (saving its editors and webview states) before the page loads again. A browser reload
+   * (reload()) can cut that save short, and a webview opened seconds before is then not restored.
+   */
+  async reloadWindow(): Promise<void> {
+    const navigated = this.page.waitForEvent('framenavigated', { predicate: (frame) => frame === this.page.mainFrame(), timeout: 120_000 });
+    await this.runCommand('Developer: Reload Window');
+    await navigated;
+    await this.waitForWorkbench();
+  }
+
   /** The activity-bar item whose aria-label starts with `label` (e.g. "Fused Runs"). */
   activityBarItem(label = 'Fused Runs'): Locator {
     return this.page.locator(`.part.activitybar .action-item a[aria-label^="${label}"]`).first();

@@ -14,7 +14,7 @@ import { isFailing, runStatus } from '../../../src/api/status';
 import type { AuditLogRecord, RunStatus } from '../../../src/api/types';
 import { formatDuration } from '../../../src/views/presentation';
 import { insightsScenario } from '../../server/insightsScenario';
-import { useWorkbench, type Workbench } from '../harness';
+import { useWorkbench, waitUntil, type Workbench } from '../harness';
 
 const NAME = 'insights_demo';
 const BIG = 'insights_big';
@@ -204,15 +204,16 @@ describe('UDF insights panel', () => {
       await wb.pickQuickPickItem(theme);
       await wb.page.locator(`.monaco-workbench.${themeClass}`).waitFor({ state: 'attached', timeout: 20_000 });
       // The chart reads its colours from the theme again: wait until they are the theme's own.
-      const deadline = Date.now() + 15_000;
       let seen = '';
       let themeRed = '';
-      while (Date.now() < deadline) {
-        seen = (await frame.locator('#chart-runs').getAttribute('data-colors')) ?? '';
-        themeRed = await frame.locator('body').evaluate(() => (globalThis as unknown as { getComputedStyle(e: unknown): { getPropertyValue(p: string): string }; document: { body: unknown } }).getComputedStyle((globalThis as unknown as { document: { body: unknown } }).document.body).getPropertyValue('--vscode-charts-red').trim());
-        if (seen && themeRed && (JSON.parse(seen) as Record<string, string>).failed === themeRed) break;
-        await wb.page.waitForTimeout(200);
-      }
+      await waitUntil(
+        async () => {
+          seen = (await frame.locator('#chart-runs').getAttribute('data-colors')) ?? '';
+          themeRed = await frame.locator('body').evaluate(() => (globalThis as unknown as { getComputedStyle(e: unknown): { getPropertyValue(p: string): string }; document: { body: unknown } }).getComputedStyle((globalThis as unknown as { document: { body: unknown } }).document.body).getPropertyValue('--vscode-charts-red').trim());
+          return Boolean(seen && themeRed && (JSON.parse(seen) as Record<string, string>).failed === themeRed);
+        },
+        { timeout: 15_000, message: () => `${theme}: the chart's colours ${seen} use the theme's red ${themeRed}` },
+      ).catch(() => undefined); // the assertion below says what differs
       assert.equal((JSON.parse(seen) as Record<string, string>).failed, themeRed, `${theme}: failed bars in the theme's red`);
       colours[theme] = seen;
       await wb.page.mouse.move(700, 990);
@@ -267,8 +268,14 @@ describe('UDF insights panel', () => {
   });
   it('comes back after a window reload', async () => {
     const wb = session.wb;
+    // Its own panel: the test before leaves the 10,000-run UDF's panel open.
+    await closeEditors(wb);
+    await wb.runCommand('Fused: Show UDF Insights');
+    await wb.page.locator('.quick-input-widget .quick-input-title').filter({ hasText: 'Show UDF Insights' }).waitFor({ state: 'visible', timeout: 15_000 });
+    await wb.fillQuickInput(NAME);
+    await wb.pickQuickPickItem(NAME);
     await insightsFrame(wb, NAME);
-    await wb.reload();
+    await wb.reloadWindow();
     // Under load the new window and extension host can take minutes to start: wait for them first.
     await wb.activityBarItem().waitFor({ state: 'visible', timeout: 180_000 });
     await wb.openView();
