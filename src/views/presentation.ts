@@ -23,6 +23,16 @@ export function statusPresentation(status: RunStatus): StatusPresentation {
   return STATUS[status];
 }
 
+/**
+ * What a screen reader says for a UDF row: the name, then the latest run's status in words (the
+ * row's icon shows it by shape and colour only), when, and the failing count if shown. Record
+ * text: the caller passes it through labelText.
+ */
+export function udfAccessibleLabel(name: string, status: RunStatus, relative: string, failingRuns?: number): string {
+  const failing = failingRuns ? `, ${failingRuns} failing run${failingRuns === 1 ? '' : 's'}` : '';
+  return `${name}, latest run ${STATUS[status].label.toLowerCase()}, ${relative}${failing}`;
+}
+
 const UNITS: [Intl.RelativeTimeFormatUnit, number, string][] = [
   ['year', 365 * 24 * 3600, 'y'],
   ['month', 30 * 24 * 3600, 'mo'],

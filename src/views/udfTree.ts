@@ -12,7 +12,7 @@ import type { FusedServices } from '../services';
 import { abortSignalFor } from '../util/cancellation';
 import { FailingTracker, type FailingResult } from './failingTracker';
 import { labelText, markdownText, messageText } from '../text/safeText';
-import { countOf, formatLocalMinutes, formatLocalRange, formatLocalTime, isFutureTime, relativeTime, runTooltipMarkdown, statusPresentation } from './presentation';
+import { countOf, formatLocalMinutes, formatLocalRange, formatLocalTime, isFutureTime, relativeTime, runTooltipMarkdown, statusPresentation, udfAccessibleLabel } from './presentation';
 import { describeListing, incompleteExplanation, incompleteLabel, loadRootListing, scanWindowFully, type RootListing } from './rootLoader';
 import { RunPager } from './runPager';
 import { runDetailChildren, runTreeItem } from './runItems';
@@ -530,6 +530,7 @@ export class UdfTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
     tooltip.supportHtml = false;
     item.tooltip = tooltip;
     item.contextValue = failing ? 'fusedUdf.failing' : 'fusedUdf';
+    item.accessibilityInformation = { label: labelText(udfAccessibleLabel(entry.name, status, parts[0], failing?.failure_count), 200) };
     return item;
   }
 

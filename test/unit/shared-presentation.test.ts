@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { countOf, errorSummary, formatDuration, formatLocalTime, isFutureTime, relativeTime, runTooltipMarkdown, statusPresentation } from '../../src/views/presentation';
+import { countOf, errorSummary, formatDuration, formatLocalTime, isFutureTime, relativeTime, runTooltipMarkdown, statusPresentation, udfAccessibleLabel } from '../../src/views/presentation';
 
 describe('presentation', () => {
   const now = new Date('2026-11-26T12:00:00Z');
@@ -21,6 +21,13 @@ describe('presentation', () => {
     assert.equal(isFutureTime('2026-11-28T12:00:00Z', now), true);
     assert.equal(isFutureTime('2026-11-26T12:00:30Z', now), false);
     assert.equal(isFutureTime('garbage', now), false);
+  });
+
+  it('says a UDF row\'s status in words for screen readers, not only by the icon', () => {
+    assert.equal(udfAccessibleLabel('flaky_geocoder', 'failed', '3 min ago', 4), 'flaky_geocoder, latest run failed, 3 min ago, 4 failing runs');
+    assert.equal(udfAccessibleLabel('dem_slope', 'ok', '1 h ago'), 'dem_slope, latest run succeeded, 1 h ago');
+    assert.equal(udfAccessibleLabel('tiles', 'cached', 'just now', 1), 'tiles, latest run served from cache, just now, 1 failing run');
+    assert.match(udfAccessibleLabel('osm_roads', 'incomplete', '2 d ago'), /^osm_roads, latest run incomplete \(never finished\), 2 d ago$/);
   });
 
   it('counts with the noun in the right number', () => {
