@@ -92,8 +92,14 @@ describe('hovers over UDF names', () => {
     // (activation took 20 s under a load average of 13), and it reads its one page of the range
     // too: let it land before counting requests.
     const lens = wb.page.locator('.editor-instance .monaco-editor .codelens-decoration').first();
-    const lensDeadline = Date.now() + 60_000;
-    while (Date.now() < lensDeadline && !/ · |no runs/.test(await lens.innerText().catch(() => ''))) await wb.page.waitForTimeout(100);
+    let lensText = '';
+    await waitUntil(
+      async () => {
+        lensText = await lens.innerText({ timeout: 1_000 });
+        return / · |no runs/.test(lensText);
+      },
+      { timeout: 60_000, message: () => `the code lens has counted the runs (it shows ${JSON.stringify(lensText)})` },
+    );
     await waitForRequests(wb, 'udf_name', 2);
     const before = wb.fused.stats().requests;
 

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { runStatus } from '../../../src/api/status';
 import type { AuditLogRecord } from '../../../src/api/types';
-import { useWorkbench, type Workbench } from '../harness';
+import { useWorkbench, waitUntil, type Workbench } from '../harness';
 
 const session = useWorkbench({ name: 'udf-code', viewport: { width: 1500, height: 1000 } });
 const DAY_MS = 24 * 3600 * 1000;
@@ -31,27 +31,28 @@ async function openWorkspaceFile(wb: Workbench, relative: string): Promise<void>
   await wb.runCommand('Go to File...');
   await wb.fillQuickInput(relative);
   await wb.pickQuickPickItem(path.basename(relative));
-  const deadline = Date.now() + 20_000;
   let seen = '';
-  while (Date.now() < deadline) {
-    seen = await wb.activeTabTitle().catch((error: Error) => `(${error.message})`);
-    if (seen === path.basename(relative) || seen === path.basename(relative, path.extname(relative))) return;
-    await wb.page.waitForTimeout(100);
-  }
-  throw new Error(`${relative} did not open; the active tab is ${JSON.stringify(seen)}`);
+  await waitUntil(
+    async () => {
+      seen = await wb.activeTabTitle().catch((error: Error) => `(${error.message})`);
+      // The tab label may leave the extension out.
+      return seen === path.basename(relative) || seen === path.basename(relative, path.extname(relative));
+    },
+    { timeout: 20_000, message: () => `${relative} opens (the active tab is ${JSON.stringify(seen)})` },
+  );
 }
 
 /** The code lenses' texts once they are resolved (not blank, not "Loading..."). */
 async function lensTexts(wb: Workbench, count: number, timeoutMs = 30_000): Promise<string[]> {
   const lenses = wb.page.locator('.editor-instance .monaco-editor .codelens-decoration');
-  const deadline = Date.now() + timeoutMs;
   let texts: string[] = [];
-  while (Date.now() < deadline) {
-    texts = (await lenses.allInnerTexts().catch(() => [] as string[])).map((text) => text.trim());
-    if (texts.length >= count && texts.every((text) => text && !/Loading/.test(text))) return texts;
-    await wb.page.waitForTimeout(100);
-  }
-  throw new Error(`no ${count} resolved code lenses; saw ${JSON.stringify(texts)}`);
+  return waitUntil(
+    async () => {
+      texts = (await lenses.allInnerTexts()).map((text) => text.trim());
+      return texts.length >= count && texts.every((text) => text && !/Loading/.test(text)) && texts;
+    },
+    { timeout: timeoutMs, message: () => `${count} code lenses are resolved (saw ${JSON.stringify(texts)})` },
+  );
 }
 
 describe('real UDF code: saved names and code lenses', () => {
@@ -118,15 +119,16 @@ describe('real UDF code: saved names and code lenses', () => {
     const wb = session.wb;
     await wb.page.locator('.editor-instance .monaco-editor .codelens-decoration a').first().click();
     const row = await wb.waitForTreeRow(savedName);
-    const deadline = Date.now() + 30_000;
     let expanded: string | null = null;
     let selected: string | null = null;
-    while (Date.now() < deadline) {
-      expanded = await row.getAttribute('aria-expanded').catch(() => null);
-      selected = await row.getAttribute('aria-selected').catch(() => null);
-      if (expanded === 'true' && selected === 'true') break;
-      await wb.page.waitForTimeout(100);
-    }
+    await waitUntil(
+      async () => {
+        expanded = await row.getAttribute('aria-expanded', { timeout: 1_000 });
+        selected = await row.getAttribute('aria-selected', { timeout: 1_000 });
+        return expanded === 'true' && selected === 'true';
+      },
+      { timeout: 30_000, message: () => `the UDF row is expanded and selected (aria-expanded=${expanded}, aria-selected=${selected})` },
+    );
     assert.equal(expanded, 'true', 'the UDF row is expanded');
     assert.equal(selected, 'true', 'the UDF row is selected');
     // Its runs are listed under it: the row after it is one level deeper.
@@ -135,9 +137,8 @@ describe('real UDF code: saved names and code lenses', () => {
       const at = rows.findIndex((r) => r.label === savedName);
       return at >= 0 && (rows[at + 1]?.level ?? 0) === rows[at].level + 1;
     };
-    const runsDeadline = Date.now() + 30_000;
-    while (Date.now() < runsDeadline && !(await runsShown())) await wb.page.waitForTimeout(100);
-    assert.ok(await runsShown(), `the UDF's runs are shown under it: ${JSON.stringify(await wb.treeRows())}`);
+    await waitUntil(runsShown, { timeout: 30_000, message: async () => `the UDF's runs are shown under it: ${JSON.stringify(await wb.treeRows())}` });
+    assert.ok(await runsShown(), `the UDF's runs are still shown under it: ${JSON.stringify(await wb.treeRows())}`);
     await wb.screenshot('udf-code-lens-revealed');
   });
 
