@@ -1,9 +1,23 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { countOf, errorSummary, formatDuration, formatLocalTime, isFutureTime, relativeTime, runTooltipMarkdown, statusPresentation, udfAccessibleLabel } from '../../src/views/presentation';
+import { countOf, errorSummary, formatDuration, formatDurationTick, formatLocalTime, isFutureTime, relativeTime, runTooltipMarkdown, statusPresentation, udfAccessibleLabel } from '../../src/views/presentation';
 
 describe('presentation', () => {
   const now = new Date('2026-11-26T12:00:00Z');
+
+  it('labels a log-scale seconds axis by its decades in one unit, and leaves the ticks uPlot filtered out blank', () => {
+    assert.deepEqual(
+      [0.001, 0.01, 0.1, 1, 10, 100, 1000, 10_000].map(formatDurationTick),
+      ['1 ms', '10 ms', '100 ms', '1 s', '10 s', '100 s', '1,000 s', '10,000 s'],
+    );
+    // Products of powers carry float noise; it is not shown.
+    assert.equal(formatDurationTick(0.001 * 3), '3 ms');
+    assert.equal(formatDurationTick(0.1 * 7), '700 ms');
+    assert.equal(formatDurationTick(10 * 0.2), '2 s');
+    assert.equal(formatDurationTick(0.0001), '0.1 ms');
+    // uPlot's log filter hands null for the minor ticks it leaves unlabelled: no text, not "did not complete".
+    for (const blank of [null, undefined, 0, -1, Number.NaN, Number.POSITIVE_INFINITY]) assert.equal(formatDurationTick(blank), '', String(blank));
+  });
 
   it('gives relative times', () => {
     assert.equal(relativeTime('2026-11-26T11:59:50Z', now), 'just now');

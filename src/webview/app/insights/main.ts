@@ -9,7 +9,7 @@
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { InsightsHostMessage, InsightsMessage, InsightsState, InsightsSubject, InsightsView, RatioView } from '../../../insights/protocol';
-import { formatDuration, formatLocalTime } from '../../../views/presentation';
+import { formatDuration, formatDurationTick, formatLocalTime } from '../../../views/presentation';
 import './insights.css';
 
 interface VsCodeApi {
@@ -435,7 +435,7 @@ function drawDurations(host: HTMLElement, v: InsightsView): uPlot {
       scales: { x: { time: true }, y: { distr: 3, log: 10 } },
       axes: [
         { stroke: axis.stroke, grid: { stroke: axis.grid, width: 1 }, ticks: { stroke: axis.grid } },
-        { stroke: axis.stroke, grid: { stroke: axis.grid, width: 1 }, ticks: { stroke: axis.grid }, label: 'seconds', values: (_u, splits) => splits.map((s) => formatDuration(s)), size: 70 },
+        { stroke: axis.stroke, grid: { stroke: axis.grid, width: 1 }, ticks: { stroke: axis.grid }, label: 'seconds', values: (_u, splits) => splits.map((s) => formatDurationTick(s)), size: 70 },
       ],
       series: [
         {},
