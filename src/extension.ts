@@ -12,6 +12,7 @@ import { DocumentUdfs } from './udfEditor/documentUdfs';
 import { registerUdfCodeLenses } from './udfEditor/udfCodeLens';
 import { registerUdfTree } from './views/registerUdfTree';
 import { registerUdfInsights } from './insights/registerInsights';
+import { registerWatch } from './watch/watchService';
 
 /** Returns the test API only in VS Code's extension-test mode (see testApi.ts); otherwise nothing. */
 export function activate(context: vscode.ExtensionContext): FusedRunsTestApi | undefined {
@@ -56,6 +57,17 @@ export function activate(context: vscode.ExtensionContext): FusedRunsTestApi | u
           return tree.state;
         },
         loadedUdfNames: () => loadedUdfNames(tree),
+      }),
+    ),
+  );
+  timed('watch', () =>
+    context.subscriptions.push(
+      registerWatch(services, {
+        get scope() {
+          return tree.state.scope;
+        },
+        loadedUdfNames: () => loadedUdfNames(tree),
+        setWatchedNames: (names) => tree.setWatchedNames(names),
       }),
     ),
   );

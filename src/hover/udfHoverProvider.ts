@@ -160,6 +160,7 @@ function hoverMarkdown(reference: UdfReference, runs: CachedRuns, nameReason?: s
       links.push(link('Compare with this file', 'fusedRuns.compareWithLocalFile', runArg(latest)));
       links.push(link('All runs', 'fusedRuns.showRunsOfUdfByName', reference.value));
       links.push(link('Insights', 'fusedRuns.showUdfInsights', { udf_name: reference.value }));
+      links.push(link('Watch', 'fusedRuns.watchUdf', { udf_name: reference.value }));
     } else {
       links.push(link('All runs', 'fusedRuns.showRunsForSharedToken', reference.value));
     }

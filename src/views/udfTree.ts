@@ -73,6 +73,8 @@ export class UdfTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
   private readonly scans = new Map<string, Promise<void>>();
   readonly failing: FailingTracker;
   private treeView: vscode.TreeView<TreeNode> | undefined;
+  /** UDF names the watch feature polls (src/watch): their rows show an eye. */
+  private watched: ReadonlySet<string> = new Set();
 
   constructor(private readonly services: FusedServices) {
     this.viewState = reviveViewState(services.context.workspaceState.get(STATE_KEY));
@@ -86,6 +88,13 @@ export class UdfTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
   attach(view: vscode.TreeView<TreeNode>): void {
     this.treeView = view;
     this.updateDescription();
+  }
+
+  /** Called by the watch feature when its list changes. */
+  setWatchedNames(names: ReadonlySet<string>): void {
+    const changed = names.size !== this.watched.size || [...names].some((name) => !this.watched.has(name));
+    this.watched = names;
+    if (changed) this.changed.fire(undefined);
   }
 
   get state(): ViewState {
@@ -517,9 +526,13 @@ export class UdfTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
     const failing = this.viewState.failingOnly ? this.root?.failing?.report.summaries.find((s) => s.udf_name === latest.udf_name) : undefined;
     if (failing) parts.push(`${failing.failure_count} failing`);
     item.description = labelText(parts.join(' · '), 160);
-    item.iconPath = new vscode.ThemeIcon(look.icon, new vscode.ThemeColor(look.color));
+    const watched = this.watched.has(entry.name);
+    // A watched UDF shows an eye in its latest run's status colour; the status is in the tooltip and description.
+    item.iconPath = new vscode.ThemeIcon(watched ? 'eye' : look.icon, new vscode.ThemeColor(look.color));
+    if (watched) item.description = labelText(`watched · ${look.label} · ${parts.join(' · ')}`, 160);
     const lines = [runTooltipMarkdown(latest, status, now).replace(/^\*\*(.*?)\*\* — /, '**$1** — latest run: ')];
     if (entry.udfId) lines.push(`- UDF ID: ${markdownText(entry.udfId, { max: 200 })}`);
+    if (watched) lines.push(`- $(eye) Watched: a failing run raises a notification`);
     if (entry.nameShared) lines.push(`\nAnother UDF id has the same name; they are listed separately because the tree is grouped by id.`);
     if (failing) lines.push(`\n${countOf(failing.failure_count, 'failing run')} in ${markdownText(describeRange(this.viewState.range))}, last at ${markdownText(formatLocalTime(failing.last_failure))}`);
     const marked = this.root?.listing.unproven.length ?? 0;
@@ -529,8 +542,8 @@ export class UdfTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
     tooltip.isTrusted = false;
     tooltip.supportHtml = false;
     item.tooltip = tooltip;
-    item.contextValue = failing ? 'fusedUdf.failing' : 'fusedUdf';
-    item.accessibilityInformation = { label: labelText(udfAccessibleLabel(entry.name, status, parts[0], failing?.failure_count), 200) };
+    item.contextValue = `${failing ? 'fusedUdf.failing' : 'fusedUdf'}${watched ? '.watched' : ''}`;
+    item.accessibilityInformation = { label: labelText(`${udfAccessibleLabel(entry.name, status, parts[0], failing?.failure_count)}${watched ? ', watched' : ''}`, 200) };
     return item;
   }
 
