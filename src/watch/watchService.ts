@@ -9,12 +9,15 @@ import type { PageSource } from '../api/paging';
 import type { FusedServices } from '../services';
 import { labelText, markdownText, messageText } from '../text/safeText';
 import type { Scope } from '../views/treeModel';
-import { newEntry, reviveWatchList, udfNameOfArgument, testWatchMinimumSeconds, watchDelayMs, type WatchEntry, type WatchNotification } from './watchModel';
+import { MIN_WATCH_SECONDS, newEntry, reviveWatchList, udfNameOfArgument, testWatchMinimumSeconds, watchDelayMs, type WatchEntry, type WatchNotification } from './watchModel';
 import { pollWatched } from './watchPoller';
 
 const STATE_KEY = 'fusedRuns.watch.entries';
 export const WATCH_COMMAND = 'fusedRuns.watchUdf';
 export const STOP_WATCHING_COMMAND = 'fusedRuns.stopWatchingUdf';
+/** TEST ONLY: the e2e harness sets it on code-server to lower the 60 s floor; no setting can. */
+export const TEST_MIN_INTERVAL_ENV = 'FUSED_RUNS_TEST_WATCH_MIN_SECONDS';
+const minimumSeconds = testWatchMinimumSeconds(process.env[TEST_MIN_INTERVAL_ENV]);
 
 /** The tree's side: its scope (a new watch uses it), the UDF names it has loaded, and the eye icons. */
 export interface WatchTreeHooks {
@@ -57,6 +60,7 @@ export class WatchService implements vscode.Disposable {
         this.schedule();
       }),
     );
+    if (minimumSeconds !== MIN_WATCH_SECONDS) services.log.warn(`Watch: poll minimum lowered to ${minimumSeconds} s by ${TEST_MIN_INTERVAL_ENV} (for tests only).`);
     this.publish();
     this.schedule();
   }
@@ -100,9 +104,7 @@ export class WatchService implements vscode.Disposable {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     if (this.disposed || this.entries.length === 0) return;
-    // TEST ONLY: FUSED_RUNS_TEST_WATCH_MIN_SECONDS (the e2e harness sets it on code-server) lowers the floor; no setting can.
-    const minimum = testWatchMinimumSeconds(process.env.FUSED_RUNS_TEST_WATCH_MIN_SECONDS);
-    const delay = watchDelayMs(this.settingSeconds(), this.setbacks, this.retryAfterMs, minimum);
+    const delay = watchDelayMs(this.settingSeconds(), this.setbacks, this.retryAfterMs, minimumSeconds);
     this.timer = setTimeout(() => void this.poll(), delay);
   }
 
@@ -171,7 +173,7 @@ export class WatchService implements vscode.Disposable {
     const names = this.entries.map((entry) => entry.name);
     this.statusItem.text = `$(${this.problem ? 'eye-closed' : 'eye'}) ${this.entries.length === 1 ? labelText(names[0], 40) : `${this.entries.length} watched`}`;
     const tooltip = new vscode.MarkdownString(
-      [`**Watched UDFs** (a failing run raises a notification)`, '', ...names.map((name) => `- ${markdownText(name, { max: 120 })}`), '', this.problem ? `$(warning) ${markdownText(this.problem, { max: 300 })}` : `Polled every ${Math.round(watchDelayMs(this.settingSeconds(), 0, undefined, testWatchMinimumSeconds(process.env.FUSED_RUNS_TEST_WATCH_MIN_SECONDS)) / 1000)} s. Click to stop watching one.`].join('\n'),
+      [`**Watched UDFs** (a failing run raises a notification)`, '', ...names.map((name) => `- ${markdownText(name, { max: 120 })}`), '', this.problem ? `$(warning) ${markdownText(this.problem, { max: 300 })}` : `Polled every ${Math.round(watchDelayMs(this.settingSeconds(), 0, undefined, minimumSeconds) / 1000)} s. Click to stop watching one.`].join('\n'),
       true,
     );
     tooltip.isTrusted = false;

@@ -258,7 +258,7 @@ describe('hostile record text stays text', () => {
     assert.ok(text.includes('ValueError: [Open terminal](command:workbench.action.terminal.new) [Sign out](command:fusedRuns.signOut'), text);
     assert.ok(!text.includes('\\'), `a backslash is visible: ${text}`);
     const links = await widget.locator('a[data-href]').evaluateAll((anchors) => anchors.map((a) => (a.textContent ?? '').trim()));
-    assert.deepEqual(links, ['Details', 'Code', 'Last error', 'Compare with this file', 'All runs', 'Insights']);
+    assert.deepEqual(links, ['Details', 'Code', 'Last error', 'Compare with this file', 'All runs', 'Insights', 'Watch']);
     await widget.getByText('Last failure', { exact: false }).click();
     await assertNothingRan(wb, 'clicking the hover text');
     await dismiss(wb);

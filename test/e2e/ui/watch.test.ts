@@ -70,9 +70,18 @@ function announced(wb: Workbench, name: string): string[] {
     .filter((line) => line.includes(`Watch: ${name} failed:`));
 }
 
-/** Notification toasts (or, if the center is open, its entries) about a UDF's failures showing now. */
+/**
+ * Every notification of this window about a UDF's failures, read from the notification center
+ * (a toast hides after a while and moves there), which is closed again afterwards.
+ */
 async function shownFor(wb: Workbench, name: string): Promise<string[]> {
-  return (await wb.notifications()).filter((message) => message.startsWith(`${name} failed:`));
+  await wb.runCommand('Notifications: Show Notifications');
+  const center = wb.page.locator('.notifications-center');
+  await center.waitFor({ state: 'visible', timeout: 15_000 });
+  const messages = await center.locator('.notification-list-item-message').allInnerTexts();
+  // The center has the focus: Escape closes it ("Hide Notifications" is not offered when it is empty).
+  if (await center.isVisible()) await wb.page.keyboard.press('Escape');
+  return messages.map((message) => message.trim()).filter((message) => message.startsWith(`${name} failed:`));
 }
 
 function failingRun(template: AuditLogRecord, at: Date, error: string): AuditLogRecord {
@@ -160,18 +169,30 @@ describe('Watch a UDF', () => {
     ]);
     const toast = await wb.waitForNotification(`${name} failed:`, 90_000);
     assert.match(toast, new RegExp(`^${name} failed: KeyError: 'lat' \\(3 failures in 1 min\\)`), toast);
+    await wb.screenshot('watch-notification');
     await waitUntil(() => announced(wb, name).length >= 1, { timeout: 30_000, message: () => 'the log line of the notification' });
     // Later polls do not announce the same runs again.
     await waitForPolls(2);
     assert.equal(announced(wb, name).length, 1, announced(wb, name).join('\n'));
-    assert.equal((await shownFor(wb, name)).length, 1, `one notification shows: ${JSON.stringify(await wb.notifications())}`);
+    assert.equal((await shownFor(wb, name)).length, 1, 'one notification in the window');
     // A failure within the group window waits to be announced with the next ones (10 min).
     wb.fused.addRecords([failingRun(template, new Date(), "KeyError: 'lat'")]);
     await waitForPolls(2);
     assert.equal(announced(wb, name).length, 1, 'a failure within the window after an announcement is held, not announced at once');
-    assert.equal((await shownFor(wb, name)).length, 1, `still one notification: ${JSON.stringify(await wb.notifications())}`);
+    assert.equal((await shownFor(wb, name)).length, 1, 'still one notification in the window');
     assert.ok(!announced(wb, other).length, `nothing about ${other}, which did not fail`);
-    await wb.screenshot('watch-notification');
+    // Its Open stderr button opens the newest failure of the group.
+    await wb.runCommand('Notifications: Show Notifications');
+    const item = wb.page.locator('.notifications-center .notification-list-item', { hasText: `${name} failed:` }).first();
+    await item.getByRole('button', { name: 'Open stderr' }).click();
+    let seen = { title: '', text: '' };
+    await waitUntil(
+      async () => {
+        seen = { title: await wb.activeTabTitle().catch(() => ''), text: await wb.editorText().catch(() => '') };
+        return /^stderr(\.log)?$/.test(seen.title) && seen.text.includes("KeyError: 'lat'");
+      },
+      { timeout: 30_000, message: () => `the failure's stderr opens (${JSON.stringify(seen)})` },
+    );
   });
 
   it('after a window reload the watch resumes and announces nothing again', async () => {
