@@ -60,6 +60,10 @@ export function activate(context: vscode.ExtensionContext): FusedRunsTestApi | u
       }),
     ),
   );
+  // Watched UDFs poll while the window is open: package.json's onStartupFinished activates the
+  // extension for that. Under lazy activation (a stub entry that loads the features on first
+  // use), the stub must load them at startup when workspaceState holds a non-empty
+  // WATCH_STATE_KEY list, or a watch would wait for the first use of the extension to resume.
   timed('watch', () =>
     context.subscriptions.push(
       registerWatch(services, {

@@ -12,7 +12,8 @@ import type { Scope } from '../views/treeModel';
 import { MIN_WATCH_SECONDS, newEntry, reviveWatchList, udfNameOfArgument, testWatchMinimumSeconds, watchDelayMs, type WatchEntry, type WatchNotification } from './watchModel';
 import { pollWatched } from './watchPoller';
 
-const STATE_KEY = 'fusedRuns.watch.entries';
+/** The watch list in workspaceState (see watchModel's WatchEntry); a non-empty list means polling resumes with the window. */
+export const WATCH_STATE_KEY = 'fusedRuns.watch.entries';
 export const WATCH_COMMAND = 'fusedRuns.watchUdf';
 export const STOP_WATCHING_COMMAND = 'fusedRuns.stopWatchingUdf';
 /** TEST ONLY: the e2e harness sets it on code-server to lower the 60 s floor; no setting can. */
@@ -42,7 +43,7 @@ export class WatchService implements vscode.Disposable {
     private readonly services: FusedServices,
     private readonly tree: WatchTreeHooks,
   ) {
-    this.entries = reviveWatchList(services.context.workspaceState.get(STATE_KEY));
+    this.entries = reviveWatchList(services.context.workspaceState.get(WATCH_STATE_KEY));
     this.source = { query: (query, options) => services.query(query, options?.signal) };
     this.statusItem = vscode.window.createStatusBarItem('fusedRuns.watch', vscode.StatusBarAlignment.Left, 40);
     this.statusItem.name = 'Fused Runs: Watched UDFs';
@@ -93,7 +94,7 @@ export class WatchService implements vscode.Disposable {
   }
 
   private async save(): Promise<void> {
-    await this.services.context.workspaceState.update(STATE_KEY, this.entries);
+    await this.services.context.workspaceState.update(WATCH_STATE_KEY, this.entries);
   }
 
   private settingSeconds(): number {
