@@ -10,6 +10,7 @@ import type { FusedRunsTestApi } from './testApi';
 import { registerRecordDetails } from './webview/detailsPanel';
 import { DocumentUdfs } from './udfEditor/documentUdfs';
 import { registerUdfCodeLenses } from './udfEditor/udfCodeLens';
+import { registerFailingLineDiagnostics } from './udfEditor/failingLineDiagnostics';
 import { registerUdfTree } from './views/registerUdfTree';
 import { registerUdfInsights } from './insights/registerInsights';
 import { registerWatch } from './watch/watchService';
@@ -47,8 +48,8 @@ export function activate(context: vscode.ExtensionContext): FusedRunsTestApi | u
     // Hovers and code lenses share what is known of open files' UDFs and one page of runs.
     const udfs = new DocumentUdfs(services, tree);
     context.subscriptions.push(udfs);
-    registerUdfHovers(services, udfs);
-    context.subscriptions.push(registerUdfCodeLenses(services, udfs, tree));
+    const hovers = registerUdfHovers(services, udfs);
+    context.subscriptions.push(registerUdfCodeLenses(services, udfs, tree), registerFailingLineDiagnostics(services, udfs, hovers));
   });
   timed('insights', () =>
     context.subscriptions.push(

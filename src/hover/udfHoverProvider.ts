@@ -32,8 +32,20 @@ interface CachedRuns {
   error?: string;
 }
 
-export function registerUdfHovers(services: FusedServices, udfs: DocumentUdfs): void {
+/** The runs of a UDF name the hovers read (a warm-up or a hover), for the failing-line diagnostics. */
+export interface LoadedUdfRuns {
+  name: string;
+  records: readonly AuditLogRecord[];
+}
+
+export interface UdfHovers {
+  /** Fires after each successful udf_name read: no request of its own. */
+  readonly onDidLoadRuns: vscode.Event<LoadedUdfRuns>;
+}
+
+export function registerUdfHovers(services: FusedServices, udfs: DocumentUdfs): UdfHovers {
   const cache = new TimedCache<CachedRuns>(CACHE_TTL_MS);
+  const loaded = new vscode.EventEmitter<LoadedUdfRuns>();
   const inFlight = new Map<string, Promise<CachedRuns>>();
 
   const keyOf = (reference: UdfReference) => `${reference.kind}:${reference.value}`;
@@ -48,7 +60,10 @@ export function registerUdfHovers(services: FusedServices, udfs: DocumentUdfs): 
       pending = services
         .query(query, signal)
         .then(
-          (page): CachedRuns => ({ summary: summariseRuns(page.items, runStatus) }),
+          (page): CachedRuns => {
+            if (reference.kind === 'udf_name') loaded.fire({ name: reference.value, records: page.items });
+            return { summary: summariseRuns(page.items, runStatus) };
+          },
           (error: unknown): CachedRuns => ({ summary: summariseRuns([], runStatus), error: error instanceof Error ? error.message : String(error) }),
         )
         .then((result) => {
@@ -106,11 +121,13 @@ export function registerUdfHovers(services: FusedServices, udfs: DocumentUdfs): 
 
   const { context } = services;
   context.subscriptions.push(
+    loaded,
     vscode.languages.registerHoverProvider({ language: 'python' }, provider),
     vscode.workspace.onDidOpenTextDocument((document) => void warm(document)),
     services.onDidChangeConnection(() => cache.clear()),
   );
   for (const document of vscode.workspace.textDocuments) void warm(document);
+  return { onDidLoadRuns: loaded.event };
 }
 
 function rangeOf(span: TextSpan): vscode.Range {

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import type { AuditLogRecord } from '../../src/api/types';
 import { failingLine } from '../../src/udfCode/failingLine';
+import { failingLinesOf, LatestRuns } from '../../src/udfCode/failingLines';
 import { META_JSON_MAX_BYTES, parseMetaJson } from '../../src/udfCode/metaJson';
 import { knowsName, lensTitle, lensTooltip, runsInPage, type RangeRuns } from '../../src/udfCode/rangeRuns';
 import { chooseName, describeNameChoice, nameCandidates } from '../../src/udfCode/udfNames';
@@ -173,5 +174,46 @@ describe('the failing line in the local file', () => {
     assert.deepEqual(changed, { ok: false, reason: 'the local code differs from the code that ran' });
     const succeeded = failingLine(localCode, { ...failed('x'), stderr: null });
     assert.deepEqual(succeeded, { ok: false, reason: 'the run did not fail' });
+  });
+});
+
+describe('the failing lines of a file (the diagnostics’ pure part)', () => {
+  const code = '@fused.udf\ndef udf(x=1):\n    rows = {"lon": 1}\n    return rows["lat"]\n';
+  const local = ['import fused', '', ...code.split('\n')];
+  const definition = analyzePythonUdfs(local).definitions[0];
+  const fn = { name: 'hexify', functionName: 'udf', firstLine: definition.firstLine, lastLine: definition.lastLine };
+  const stderr = ['Traceback (most recent call last):', '  File "/tmp/udf_abc.py", line 4, in udf', '    return rows["lat"]', "KeyError: 'lat'"].join('\n');
+  const run = (id: string, timestamp: string, failed: boolean, name = 'hexify') =>
+    record({ id, timestamp, udf_name: name, stderr: failed ? stderr : '', execution_time: 1.5, udf_data: JSON.stringify({ name, entrypoint: 'udf', code, headers: [] }) });
+
+  it('marks the raising line of a function whose latest run failed, and nothing once a later run succeeded', () => {
+    const latest = new LatestRuns();
+    assert.equal(latest.offer('hexify', [run('a', '2026-11-27T10:00:00Z', true)]), true);
+    const [found, ...rest] = failingLinesOf(local, [fn], latest);
+    assert.deepEqual(rest, []);
+    assert.deepEqual({ line: found.line, message: found.message, name: found.name, id: found.record.id }, { line: 5, message: "KeyError: 'lat'", name: 'hexify', id: 'a' });
+    assert.equal(local[found.line], '    return rows["lat"]');
+    assert.equal(latest.offer('hexify', [run('b', '2026-11-27T11:00:00Z', false)]), true, 'a later run replaces it');
+    assert.deepEqual(failingLinesOf(local, [fn], latest), []);
+  });
+
+  it('keeps the newest run across loads (an older answer arriving late changes nothing) and ignores other names', () => {
+    const latest = new LatestRuns();
+    latest.offer('hexify', [run('new', '2026-11-27T12:00:00+01:00', true), run('other', '2026-11-27T13:00:00Z', false, 'other_udf')]);
+    assert.equal(latest.get('hexify')?.id, 'new');
+    // 'new' is 11:00Z: instants decide, not text ("2026-11-27T12…" sorts after "2026-11-27T11:30…").
+    assert.equal(latest.offer('hexify', [run('older', '2026-11-27T10:30:00Z', false)]), false);
+    assert.equal(latest.get('hexify')?.id, 'new');
+    assert.equal(latest.offer('hexify', [run('later', '2026-11-27T11:30:00Z', false)]), true);
+    assert.equal(latest.get('hexify')?.id, 'later');
+    assert.equal(latest.get('other_udf'), undefined, 'a record of another name offered under hexify is not kept');
+  });
+
+  it('says nothing for a function without a known run, or whose code changed since the run', () => {
+    const latest = new LatestRuns();
+    latest.offer('hexify', [run('a', '2026-11-27T10:00:00Z', true)]);
+    assert.deepEqual(failingLinesOf(local, [{ ...fn, name: 'unknown_udf' }], latest), []);
+    const edited = local.map((line) => line.replace('"lon"', '"lat"'));
+    assert.deepEqual(failingLinesOf(edited, [fn], latest), []);
   });
 });
