@@ -36,7 +36,7 @@ function toMs(value: Date | string, field: string): number {
     return value.getTime();
   }
   const parsed = parseIsoTimestamp(value);
-  if ('problem' in parsed) throw new FusedApiError('validation', `${field} "${value}" ${parsed.problem}.`);
+  if ('problem' in parsed) throw new FusedApiError('validation', `${field}: ${parsed.problem}`);
   return parsed.ms;
 }
 

@@ -2,6 +2,7 @@
 // a message naming the option instead of a round trip and a server 422.
 
 import { QueryValidationError } from './errors';
+import { parseTimestamp } from '../time/timestamps';
 import { FILTER_KEYS, LIMITS, type AuditLogQuery } from './types';
 
 /** Every option of fused.api.log, in the order they are put on the query string. */
@@ -26,41 +27,15 @@ type QueryKey = (typeof QUERY_KEYS)[number];
 const STRING_KEYS: readonly QueryKey[] = ['id', 'udf_id', 'udf_name', 'shared_token', 'start_timestamp', 'end_timestamp', 'page_token'];
 const BOOLEAN_KEYS: readonly QueryKey[] = ['exec_env', 'distinct', 'scan_forward'];
 
-// ISO 8601 date-time with a mandatory offset: 2025-04-01T00:00:00+00:00, ...T00:00Z, ...T00:00:00.123456-05:00.
-const ISO_WITH_OFFSET =
-  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|z|[+-](\d{2}):(\d{2}))$/;
-
-function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
-}
-
 /**
- * Parses an ISO 8601 timestamp that carries an offset and names a real instant.
- * Returns epoch milliseconds, or a reason it is not acceptable.
+ * A timestamp of a query: any form the one timestamp parser reads (src/time/timestamps.ts), but
+ * with an offset (a time without one is ambiguous to the server). `iso` is what is sent: ISO 8601
+ * with T and ±hh:mm (or Z), every digit kept, e.g. "2025-04-01 00:00:00+0000" is sent as
+ * "2025-04-01T00:00:00+00:00". `problem` is a sentence that quotes the text.
  */
-export function parseIsoTimestamp(value: string): { ms: number } | { problem: string } {
-  const match = ISO_WITH_OFFSET.exec(value);
-  if (!match) {
-    if (/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?$/.test(value)) {
-      return { problem: 'has no UTC offset; add "Z" or an offset like "+00:00" (a time without one is ambiguous)' };
-    }
-    return { problem: 'is not an ISO 8601 date-time such as "2025-04-01T00:00:00+00:00"' };
-  }
-  const [, y, mo, d, h, mi, s, , zone, oh, om] = match;
-  const year = Number(y);
-  const month = Number(mo);
-  const day = Number(d);
-  if (month < 1 || month > 12) return { problem: `has month ${mo}, which does not exist` };
-  if (day < 1 || day > daysInMonth(year, month)) return { problem: `has day ${d}, which does not exist in ${y}-${mo}` };
-  if (Number(h) > 23) return { problem: `has hour ${h}; hours run 00..23` };
-  if (Number(mi) > 59) return { problem: `has minute ${mi}; minutes run 00..59` };
-  if (s !== undefined && Number(s) > 59) return { problem: `has second ${s}; seconds run 00..59` };
-  if (zone !== 'Z' && zone !== 'z' && (Number(oh) > 23 || Number(om) > 59)) {
-    return { problem: `has offset ${zone}, which is not a valid UTC offset` };
-  }
-  const ms = Date.parse(value.replace(/z$/, 'Z'));
-  if (Number.isNaN(ms)) return { problem: 'is not a valid date-time' };
-  return { ms };
+export function parseIsoTimestamp(value: string): { ms: number; iso: string } | { problem: string } {
+  const parsed = parseTimestamp(value, { requireOffset: true });
+  return parsed.ok ? { ms: parsed.ms, iso: parsed.iso } : { problem: parsed.problem };
 }
 
 function fail(field: string, message: string): never {
@@ -141,8 +116,9 @@ export function validateQuery(query: AuditLogQuery): AuditLogQuery {
     const value = present[key];
     if (value === undefined) continue;
     const parsed = parseIsoTimestamp(value as string);
-    if ('problem' in parsed) fail(key, `${key} "${value as string}" ${parsed.problem}.`);
+    if ('problem' in parsed) fail(key, `${key}: ${parsed.problem}`);
     instants[key] = parsed.ms;
+    present[key] = parsed.iso;
   }
   if (
     instants.start_timestamp !== undefined &&

@@ -7,16 +7,10 @@ import type { FusedServices } from '../services';
 import { abortSignalFor } from '../util/cancellation';
 import { labelText, messageText } from '../text/safeText';
 import { relativeTime, statusPresentation } from '../views/presentation';
-import {
-  parseMaxRecordsToScan,
-  parseTimestampInput,
-  presetRange,
-  TIME_RANGE_PRESETS,
-  validateEndAfterStart,
-  validateUdfIdInput,
-  validateUdfNameInput,
-  type TimeRange,
-} from './queryInput';
+import { checkRangeStart, customRange, describeRange, presetRange, RANGE_INPUT_HINT, RANGE_PRESETS, sameRange, type RangePresetId, type TimeRange } from '../time/range';
+import { formatLocalMinutes, formatLocalTime } from '../time/format';
+import { parseTimestamp } from '../time/timestamps';
+import { parseMaxRecordsToScan, validateUdfIdInput, validateUdfNameInput } from './queryInput';
 
 export interface Scoped {
   /** Scope to the execution environment (team) instead of the user's own runs. */
@@ -96,36 +90,75 @@ export async function askMaxRecordsToScan(title: string): Promise<number | undef
   return 'value' in parsed ? parsed.value : undefined;
 }
 
-/** A preset or a custom start/end (ISO 8601 with an offset, or "now"). */
-export async function askTimeRange(title: string, now: Date = new Date()): Promise<TimeRange | undefined> {
-  const choice = await pickOne<string>(title, 'Which time range?', [
-    ...TIME_RANGE_PRESETS.map((preset) => ({ label: preset.label, value: preset.id as string })),
-    { label: 'Custom range…', description: 'start and end as ISO 8601 with an offset', value: 'custom' },
-  ]);
-  if (choice === undefined) return undefined;
-  if (choice !== 'custom') return presetRange(choice as (typeof TIME_RANGE_PRESETS)[number]['id'], now);
-  const startText = await askText({
-    title: `${title}: start`,
-    prompt: 'Start of the range (inclusive), ISO 8601 with an offset, e.g. 2025-04-01T00:00:00+00:00',
-    value: new Date(now.getTime() - 24 * 3600_000).toISOString(),
-    validate: (value) => {
-      const parsed = parseTimestampInput(value, 'start', now);
-      return 'problem' in parsed ? parsed.problem : undefined;
+export interface TimeRangePrompt {
+  /** Title of the pick list; the two custom steps add "Custom Time Range (1/2): start" and "(2/2): end". */
+  title: string;
+  /** The range in use: marked "current", and a custom one is offered for editing. */
+  current?: TimeRange;
+  /** Presets offered, from the one preset table (default: every bounded one). */
+  presets?: readonly RangePresetId[];
+}
+
+/**
+ * The one time-range prompt (the tree's "Set Time Range", the palette's queries and exports):
+ * a preset, or a custom start and end typed in any form src/time/timestamps.ts reads. A time
+ * without an offset is local time and is shown back with its offset as it is typed.
+ */
+export async function askTimeRange(options: TimeRangePrompt, now: Date = new Date()): Promise<TimeRange | undefined> {
+  const { title, current } = options;
+  const offered = options.presets ?? (['hour', 'day', 'week', 'month'] as const);
+  const choice = await pickOne<TimeRange | 'custom'>(title, current ? `Runs to show (now: ${labelText(describeRange(current))})` : 'Which time range?', [
+    ...RANGE_PRESETS.filter((preset) => offered.includes(preset.preset)).map((preset) => ({
+      label: preset.label,
+      description: current && sameRange(current, presetRange(preset.preset)) ? 'current' : undefined,
+      value: presetRange(preset.preset),
+    })),
+    {
+      label: 'Custom range…',
+      description: current?.kind === 'custom' ? labelText(`current: ${describeRange(current)}`) : 'start and end; without an offset, local time',
+      value: 'custom' as const,
     },
+  ]);
+  if (choice === undefined || choice !== 'custom') return choice;
+  const editing = current?.kind === 'custom' ? current : undefined;
+  const startText = await vscode.window.showInputBox({
+    title: `${title} · Custom Time Range (1/2): start`,
+    prompt: `Start of the range (inclusive): ${RANGE_INPUT_HINT}`,
+    placeHolder: formatLocalMinutes(new Date(now.getTime() - 24 * 3600_000).toISOString()),
+    value: editing ? localInput(editing.start) : '',
+    ignoreFocusOut: true,
+    validateInput: (value) => checkRangeStart(value, new Date()) ?? readBack(value),
   });
   if (startText === undefined) return undefined;
-  const start = parseTimestampInput(startText, 'start', now);
-  if ('problem' in start) return undefined;
-  const endText = await askText({
-    title: `${title}: end`,
-    prompt: 'End of the range (inclusive), ISO 8601 with an offset, or "now"',
-    value: now.toISOString(),
-    validate: (value) => validateEndAfterStart(value, start, now),
+  const endText = await vscode.window.showInputBox({
+    title: `${title} · Custom Time Range (2/2): end`,
+    prompt: `End of the range (inclusive): ${RANGE_INPUT_HINT}, or "now"`,
+    value: editing ? localInput(editing.end) : 'now',
+    ignoreFocusOut: true,
+    validateInput: (value) => {
+      const result = customRange(startText, value, new Date());
+      return result.ok ? readBack(value) : messageText(result.problem);
+    },
   });
   if (endText === undefined) return undefined;
-  const end = parseTimestampInput(endText, 'end', now);
-  if ('problem' in end) return undefined;
-  return { start_timestamp: start.iso, end_timestamp: end.iso };
+  const result = customRange(startText, endText, new Date());
+  if (!result.ok) {
+    void vscode.window.showErrorMessage(messageText(result.problem));
+    return undefined;
+  }
+  return result.range;
+}
+
+/** A time typed without an offset, shown back as the instant it will mean (accepted, not an error). */
+function readBack(text: string): vscode.InputBoxValidationMessage | undefined {
+  const parsed = parseTimestamp(text);
+  if (!parsed.ok || parsed.hadOffset) return undefined;
+  return { message: messageText(`Local time: ${parsed.iso}`), severity: vscode.InputBoxValidationSeverity.Info };
+}
+
+/** A stored bound as the user edits it: local time, "2026-11-20 14:30:00". */
+function localInput(iso: string): string {
+  return formatLocalTime(iso).slice(0, 19);
 }
 
 interface UdfPickItem extends vscode.QuickPickItem {

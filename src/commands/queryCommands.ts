@@ -3,6 +3,7 @@
 // and shows the answer in the "Query Results" view.
 import vscode = require('vscode');
 import { recentlyUsedUdfs } from '../api/recipes';
+import { QueryValidationError } from '../api/errors';
 import { LIMITS, type AuditLogQuery, type DistinctType } from '../api/types';
 import type { FusedServices } from '../services';
 import { messageText } from '../text/safeText';
@@ -25,7 +26,8 @@ import {
   scopeLabel,
 } from './prompts';
 import { execEnvFromArg, sharedTokenFromArg, udfIdFromArg, udfNameFromArg } from './queryArgs';
-import { sharedTokenFromInput, validateRecordIdInput, validateSharedTokenInput, type TimeRange } from './queryInput';
+import { sharedTokenFromInput, validateRecordIdInput, validateSharedTokenInput } from './queryInput';
+import { customRange, rangeBounds, rangeTitle, type TimeRange } from '../time/range';
 import { resultsPageSize } from './settings';
 import { udfListRequestBudget } from '../config/settings';
 
@@ -151,18 +153,24 @@ class QueryCommands {
   }
 
   async showRunsInTimeRange(arg?: unknown): Promise<void> {
-    let range = timeRangeFromArg(arg);
+    let range: TimeRange | undefined;
+    try {
+      range = timeRangeFromArg(arg);
+    } catch (error) {
+      reportQueryError(this.services, 'Show Runs in Time Range', error);
+      return;
+    }
     let execEnv = execEnvFromArg(arg);
     if (!range) {
-      range = await askTimeRange('Show Runs in Time Range');
+      range = await askTimeRange({ title: 'Show Runs in Time Range' });
       if (!range) return;
     }
     if (execEnv === undefined) {
       execEnv = await pickScope('Show Runs in Time Range: scope');
       if (execEnv === undefined) return;
     }
-    const query: AuditLogQuery = { ...range, scan_forward: false, limit: resultsPageSize(), ...scoped(execEnv) };
-    await this.show(withScope(`${range.start_timestamp} → ${range.end_timestamp}`, execEnv), query);
+    const query: AuditLogQuery = { ...rangeBounds(range, new Date()), scan_forward: false, limit: resultsPageSize(), ...scoped(execEnv) };
+    await this.show(withScope(rangeTitle(range), execEnv), query);
   }
 
   async showDistinctUdfs(arg?: unknown): Promise<void> {
@@ -252,11 +260,11 @@ class QueryCommands {
         return { query: { shared_token: token, scan_forward: false }, title: `shared_token = ${token}` };
       }
       case 'range': {
-        const range = await askTimeRange('Export Runs: time range');
+        const range = await askTimeRange({ title: 'Export Runs: time range' });
         if (!range) return undefined;
         const execEnv = await pickScope('Export Runs: scope');
         if (execEnv === undefined) return undefined;
-        return { query: { ...range, scan_forward: false, ...scoped(execEnv) }, title: withScope(`${range.start_timestamp} → ${range.end_timestamp}`, execEnv) };
+        return { query: { ...rangeBounds(range, new Date()), scan_forward: false, ...scoped(execEnv) }, title: withScope(rangeTitle(range), execEnv) };
       }
       case 'mine':
         return { query: { scan_forward: false }, title: 'my runs' };
@@ -268,10 +276,14 @@ class QueryCommands {
   }
 }
 
+/** `{ start, end }` from a caller, read like typed input; a bad one is an error naming it. */
 function timeRangeFromArg(arg: unknown): TimeRange | undefined {
   if (!arg || typeof arg !== 'object') return undefined;
   const raw = arg as Record<string, unknown>;
   const start = raw.start_timestamp ?? raw.start;
   const end = raw.end_timestamp ?? raw.end;
-  return typeof start === 'string' && typeof end === 'string' ? { start_timestamp: start, end_timestamp: end } : undefined;
+  if (typeof start !== 'string' || typeof end !== 'string') return undefined;
+  const result = customRange(start, end, new Date());
+  if (!result.ok) throw new QueryValidationError(result.field === 'start' ? 'start_timestamp' : 'end_timestamp', result.problem);
+  return result.range;
 }

@@ -1,6 +1,5 @@
 // What the palette commands accept from InputBoxes and QuickPicks, checked before any request
 // so a typo gets a message naming the problem instead of a round trip. Pure: no `vscode` import.
-import { parseIsoTimestamp } from '../api/validate';
 import { LIMITS } from '../api/types';
 import { MAX_RECORD_ID_LENGTH } from '../api/recordId';
 
@@ -86,56 +85,4 @@ export function parseMaxRecordsToScan(text: string): { value: number } | { probl
     return { problem: `Fused scans at most ${LIMITS.maxRecordsToScan} records per distinct query; ${value} is over the cap.` };
   }
   return { value };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Time ranges
-
-export interface TimeRange {
-  /** ISO 8601 with an offset, as sent. */
-  start_timestamp: string;
-  end_timestamp: string;
-}
-
-export type TimeRangePresetId = 'hour' | 'day' | 'week' | 'month';
-
-export interface TimeRangePreset {
-  id: TimeRangePresetId;
-  label: string;
-  ms: number;
-}
-
-const HOUR = 3600_000;
-export const TIME_RANGE_PRESETS: readonly TimeRangePreset[] = [
-  { id: 'hour', label: 'Last hour', ms: HOUR },
-  { id: 'day', label: 'Last 24 hours', ms: 24 * HOUR },
-  { id: 'week', label: 'Last 7 days', ms: 7 * 24 * HOUR },
-  { id: 'month', label: 'Last 30 days', ms: 30 * 24 * HOUR },
-];
-
-export function presetRange(id: TimeRangePresetId, now: Date): TimeRange {
-  const preset = TIME_RANGE_PRESETS.find((p) => p.id === id);
-  if (!preset) throw new Error(`Unknown time range preset "${id}".`);
-  return { start_timestamp: new Date(now.getTime() - preset.ms).toISOString(), end_timestamp: now.toISOString() };
-}
-
-/**
- * A timestamp typed by the user. ISO 8601 with an offset is required (a time without one is
- * ambiguous); "now" is accepted as a convenience and resolved against `now`.
- */
-export function parseTimestampInput(text: string, field: 'start' | 'end', now: Date): { iso: string; ms: number } | { problem: string } {
-  const trimmed = text.trim();
-  if (trimmed === '') return { problem: `Enter the ${field} time, e.g. ${now.toISOString()} (ISO 8601 with an offset).` };
-  if (trimmed.toLowerCase() === 'now') return { iso: now.toISOString(), ms: now.getTime() };
-  const parsed = parseIsoTimestamp(trimmed);
-  if ('problem' in parsed) return { problem: `The ${field} time "${trimmed}" ${parsed.problem}.` };
-  return { iso: trimmed, ms: parsed.ms };
-}
-
-/** Checks the end time against an already accepted start (inclusive range; equal is allowed). */
-export function validateEndAfterStart(endText: string, start: { iso: string; ms: number }, now: Date): InputProblem {
-  const end = parseTimestampInput(endText, 'end', now);
-  if ('problem' in end) return end.problem;
-  if (end.ms < start.ms) return `The end time is before the start time (${start.iso}); the range would be empty.`;
-  return undefined;
 }

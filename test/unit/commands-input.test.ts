@@ -2,19 +2,13 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   parseMaxRecordsToScan,
-  parseTimestampInput,
-  presetRange,
   sharedTokenFromInput,
-  TIME_RANGE_PRESETS,
-  validateEndAfterStart,
   validateRecordIdInput,
   validateSharedTokenInput,
   validateUdfIdInput,
   validateUdfNameInput,
 } from '../../src/commands/queryInput';
-import { validateQuery } from '../../src/api/validate';
 
-const NOW = new Date('2026-11-26T02:00:00.000Z');
 
 describe('record id input', () => {
   it('accepts a UUID, with surrounding spaces', () => {
@@ -69,32 +63,5 @@ describe('max_records_to_scan input', () => {
     assert.match((parseMaxRecordsToScan('1.5') as { problem: string }).problem, /not a whole number/);
     assert.match((parseMaxRecordsToScan('-3') as { problem: string }).problem, /not a whole number/);
     assert.match((parseMaxRecordsToScan('') as { problem: string }).problem, /Enter how many/);
-  });
-});
-
-describe('time range input', () => {
-  it('presets end now and reach back their length; the client accepts them', () => {
-    for (const preset of TIME_RANGE_PRESETS) {
-      const range = presetRange(preset.id, NOW);
-      assert.equal(range.end_timestamp, NOW.toISOString());
-      assert.equal(NOW.getTime() - Date.parse(range.start_timestamp), preset.ms);
-      assert.doesNotThrow(() => validateQuery({ ...range, limit: 300 }));
-    }
-    assert.equal(presetRange('day', NOW).start_timestamp, '2026-11-25T02:00:00.000Z');
-  });
-  it('requires an offset and a real instant', () => {
-    assert.deepEqual(parseTimestampInput('2026-11-25T10:00:00-05:00', 'start', NOW), { iso: '2026-11-25T10:00:00-05:00', ms: Date.parse('2026-11-25T15:00:00Z') });
-    assert.deepEqual(parseTimestampInput('now', 'end', NOW), { iso: NOW.toISOString(), ms: NOW.getTime() });
-    assert.match((parseTimestampInput('2026-11-25T10:00:00', 'start', NOW) as { problem: string }).problem, /start time .* has no UTC offset/);
-    assert.match((parseTimestampInput('yesterday', 'end', NOW) as { problem: string }).problem, /end time "yesterday" is not an ISO 8601/);
-    assert.match((parseTimestampInput('2026-02-30T00:00:00Z', 'start', NOW) as { problem: string }).problem, /day 30/);
-    assert.match((parseTimestampInput('', 'start', NOW) as { problem: string }).problem, /Enter the start time/);
-  });
-  it('refuses an end before the start, allows equal (inclusive range)', () => {
-    const start = { iso: '2026-11-25T00:00:00Z', ms: Date.parse('2026-11-25T00:00:00Z') };
-    assert.match(validateEndAfterStart('2026-11-24T23:59:59Z', start, NOW) ?? '', /before the start time/);
-    assert.equal(validateEndAfterStart('2026-11-25T00:00:00+00:00', start, NOW), undefined);
-    assert.equal(validateEndAfterStart('now', start, NOW), undefined);
-    assert.match(validateEndAfterStart('2026-11-26', start, NOW) ?? '', /no UTC offset/);
   });
 });

@@ -1,0 +1,118 @@
+// Times as a person reads them: relative ("3 min ago"), local ("2026-11-25 14:03:12 EST",
+// "2026-11-25 14:03"), and durations ("4.2 s"). One place, so the tree, the results, hovers,
+// documents and the details panel say a time the same way. Pure: no `vscode`.
+
+const UNITS: [Intl.RelativeTimeFormatUnit, number, string][] = [
+  ['year', 365 * 24 * 3600, 'y'],
+  ['month', 30 * 24 * 3600, 'mo'],
+  ['week', 7 * 24 * 3600, 'w'],
+  ['day', 24 * 3600, 'd'],
+  ['hour', 3600, 'h'],
+  ['minute', 60, 'min'],
+];
+
+/** Within this much of the future, a run's time is clock skew and reads "just now". */
+const SKEW_SECONDS = 60;
+
+/**
+ * "just now", "3 min ago", "2 h ago", "5 d ago". A time further in the future than clock skew
+ * explains is a bad record or a wrong clock: it says so ("⚠ in the future (2 d ahead)") rather
+ * than "just now"; the date itself is shown beside it wherever a run is listed.
+ */
+export function relativeTime(iso: string, now: Date = new Date()): string {
+  const then = Date.parse(iso);
+  if (Number.isNaN(then)) return 'unknown time';
+  const seconds = Math.round((now.getTime() - then) / 1000);
+  if (seconds < -SKEW_SECONDS) return `⚠ in the future (${ago(-seconds)} ahead)`;
+  if (seconds < 45) return 'just now';
+  return `${ago(seconds)} ago`;
+}
+
+function ago(seconds: number): string {
+  for (const [, size, short] of UNITS) {
+    if (seconds >= size) return `${Math.floor(seconds / size)} ${short}`;
+  }
+  return '1 min';
+}
+
+/** Whether a timestamp lies further in the future than clock skew explains. */
+export function isFutureTime(iso: string, now: Date = new Date()): boolean {
+  const then = Date.parse(iso);
+  return !Number.isNaN(then) && then - now.getTime() > SKEW_SECONDS * 1000;
+}
+
+/**
+ * Seconds as "850 ms", "4.2 s", "3 min 5 s", "2 h 5 min", "3 d 4 h"; null means the run never
+ * reported a duration; a negative or non-finite number is not a duration at all.
+ */
+export function formatDuration(seconds: number | null | undefined): string {
+  if (seconds === null || seconds === undefined) return 'did not complete';
+  if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0) return 'invalid duration';
+  if (seconds < 1) return `${Math.round(seconds * 1000)} ms`;
+  if (seconds < 60) return `${seconds.toFixed(seconds < 10 ? 1 : 0)} s`;
+  const whole = Math.round(seconds);
+  const pair = (big: number, bigUnit: string, small: number, smallUnit: string) => (small ? `${big} ${bigUnit} ${small} ${smallUnit}` : `${big} ${bigUnit}`);
+  if (whole < 3600) return pair(Math.floor(whole / 60), 'min', whole % 60, 's');
+  if (whole < 86_400) return pair(Math.floor(whole / 3600), 'h', Math.floor((whole % 3600) / 60), 'min');
+  const days = Math.floor(whole / 86_400);
+  return pair(days, days === 1 ? 'day' : 'days', Math.floor((whole % 86_400) / 3600), 'h');
+}
+
+/** The time in the user's local zone, e.g. "2026-11-25 14:03:12 EST". */
+export function formatLocalTime(iso: string, timeZone?: string): string {
+  const parts = localParts(iso, true, timeZone);
+  if (!parts) return iso;
+  return `${parts.date} ${parts.time} ${parts.zone}`.trim();
+}
+
+/** Date and minutes in the user's local zone, e.g. "2026-11-25 14:03", for titles and ranges. */
+export function formatLocalMinutes(iso: string, timeZone?: string): string {
+  const parts = localParts(iso, false, timeZone);
+  return parts ? `${parts.date} ${parts.time}` : iso;
+}
+
+/**
+ * A span of time in the user's zone, short: "14 Nov 09:00–15:00" within one day,
+ * "14 Nov 09:00 – 15 Nov 09:00" across days (the year is added when it is not the current one).
+ */
+export function formatLocalRange(startIso: string, endIso: string, timeZone?: string, now: Date = new Date()): string {
+  const start = new Date(startIso);
+  const end = new Date(endIso);
+  if (Number.isNaN(start.getTime()) || Number.isNaN(end.getTime())) return `${startIso} – ${endIso}`;
+  const zone = timeZone ? { timeZone } : {};
+  const yearOf = (date: Date) => new Intl.DateTimeFormat('en-GB', { year: 'numeric', ...zone }).format(date);
+  const withYear = yearOf(start) !== yearOf(now) || yearOf(end) !== yearOf(now);
+  const day = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', ...(withYear ? { year: 'numeric' } : {}), ...zone });
+  const time = (date: Date) => {
+    const parts = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', hour12: false, ...zone }).formatToParts(date);
+    const get = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
+    return `${get('hour') === '24' ? '00' : get('hour')}:${get('minute')}`;
+  };
+  const startDay = day.format(start);
+  const endDay = day.format(end);
+  return startDay === endDay ? `${startDay} ${time(start)}–${time(end)}` : `${startDay} ${time(start)} – ${endDay} ${time(end)}`;
+}
+
+function localParts(iso: string, withSeconds: boolean, timeZone?: string): { date: string; time: string; zone: string } | undefined {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return undefined;
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    ...(withSeconds ? { second: '2-digit', timeZoneName: 'short' } : {}),
+    hour12: false,
+    ...(timeZone ? { timeZone } : {}),
+  }).formatToParts(date);
+  const get = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
+  // Some ICU versions write midnight as 24 with hour12: false.
+  const hour = get('hour') === '24' ? '00' : get('hour');
+  return {
+    date: `${get('year')}-${get('month')}-${get('day')}`,
+    time: withSeconds ? `${hour}:${get('minute')}:${get('second')}` : `${hour}:${get('minute')}`,
+    zone: get('timeZoneName'),
+  };
+}
+
