@@ -1,7 +1,7 @@
 // What counts as an audit-log record id. The contract documents a UUID string, but a server may
 // hand out other ids; any non-empty string is accepted, so every run that is listed can also be
 // opened. Ids are never trusted as markup or paths: they are percent-encoded in fused-run: URIs
-// (src/documents/runUri.ts), JSON in command arguments and webview state, a query parameter in
+// (src/shared/runUri.ts), JSON in command arguments and webview state, a query parameter in
 // requests, and shown through src/text/safeText.ts. Pure: shared with the webview script.
 
 /** Longer ids are refused (a guard against runaway input, far above any real id). */

@@ -2,7 +2,7 @@
 // Each passes a different argument; this reads a run reference out of any of them.
 import { isRecordId } from '../api/recordId';
 import type { AuditLogRecord } from '../api/types';
-import { RUN_SCHEME, runPathFromUriString, tryParseRunPath } from '../documents/runUri';
+import { RUN_SCHEME, runPathFromUriString, tryParseRunPath } from '../shared/runUri';
 
 export interface RunRef {
   id: string;
@@ -43,7 +43,7 @@ export function extractRunRef(arg: unknown): RunRef | undefined {
   return undefined;
 }
 
-/** `Uri.path` of a `fused-run:/<udf_name>/<record_id>/<file>` document (see src/documents/runUri.ts) → the record it shows. */
+/** `Uri.path` of a `fused-run:/<udf_name>/<record_id>/<file>` document (see src/shared/runUri.ts) → the record it shows. */
 export function runRefFromPath(path: string): RunRef | undefined {
   const address = tryParseRunPath(path);
   if (!address || !isRecordId(address.recordId)) return undefined;

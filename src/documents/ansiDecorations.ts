@@ -2,7 +2,7 @@
 // text. One decoration type per distinct style (bounded), ranges recomputed from the cached
 // record when a run's log becomes visible.
 import vscode = require('vscode');
-import { NAMED_COLOR_THEME_IDS, positionsOf, stripAnsi, styleKey, type AnsiColor, type AnsiStyle } from './ansi';
+import { NAMED_COLOR_THEME_IDS, positionsOf, stripAnsi, styleKey, type AnsiColor, type AnsiStyle } from '../text/ansi';
 import { runAddressOf, type RunFileSystemProvider } from './runFileSystem';
 
 /** Distinct styles given their own decoration type; further styles are shown uncoloured. */

@@ -15,7 +15,7 @@ import { formatLocalTime, relativeTime, statusPresentation } from '../views/pres
 import { comparableCode, findPreviousRunWithDifferentCode, sameUdfQuery } from './previousRun';
 import { codeFileFor } from './runContents';
 import { runAddressOf, runDocumentUri, type RunFileSystemProvider } from './runFileSystem';
-import { RUN_SCHEME, type RunFile } from './runUri';
+import { RUN_SCHEME, type RunFile } from '../shared/runUri';
 
 /** How many earlier runs "Compare with Previous Run" reads before giving up. */
 const PREVIOUS_RUN_BUDGET = 1000;

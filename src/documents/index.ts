@@ -5,7 +5,7 @@ import type { FusedServices } from '../services';
 import { AnsiDecorations } from './ansiDecorations';
 import { RunDocumentCommands } from './commands';
 import { READONLY_MESSAGE, RunFileSystemProvider } from './runFileSystem';
-import { RUN_SCHEME } from './runUri';
+import { RUN_SCHEME } from '../shared/runUri';
 import { registerTracebackLinks } from './tracebackLinks';
 
 export function registerRunDocuments(services: FusedServices): vscode.Disposable {

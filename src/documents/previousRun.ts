@@ -1,7 +1,7 @@
 // "Compare with Previous Run": the same UDF's latest earlier run whose code differs. Pure: it
 // reads pages (newest first) from any async source, so the paging and budget are unit-tested.
 import type { AuditLogQuery, AuditLogRecord } from '../api/types';
-import { parseUdfData } from './udfData';
+import { parseUdfData } from '../shared/udfData';
 
 /** The code a run executed, normalised for comparison; undefined when it recorded none. */
 export function comparableCode(record: AuditLogRecord): string | undefined {

@@ -1,9 +1,9 @@
 // The text of each run document, from the record alone. Pure: the file system provider encodes
 // it, tests read it directly. A missing or null field gives a document that says so.
 import type { AuditLogRecord } from '../api/types';
-import { stripAnsi } from './ansi';
-import type { RunFile } from './runUri';
-import { parseUdfData, type ParsedUdfData } from './udfData';
+import { stripAnsi } from '../text/ansi';
+import type { RunFile } from '../shared/runUri';
+import { parseUdfData, type ParsedUdfData } from '../shared/udfData';
 
 /** The run has no such document (e.g. a header module its udf_data does not contain). */
 export class RunDocumentNotFoundError extends Error {

@@ -9,8 +9,8 @@ import { LIMITS, type AuditLogRecord } from '../api/types';
 import { WeightedLru } from '../cache/lru';
 import type { FusedServices } from '../services';
 import { runDocumentText, RunDocumentNotFoundError } from './runContents';
-import { parseRunPath, RUN_SCHEME, runPath, RunUriError, tryParseRunPath, type RunDocumentAddress, type RunFile } from './runUri';
-import { parseUdfData, type ParsedUdfData } from './udfData';
+import { parseRunPath, RUN_SCHEME, runPath, RunUriError, tryParseRunPath, type RunDocumentAddress, type RunFile } from '../shared/runUri';
+import { parseUdfData, type ParsedUdfData } from '../shared/udfData';
 import { messageText } from '../text/safeText';
 
 export const READONLY_MESSAGE = 'These are recorded Fused runs; they cannot be edited.';

@@ -3,7 +3,7 @@
 import vscode = require('vscode');
 import { runAddressOf, runDocumentUri, type RunFileSystemProvider } from './runFileSystem';
 import { findTracebackFrames, frameTargets, type RunLinkContext } from './traceback';
-import { lineFragment, RUN_SCHEME } from './runUri';
+import { lineFragment, RUN_SCHEME } from '../shared/runUri';
 import { labelText } from '../text/safeText';
 
 export class TracebackLinkProvider implements vscode.DocumentLinkProvider {

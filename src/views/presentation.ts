@@ -1,7 +1,7 @@
 // How a run reads at a glance: status icon and colour, relative and local times, durations,
 // and a Markdown tooltip. Pure, so the tree, result views and hovers show runs the same way.
 import type { AuditLogRecord, RunStatus } from '../api/types';
-import { stripAnsi } from '../documents/ansi';
+import { stripAnsi } from '../text/ansi';
 import { markdownText, oneLine } from '../text/safeText';
 
 export interface StatusPresentation {

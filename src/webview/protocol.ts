@@ -85,7 +85,7 @@ export interface HeaderModuleSummary {
   reference?: string;
 }
 
-/** What `udf_data` turned out to hold (see src/documents/udfData.ts). */
+/** What `udf_data` turned out to hold (see src/shared/udfData.ts). */
 export interface UdfDataSummary {
   kind: 'serialized' | 'code' | 'text' | 'missing';
   kindLabel: string;

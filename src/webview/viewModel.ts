@@ -4,8 +4,8 @@
 
 import { runStatus } from '../api/status';
 import type { AuditLogRecord } from '../api/types';
-import { parseUdfData } from '../documents/udfData';
-import { stripAnsi } from '../documents/ansi';
+import { parseUdfData } from '../shared/udfData';
+import { stripAnsi } from '../text/ansi';
 import { oneLine, visibleText } from '../text/safeText';
 import { countOf, formatDuration, formatLocalMinutes, formatLocalTime, relativeTime, statusPresentation } from '../views/presentation';
 import type { DetailsField, FieldGroup, FieldRow, FieldState, GroupKey, PreviewField, RecordView, TextPreview, UdfDataSummary } from './protocol';

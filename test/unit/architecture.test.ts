@@ -15,10 +15,10 @@ const REPO = path.resolve(__dirname, '..', '..', '..');
 const SRC = path.join(REPO, 'src');
 
 /** Folders whose files must never import `vscode`. */
-const PURE_FOLDERS = ['api', 'cache', 'connection', 'text', 'util'];
+const PURE_FOLDERS = ['api', 'cache', 'connection', 'shared', 'text', 'time', 'util'];
 
 /** Cycles that exist today and are being taken apart (issue 9); the list only ever shrinks. */
-const KNOWN_CYCLES: string[][] = [['.', 'commands', 'diagnostics', 'documents', 'hover', 'status', 'views', 'webview']];
+const KNOWN_CYCLES: string[][] = [['.', 'commands', 'diagnostics', 'hover', 'status', 'views', 'webview']];
 
 interface SourceImport {
   file: string;

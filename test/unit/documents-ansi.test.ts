@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { applySgr, positionsOf, stripAnsi, styleKey } from '../../src/documents/ansi';
+import { applySgr, positionsOf, stripAnsi, styleKey } from '../../src/text/ansi';
 
 test('text without escapes is returned as is', () => {
   const text = 'plain <b>text</b>\n';

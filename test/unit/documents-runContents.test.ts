@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { AuditLogRecord } from '../../src/api/types';
 import { findPreviousRunWithDifferentCode, sameUdfQuery } from '../../src/documents/previousRun';
 import { codeFileFor, runDocumentText, RunDocumentNotFoundError } from '../../src/documents/runContents';
-import { parseUdfData } from '../../src/documents/udfData';
+import { parseUdfData } from '../../src/shared/udfData';
 
 const CODE = '@fused.udf\ndef udf(n: int = 1):\n    return n\n';
 const base: AuditLogRecord = { id: 'r1', timestamp: '2026-11-25T10:00:00+00:00', udf_name: 'demo', udf_id: 'u1', execution_time: 1.5 };

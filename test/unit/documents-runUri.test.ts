@@ -12,7 +12,7 @@ import {
   tryParseRunPath,
   type RunDocumentAddress,
   type RunFile,
-} from '../../src/documents/runUri';
+} from '../../src/shared/runUri';
 
 const FILES: RunFile[] = [{ kind: 'code' }, { kind: 'stderr' }, { kind: 'stdout' }, { kind: 'udf_data' }, { kind: 'header', module: 'utils' }];
 const HOSTILE_NAMES = [

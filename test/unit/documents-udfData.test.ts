@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { looksLikePython, parseUdfData } from '../../src/documents/udfData';
+import { looksLikePython, parseUdfData } from '../../src/shared/udfData';
 
 const CODE = '@fused.udf\ndef udf(bbox, n: int = 3):\n    from utils import helper\n    return helper(n)\n';
 

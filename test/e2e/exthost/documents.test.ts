@@ -6,9 +6,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { AuditLogRecord } from '../../../src/api/types';
-import { stripAnsi } from '../../../src/documents/ansi';
-import { parseRunPath, runPath } from '../../../src/documents/runUri';
-import { parseUdfData } from '../../../src/documents/udfData';
+import { stripAnsi } from '../../../src/text/ansi';
+import { parseRunPath, runPath } from '../../../src/shared/runUri';
+import { parseUdfData } from '../../../src/shared/udfData';
 import { compareRecords, demoFixtures, type DemoFixtures } from '../../server/generator';
 import { waitUntil } from '../harness/wait';
 

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { runStatus } from '../../../src/api/status';
-import { parseUdfData } from '../../../src/documents/udfData';
+import { parseUdfData } from '../../../src/shared/udfData';
 import type { AuditLogRecord, RunStatus } from '../../../src/api/types';
 import { useWorkbench, waitUntil, type Workbench } from '../harness';
 
