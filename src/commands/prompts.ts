@@ -127,7 +127,11 @@ export async function askTimeRange(options: TimeRangePrompt, now: Date = new Dat
     placeHolder: formatLocalMinutes(new Date(now.getTime() - 24 * 3600_000).toISOString()),
     value: editing ? localInput(editing.start) : '',
     ignoreFocusOut: true,
-    validateInput: (value) => checkRangeStart(value, new Date()) ?? readBack(value),
+    validateInput: (value) => {
+      const problem = checkRangeStart(value, new Date());
+      // The message quotes what was typed: VS Code renders links and icons in it, so messageText.
+      return problem ? messageText(problem) : readBack(value);
+    },
   });
   if (startText === undefined) return undefined;
   const endText = await vscode.window.showInputBox({

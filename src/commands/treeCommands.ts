@@ -6,10 +6,11 @@ import type { AuditLogRecord } from '../api/types';
 import { labelText, messageText } from '../text/safeText';
 import { formatLocalRange, formatLocalTime, relativeTime, statusPresentation } from '../views/presentation';
 import { runStatus } from '../api/status';
-import { RANGE_PRESETS, customRange, describeRange, parseUserTimestamp, type TimeRange } from '../views/treeModel';
+import { RANGE_PRESETS } from '../time/range';
 import type { TreeNode, UdfTreeProvider } from '../views/udfTree';
 import { VIEW_ID } from '../views/udfTree';
 import { extractRunRef } from './args';
+import { askTimeRange } from './prompts';
 
 export function registerTreeCommands(tree: UdfTreeProvider): vscode.Disposable[] {
   const register = (id: string, handler: (...args: unknown[]) => unknown) => vscode.commands.registerCommand(id, handler);
@@ -58,70 +59,10 @@ async function scanWindowFully(tree: UdfTreeProvider, node: unknown): Promise<vo
   if (pick) await tree.scanWindowFully(pick.window);
 }
 
-interface RangePick extends vscode.QuickPickItem {
-  range?: TimeRange;
-  custom?: true;
-}
-
-/** Presets in a QuickPick; "Custom range…" asks for start and end with live validation. */
+/** The one time-range prompt (every preset, "All time" included), marking the tree's range as current. */
 async function setTimeRange(tree: UdfTreeProvider): Promise<void> {
-  const current = tree.state.range;
-  const items: RangePick[] = RANGE_PRESETS.map((p) => ({
-    label: p.label,
-    description: current.kind === 'preset' && current.preset === p.preset ? 'current' : undefined,
-    range: { kind: 'preset', preset: p.preset },
-  }));
-  items.push({
-    label: 'Custom range…',
-    description: current.kind === 'custom' ? labelText(`current: ${describeRange(current)}`) : 'start and end, ISO 8601',
-    custom: true,
-  });
-  const pick = await vscode.window.showQuickPick(items, { title: 'Fused: Set Time Range', placeHolder: labelText(`Runs to show (now: ${describeRange(current)})`) });
-  if (!pick) return;
-  if (pick.range) return tree.updateState({ range: pick.range });
-  const range = await askCustomRange(current);
+  const range = await askTimeRange({ title: 'Fused: Set Time Range', current: tree.state.range, presets: RANGE_PRESETS.map((p) => p.preset) });
   if (range) await tree.updateState({ range });
-}
-
-async function askCustomRange(current: TimeRange): Promise<TimeRange | undefined> {
-  const localExample = formatLocalTime(new Date(Date.now() - 24 * 3600_000).toISOString()).slice(0, 16);
-  const start = await vscode.window.showInputBox({
-    title: 'Fused: Custom Time Range (1/2)',
-    prompt: 'Start, ISO 8601. Without an offset it is local time; e.g. 2026-11-20, 2026-11-20T14:30, 2026-11-20T14:30:00Z',
-    placeHolder: localExample,
-    value: current.kind === 'custom' ? toLocalInput(current.start) : '',
-    ignoreFocusOut: true,
-    // The messages quote what was typed: VS Code renders links and icons in them, so messageText.
-    validateInput: (value) => {
-      const parsed = parseUserTimestamp(value);
-      if (!parsed.ok) return messageText(parsed.error);
-      return parsed.date.getTime() > Date.now() ? 'Start is in the future; no run can be there yet.' : undefined;
-    },
-  });
-  if (start === undefined) return undefined;
-  const end = await vscode.window.showInputBox({
-    title: 'Fused: Custom Time Range (2/2)',
-    prompt: 'End, ISO 8601 (local time without an offset), or "now"',
-    value: current.kind === 'custom' ? toLocalInput(current.end) : 'now',
-    ignoreFocusOut: true,
-    validateInput: (value) => {
-      const result = customRange(start, value, new Date());
-      return result.ok ? undefined : messageText(result.error);
-    },
-  });
-  if (end === undefined) return undefined;
-  const result = customRange(start, end, new Date());
-  if (!result.ok) {
-    void vscode.window.showErrorMessage(messageText(result.error));
-    return undefined;
-  }
-  return result.range;
-}
-
-/** "2026-11-20T14:30:00" in the local zone, for editing a stored range. */
-function toLocalInput(iso: string): string {
-  const local = formatLocalTime(iso); // "2026-11-20 14:30:00 EST"
-  return local.slice(0, 19).replace(' ', 'T');
 }
 
 /** A filter box that narrows the loaded UDFs as you type (no request); Escape restores the previous filter. */

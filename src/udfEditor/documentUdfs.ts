@@ -9,7 +9,8 @@ import { META_JSON_MAX_BYTES, parseMetaJson, type MetaUdfStep } from '../udfCode
 import { knowsName, type RangeRuns } from '../udfCode/rangeRuns';
 import { analyzePythonUdfs, emptyImports, type FusedImports, type PythonUdfSource, type UdfDefinition } from '../udfCode/udfSource';
 import { chooseName, nameCandidates, type ChosenName } from '../udfCode/udfNames';
-import { describeRange, rangeRunsQuery, type ViewState } from '../views/treeModel';
+import { describeRange } from '../time/range';
+import { rangeRunsQuery, type ViewState } from '../views/treeModel';
 import type { UdfTreeProvider } from '../views/udfTree';
 
 /** The API's largest page: one request covers a file's UDFs unless the range holds more runs. */

@@ -2,7 +2,8 @@
 // and the status bar so one refresh reads it once. No `vscode` import.
 import type { PageSource, PagingLog } from '../api/paging';
 import { failingUdfsReport, type FailingUdfsReport } from '../api/recipes';
-import { resolveRange, type TimeRange, type ViewState } from './treeModel';
+import { resolveRange, type TimeRange } from '../time/range';
+import type { ViewState } from './treeModel';
 
 /** The recipe needs day windows; "all time" is read as the last 30 days (said in the status tooltip). */
 export const ALL_TIME_FAILING_DAYS = 30;

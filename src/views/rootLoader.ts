@@ -6,7 +6,8 @@ import { isNewerRun, newestRunFirst } from '../api/instants';
 import type { PageSource } from '../api/paging';
 import type { AuditLogRecord } from '../api/types';
 import { formatLocalRange } from './presentation';
-import { buildUdfEntries, resolveRange, type UdfEntry, type ViewState } from './treeModel';
+import { resolveRange } from '../time/range';
+import { buildUdfEntries, type UdfEntry, type ViewState } from './treeModel';
 
 export interface RootListing {
   /** Newest run per key (name or id, as grouped). */

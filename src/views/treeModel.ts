@@ -4,13 +4,11 @@
 import { compareInstants, isNewerRun } from '../api/instants';
 import type { AuditLogQuery, AuditLogRecord, DistinctType } from '../api/types';
 import { LIMITS } from '../api/types';
-import { formatLocalMinutes } from './presentation';
+import { describeRange, rangeBounds, resolveRange, reviveRange, type TimeRange } from '../time/range';
 
 /** Whose runs: the signed-in user's ("Mine") or the whole execution environment (`exec_env`). */
 export type Scope = 'mine' | 'execEnv';
 export type GroupBy = DistinctType;
-export type RangePreset = 'hour' | 'day' | 'week' | 'month' | 'all';
-export type TimeRange = { kind: 'preset'; preset: RangePreset } | { kind: 'custom'; start: string; end: string };
 
 export interface ViewState {
   scope: Scope;
@@ -30,44 +28,6 @@ export const DEFAULT_VIEW_STATE: ViewState = {
   failingOnly: false,
   textFilter: '',
 };
-
-const HOUR_MS = 3600_000;
-const DAY_MS = 24 * HOUR_MS;
-
-export const RANGE_PRESETS: readonly { preset: RangePreset; label: string; short: string; ms: number }[] = [
-  { preset: 'hour', label: 'Last hour', short: 'last hour', ms: HOUR_MS },
-  { preset: 'day', label: 'Last 24 hours', short: 'last 24 h', ms: DAY_MS },
-  { preset: 'week', label: 'Last 7 days', short: 'last 7 days', ms: 7 * DAY_MS },
-  { preset: 'month', label: 'Last 30 days', short: 'last 30 days', ms: 30 * DAY_MS },
-  { preset: 'all', label: 'All time', short: 'all time', ms: Number.POSITIVE_INFINITY },
-];
-
-/** A range resolved against a clock: concrete instants to send. Absent = unbounded. */
-export interface ResolvedRange {
-  start?: Date;
-  end?: Date;
-  /** Length in ms; Infinity when unbounded. */
-  spanMs: number;
-}
-
-export function resolveRange(range: TimeRange, now: Date): ResolvedRange {
-  if (range.kind === 'custom') {
-    const start = new Date(range.start);
-    const end = new Date(range.end);
-    return { start, end, spanMs: end.getTime() - start.getTime() };
-  }
-  const preset = RANGE_PRESETS.find((p) => p.preset === range.preset);
-  if (!preset || !Number.isFinite(preset.ms)) return { spanMs: Number.POSITIVE_INFINITY };
-  // Presets leave the end open so runs that land while the tree is shown still count.
-  return { start: new Date(now.getTime() - preset.ms), spanMs: preset.ms };
-}
-
-function timeBounds(resolved: ResolvedRange): Pick<AuditLogQuery, 'start_timestamp' | 'end_timestamp'> {
-  const bounds: Pick<AuditLogQuery, 'start_timestamp' | 'end_timestamp'> = {};
-  if (resolved.start) bounds.start_timestamp = resolved.start.toISOString();
-  if (resolved.end) bounds.end_timestamp = resolved.end.toISOString();
-  return bounds;
-}
 
 function scopeFlag(scope: Scope): Pick<AuditLogQuery, 'exec_env'> {
   // "Mine" is the API's default; leave the key out rather than send exec_env=false.
@@ -152,7 +112,7 @@ export function runsQuery(entry: Pick<UdfEntry, 'groupBy' | 'key'>, state: Pick<
   return {
     ...(entry.groupBy === 'names' ? { udf_name: entry.key } : { udf_id: entry.key }),
     ...scopeFlag(state.scope),
-    ...timeBounds(resolveRange(state.range, now)),
+    ...rangeBounds(state.range, now),
     scan_forward: false,
     limit: clampPageSize(pageSize),
   };
@@ -160,7 +120,7 @@ export function runsQuery(entry: Pick<UdfEntry, 'groupBy' | 'key'>, state: Pick<
 
 /** One page of every run in the view's scope and range, newest first (the code lenses' one request per file). */
 export function rangeRunsQuery(state: Pick<ViewState, 'scope' | 'range'>, limit: number, now: Date): AuditLogQuery {
-  return { ...scopeFlag(state.scope), ...timeBounds(resolveRange(state.range, now)), scan_forward: false, limit: clampPageSize(limit) };
+  return { ...scopeFlag(state.scope), ...rangeBounds(state.range, now), scan_forward: false, limit: clampPageSize(limit) };
 }
 
 /** The page-size setting as a valid `limit` (1..300, default 50). */
@@ -190,62 +150,6 @@ export function describeState(state: ViewState, timeZone?: string): string {
   return parts.join(' · ');
 }
 
-export function describeRange(range: TimeRange, timeZone?: string): string {
-  if (range.kind === 'preset') return RANGE_PRESETS.find((p) => p.preset === range.preset)?.short ?? range.preset;
-  return `${formatLocalMinutes(range.start, timeZone)} – ${formatLocalMinutes(range.end, timeZone)}`;
-}
-
-
-export type ParsedTimestamp = { ok: true; date: Date } | { ok: false; error: string };
-
-const USER_TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i;
-
-/**
- * A timestamp typed by the user: ISO 8601 date or date-time, with or without an offset.
- * Without an offset it means local time (what the tree shows). Impossible dates are refused.
- */
-export function parseUserTimestamp(text: string): ParsedTimestamp {
-  const trimmed = text.trim();
-  if (!trimmed) return { ok: false, error: 'Enter a date or date-time, e.g. 2026-11-20 or 2026-11-20T14:30 or 2026-11-20T14:30:00Z.' };
-  const match = USER_TIMESTAMP.exec(trimmed);
-  if (!match) return { ok: false, error: `"${trimmed}" is not an ISO 8601 date or date-time (e.g. 2026-11-20T14:30, 2026-11-20T14:30:00-05:00).` };
-  const [, y, mo, d, h = '00', mi = '00', s = '00', frac = '', zone] = match;
-  const fields = { year: Number(y), month: Number(mo), day: Number(d), hour: Number(h), minute: Number(mi), second: Number(s) };
-  if (fields.month < 1 || fields.month > 12) return { ok: false, error: `Month ${mo} does not exist.` };
-  const daysInMonth = new Date(Date.UTC(fields.year, fields.month, 0)).getUTCDate();
-  if (fields.day < 1 || fields.day > daysInMonth) return { ok: false, error: `${y}-${mo} has no day ${d}.` };
-  if (fields.hour > 23 || fields.minute > 59 || fields.second > 59) return { ok: false, error: `${h}:${mi}:${s} is not a time of day.` };
-  const ms = Number(`0.${frac || '0'}`) * 1000;
-  let date: Date;
-  if (zone) {
-    let offsetMinutes = 0;
-    if (zone.toUpperCase() !== 'Z') {
-      const digits = zone.replace(':', '');
-      const sign = digits.startsWith('-') ? -1 : 1;
-      const hours = Number(digits.slice(1, 3));
-      const minutes = Number(digits.slice(3, 5));
-      if (hours > 14 || minutes > 59) return { ok: false, error: `${zone} is not a valid UTC offset.` };
-      offsetMinutes = sign * (hours * 60 + minutes);
-    }
-    date = new Date(Date.UTC(fields.year, fields.month - 1, fields.day, fields.hour, fields.minute, fields.second, ms) - offsetMinutes * 60_000);
-  } else {
-    date = new Date(fields.year, fields.month - 1, fields.day, fields.hour, fields.minute, fields.second, ms);
-  }
-  if (Number.isNaN(date.getTime())) return { ok: false, error: `"${trimmed}" is not a real instant.` };
-  return { ok: true, date };
-}
-
-/** Validates a custom range; the error names the field that is wrong. */
-export function customRange(startText: string, endText: string, now: Date): { ok: true; range: TimeRange } | { ok: false; field: 'start' | 'end'; error: string } {
-  const start = parseUserTimestamp(startText);
-  if (!start.ok) return { ok: false, field: 'start', error: `Start: ${start.error}` };
-  const end = endText.trim() === '' || endText.trim().toLowerCase() === 'now' ? ({ ok: true, date: now } as const) : parseUserTimestamp(endText);
-  if (!end.ok) return { ok: false, field: 'end', error: `End: ${end.error}` };
-  if (start.date.getTime() >= end.date.getTime()) return { ok: false, field: 'end', error: 'End must be after the start.' };
-  if (start.date.getTime() > now.getTime()) return { ok: false, field: 'start', error: 'Start is in the future; no run can be there yet.' };
-  return { ok: true, range: { kind: 'custom', start: start.date.toISOString(), end: end.date.toISOString() } };
-}
-
 /** Reads persisted state defensively: anything malformed falls back to the default for that field. */
 export function reviveViewState(value: unknown): ViewState {
   const state: ViewState = { ...DEFAULT_VIEW_STATE };
@@ -255,14 +159,7 @@ export function reviveViewState(value: unknown): ViewState {
   if (raw.groupBy === 'names' || raw.groupBy === 'ids') state.groupBy = raw.groupBy;
   if (typeof raw.failingOnly === 'boolean') state.failingOnly = raw.failingOnly;
   if (typeof raw.textFilter === 'string') state.textFilter = raw.textFilter.slice(0, 200);
-  const range = raw.range as Record<string, unknown> | undefined;
-  if (range && range.kind === 'preset' && RANGE_PRESETS.some((p) => p.preset === range.preset)) {
-    state.range = { kind: 'preset', preset: range.preset as RangePreset };
-  } else if (range && range.kind === 'custom' && typeof range.start === 'string' && typeof range.end === 'string') {
-    const start = Date.parse(range.start);
-    const end = Date.parse(range.end);
-    if (Number.isFinite(start) && Number.isFinite(end) && start < end) state.range = { kind: 'custom', start: range.start, end: range.end };
-  }
+  state.range = reviveRange(raw.range) ?? state.range;
   return state;
 }
 

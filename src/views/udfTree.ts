@@ -16,7 +16,8 @@ import { countOf, formatLocalMinutes, formatLocalRange, formatLocalTime, isFutur
 import { describeListing, incompleteExplanation, incompleteLabel, loadRootListing, scanWindowFully, type RootListing } from './rootLoader';
 import { RunPager } from './runPager';
 import { runDetailChildren, runTreeItem } from './runItems';
-import { clampPageSize, describeRange, describeState, filterEntries, reviveViewState, runsQuery, type UdfEntry, type ViewState } from './treeModel';
+import { describeRange } from '../time/range';
+import { clampPageSize, describeState, filterEntries, reviveViewState, runsQuery, type UdfEntry, type ViewState } from './treeModel';
 
 export const VIEW_ID = 'fusedRuns.udfs';
 const STATE_KEY = 'fusedRuns.udfTree.viewState';

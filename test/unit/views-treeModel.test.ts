@@ -12,12 +12,9 @@ import {
   testAutoRefreshMinimumSeconds,
   buildUdfEntries,
   clampPageSize,
-  customRange,
   describeState,
   filterEntries,
   mergeRuns,
-  parseUserTimestamp,
-  resolveRange,
   reviveViewState,
   runsQuery,
 } from '../../src/views/treeModel';
@@ -112,63 +109,7 @@ describe('mergeRuns', () => {
   });
 });
 
-describe('time ranges', () => {
-  it('resolve presets against the clock, leaving the end open', () => {
-    const week = resolveRange({ kind: 'preset', preset: 'week' }, NOW);
-    assert.equal(week.start?.toISOString(), '2026-11-18T12:00:00.000Z');
-    assert.equal(week.end, undefined);
-    assert.equal(resolveRange({ kind: 'preset', preset: 'all' }, NOW).spanMs, Number.POSITIVE_INFINITY);
-  });
-
-  it('parse user timestamps: offsets, Z, and local time (America/New_York) without one', () => {
-    const withOffset = parseUserTimestamp('2026-11-20T14:30:00-05:00');
-    assert.ok(withOffset.ok);
-    assert.equal(withOffset.date.toISOString(), '2026-11-20T19:30:00.000Z');
-    const zulu = parseUserTimestamp('2026-11-20T14:30Z');
-    assert.ok(zulu.ok);
-    assert.equal(zulu.date.toISOString(), '2026-11-20T14:30:00.000Z');
-    const local = parseUserTimestamp('2026-11-20 14:30');
-    assert.ok(local.ok);
-    assert.equal(local.date.toISOString(), '2026-11-20T19:30:00.000Z');
-    const summer = parseUserTimestamp('2026-07-01');
-    assert.ok(summer.ok);
-    assert.equal(summer.date.toISOString(), '2026-07-01T04:00:00.000Z');
-    const fraction = parseUserTimestamp('2026-11-20T14:30:00.250+0130');
-    assert.ok(fraction.ok);
-    assert.equal(fraction.date.toISOString(), '2026-11-20T13:00:00.250Z');
-  });
-
-  it('refuse what is not a real instant, saying why', () => {
-    const cases: [string, RegExp][] = [
-      ['', /Enter a date/],
-      ['yesterday', /not an ISO 8601/],
-      ['2026-02-30', /has no day 30/],
-      ['2026-13-01', /Month 13/],
-      ['2026-11-20T25:00', /not a time of day/],
-      ['2026-11-20T10:00+15:00', /not a valid UTC offset/],
-    ];
-    for (const [text, message] of cases) {
-      const parsed = parseUserTimestamp(text);
-      assert.equal(parsed.ok, false, text);
-      if (!parsed.ok) assert.match(parsed.error, message, text);
-    }
-  });
-
-  it('validate a custom range: order, future start, and "now" for the end', () => {
-    const ok = customRange('2026-11-20', 'now', NOW);
-    assert.ok(ok.ok);
-    assert.deepEqual(ok.range, { kind: 'custom', start: '2026-11-20T05:00:00.000Z', end: NOW.toISOString() });
-    const reversed = customRange('2026-11-21', '2026-11-20', NOW);
-    assert.equal(reversed.ok, false);
-    if (!reversed.ok) assert.deepEqual([reversed.field, reversed.error], ['end', 'End must be after the start.']);
-    const future = customRange('2027-01-01', '2027-01-02', NOW);
-    assert.equal(future.ok, false);
-    if (!future.ok) assert.equal(future.field, 'start');
-    const badEnd = customRange('2026-11-20', 'soon', NOW);
-    assert.equal(badEnd.ok, false);
-    if (!badEnd.ok) assert.match(badEnd.error, /^End: /);
-  });
-});
+// Time ranges (presets, custom ranges, timestamps) are src/time's, tested in time.test.ts.
 
 describe('describeState', () => {
   it('names scope, range, grouping and filters', () => {

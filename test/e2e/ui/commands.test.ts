@@ -270,21 +270,22 @@ describe('Fused query commands', () => {
     assert.deepEqual(shown.labels.slice(0, expected.length), expected);
   });
 
-  it('Show Runs in Time Range: a custom range rejects a time without offset and an end before the start; a preset shows the newest runs', async () => {
+  it('Show Runs in Time Range: a custom range reads a local time like the tree does, refuses an impossible date and an end before the start; a preset shows the newest runs', async () => {
     const wb = session.wb;
     await wb.openView();
     await wb.runCommand('Fused: Show Runs in Time Range');
     await waitForQuickInputTitle(wb, /Show Runs in Time Range/);
     await wb.pickQuickPickItem('Custom range…');
     await waitForQuickInputTitle(wb, /start/);
-    await wb.fillQuickInput('2026-11-25T10:00:00');
-    await waitForMessage(wb, /has no UTC offset/);
-    await wb.fillQuickInput('2026-11-25T10:00:00-05:00');
-    await waitForMessage(wb, /^Start of the range .*Press 'Enter' to confirm/);
+    await wb.fillQuickInput('2026-02-30');
+    await waitForMessage(wb, /"2026-02-30" is not a date: 2026-02 has no day 30/);
+    // No offset (Python's str(datetime) form): accepted as local time and shown back with its offset.
+    await wb.fillQuickInput('2026-11-25 10:00:00');
+    await waitForMessage(wb, /Local time: 2026-11-25T10:00:00[+-]\d\d:\d\d/);
     await wb.acceptQuickInput();
     await waitForQuickInputTitle(wb, /end/);
-    await wb.fillQuickInput('2026-11-25T09:00:00-05:00');
-    await waitForMessage(wb, /before the start time/);
+    await wb.fillQuickInput('2026-11-25T09:00:00');
+    await waitForMessage(wb, /"2026-11-25T09:00:00" is before the start time "2026-11-25 10:00:00"/);
     await wb.page.keyboard.press('Escape');
 
     await wb.runCommand('Fused: Show Runs in Time Range');
