@@ -3,7 +3,7 @@
 // (numbers, ids, paths, URLs) masked. Pure (no `vscode`), shared by the insights panel and the
 // watch's notifications, and unit-tested on the tracebacks the local server writes.
 
-import { stripAnsi } from '../documents/ansi';
+import { stripAnsi } from '../text/ansi';
 import type { AuditLogRecord } from '../api/types';
 import { hasError, isIncomplete } from '../api/status';
 

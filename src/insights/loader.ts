@@ -5,7 +5,8 @@
 
 import { collectRecords, type PageSource } from '../api/paging';
 import { LIMITS, type AuditLogQuery, type AuditLogRecord } from '../api/types';
-import { mergeRuns, resolveRange } from '../views/treeModel';
+import { resolveRange } from '../time/range';
+import { mergeRuns } from '../views/treeModel';
 import { inWindow } from './aggregate';
 import type { InsightsSubject } from './protocol';
 import type { InsightsInput } from './viewModel';

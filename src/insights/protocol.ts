@@ -6,7 +6,8 @@
 // parseInsightsMessage before the host acts: a run it asks to open must be one the panel sent.
 
 import type { RunStatus } from '../api/types';
-import { RANGE_PRESETS, type Scope, type TimeRange, type ViewState } from '../views/treeModel';
+import { RANGE_PRESETS, type TimeRange } from '../time/range';
+import type { Scope, ViewState } from '../views/treeModel';
 import type { Breakdown, BucketUnit, DurationPoints, Trend } from './aggregate';
 
 /** The panel's `viewType`; also its `onWebviewPanel:` activation event. */

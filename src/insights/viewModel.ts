@@ -5,7 +5,7 @@
 import type { AuditLogRecord, RunStatus } from '../api/types';
 import { oneLine, visibleText } from '../text/safeText';
 import { countOf, formatDuration, formatLocalMinutes, formatLocalTime } from '../views/presentation';
-import { describeRange } from '../views/treeModel';
+import { describeRange } from '../time/range';
 import {
   bucketRuns,
   byEngine,
