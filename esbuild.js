@@ -85,12 +85,10 @@ const node = { ...base, platform: 'node', format: 'cjs', target: 'node18' };
 
 /** @type {import('esbuild').BuildOptions[]} */
 const builds = [
-  {
-    ...node,
-    entryPoints: ['src/extension.ts'],
-    outfile: 'dist/extension.js',
-    external: ['vscode'],
-  },
+  // What activation loads: the stubs of src/activation (it requires dist/features.js on first use).
+  { ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+  // Every feature, required on first use.
+  { ...node, entryPoints: ['src/features.ts'], outfile: 'dist/features.js', external: ['vscode'] },
 ];
 
 // The insights panel's host code is its own bundle, loaded by the first "Show UDF Insights"

@@ -13,7 +13,9 @@ import { parseRunPath, RUN_SCHEME, runPath, RunUriError, tryParseRunPath, type R
 import { parseUdfData, type ParsedUdfData } from '../shared/udfData';
 import { messageText } from '../text/safeText';
 
-export const READONLY_MESSAGE = 'These are recorded Fused runs; they cannot be edited.';
+import { READONLY_MESSAGE } from '../shared/contributions';
+
+export { READONLY_MESSAGE };
 
 export function runDocumentUri(address: RunDocumentAddress): vscode.Uri {
   return vscode.Uri.from({ scheme: RUN_SCHEME, path: runPath(address) });

@@ -8,6 +8,7 @@
 import vscode = require('vscode');
 import { runStatus } from '../api/status';
 import type { AuditLogQuery, AuditLogRecord } from '../api/types';
+import type { FeatureHost } from '../activation/lazyHost';
 import type { FusedServices } from '../services';
 import { abortSignalFor } from '../util/cancellation';
 import { commandLink, markdownText } from '../text/safeText';
@@ -43,7 +44,7 @@ export interface UdfHovers {
   readonly onDidLoadRuns: vscode.Event<LoadedUdfRuns>;
 }
 
-export function registerUdfHovers(services: FusedServices, udfs: DocumentUdfs): UdfHovers {
+export function registerUdfHovers(services: FusedServices, udfs: DocumentUdfs, host: FeatureHost): UdfHovers {
   const cache = new TimedCache<CachedRuns>(CACHE_TTL_MS);
   const loaded = new vscode.EventEmitter<LoadedUdfRuns>();
   const inFlight = new Map<string, Promise<CachedRuns>>();
@@ -122,7 +123,8 @@ export function registerUdfHovers(services: FusedServices, udfs: DocumentUdfs): 
   const { context } = services;
   context.subscriptions.push(
     loaded,
-    vscode.languages.registerHoverProvider({ language: 'python' }, provider),
+    // Activation registered the hover provider for Python; it forwards here.
+    host.setHoverProvider(provider),
     vscode.workspace.onDidOpenTextDocument((document) => void warm(document)),
     services.onDidChangeConnection(() => cache.clear()),
   );

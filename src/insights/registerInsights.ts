@@ -1,8 +1,9 @@
-// "Show UDF Insights" and the insights panels' serializer, registered at activation. Only this
-// small file is in the activation bundle: the panel's code (insightsPanel.ts, its own bundle)
+// "Show UDF Insights" and the insights panels' serializer (plugged into the one activation
+// registered, src/activation/lazyHost.ts). The panel's code (insightsPanel.ts, its own bundle)
 // is imported the first time a panel opens or is restored.
 
 import vscode = require('vscode');
+import type { FeatureHost } from '../activation/lazyHost';
 import type { FusedServices } from '../services';
 import { labelText } from '../text/safeText';
 import type { ViewState } from '../views/treeModel';
@@ -17,7 +18,7 @@ export interface InsightsTreeContext {
   loadedUdfNames(): string[];
 }
 
-export function registerUdfInsights(services: FusedServices, tree: InsightsTreeContext): vscode.Disposable {
+export function registerUdfInsights(services: FusedServices, tree: InsightsTreeContext, host: FeatureHost): vscode.Disposable {
   let panels: Promise<InsightsPanels> | undefined;
   const loadPanels = () => {
     // A plain require of the separate bundle (esbuild.js leaves it external): an import() would
@@ -38,7 +39,8 @@ export function registerUdfInsights(services: FusedServices, tree: InsightsTreeC
         void vscode.window.showErrorMessage('Fused Runs: "Show UDF Insights" needs a UDF (a row of the Fused Runs view, or a UDF name).');
       }
     }),
-    vscode.window.registerWebviewPanelSerializer(INSIGHTS_VIEW_TYPE, {
+    // Activation registered the serializer for INSIGHTS_VIEW_TYPE (so panels come back after a reload); it forwards here.
+    host.setWebviewSerializer(INSIGHTS_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel, state) => (await loadPanels()).restore(panel, state),
     }),
     { dispose: () => void panels?.then((loaded) => loaded.dispose()) },

@@ -8,7 +8,9 @@
 // title, as %XX of its UTF-8 bytes; readable names stay readable. `Uri.path` keeps these
 // escapes verbatim (vscode.Uri encodes `%` as `%25` in its string form and decodes it back).
 
-export const RUN_SCHEME = 'fused-run';
+import { RUN_SCHEME } from './contributions';
+
+export { RUN_SCHEME };
 
 export type RunFile =
   | { kind: 'code' }

@@ -5,6 +5,7 @@
 // the tree with its runs expanded. Titles are our text only (counts and ages); a name from
 // the file appears only in the tooltip, as plain text.
 import vscode = require('vscode');
+import type { FeatureHost } from '../activation/lazyHost';
 import type { FusedServices } from '../services';
 import { messageText } from '../text/safeText';
 import { lensTitle, lensTooltip, runsInPage } from '../udfCode/rangeRuns';
@@ -25,7 +26,7 @@ class UdfCodeLens extends vscode.CodeLens {
   }
 }
 
-export function registerUdfCodeLenses(services: FusedServices, udfs: DocumentUdfs, tree: UdfTreeProvider): vscode.Disposable {
+export function registerUdfCodeLenses(services: FusedServices, udfs: DocumentUdfs, tree: UdfTreeProvider, host: FeatureHost): vscode.Disposable {
   const changed = new vscode.EventEmitter<void>();
   const enabled = () => vscode.workspace.getConfiguration('fusedRuns.codeLens').get<boolean>('enabled', true);
 
@@ -60,7 +61,8 @@ export function registerUdfCodeLenses(services: FusedServices, udfs: DocumentUdf
 
   return vscode.Disposable.from(
     changed,
-    vscode.languages.registerCodeLensProvider({ language: 'python' }, provider),
+    // Activation registered the code-lens provider for Python; it forwards here.
+    host.setCodeLensProvider(provider),
     udfs.onDidChange(() => changed.fire()),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration('fusedRuns.codeLens.enabled')) changed.fire();

@@ -1,19 +1,21 @@
 // Wires the Fused Runs tree: the provider, its TreeView, its commands, the failing-UDFs
 // status-bar item and the opt-in auto-refresh. Nothing is requested until the view is shown.
 import vscode = require('vscode');
+import type { FeatureHost } from '../activation/lazyHost';
 import { registerTreeCommands } from '../commands/treeCommands';
 import type { FusedServices } from '../services';
 import { FailingStatusBar } from '../status/failingStatusBar';
 import { AutoRefresher } from './autoRefresh';
-import { UdfTreeProvider, VIEW_ID, type TreeNode } from './udfTree';
+import { UdfTreeProvider, type TreeNode } from './udfTree';
 
-export function registerUdfTree(services: FusedServices): UdfTreeProvider {
+export function registerUdfTree(services: FusedServices, host: FeatureHost): UdfTreeProvider {
   const tree = new UdfTreeProvider(services);
-  const view = vscode.window.createTreeView<TreeNode>(VIEW_ID, { treeDataProvider: tree, showCollapseAll: true });
+  // The TreeView was created at activation (its provider forwards here once this bundle loads).
+  const view = host.udfTreeView as vscode.TreeView<TreeNode>;
   tree.attach(view);
   services.context.subscriptions.push(
     tree,
-    view,
+    host.setUdfTreeProvider(tree as vscode.TreeDataProvider<unknown>),
     ...registerTreeCommands(tree),
     new FailingStatusBar(tree),
     new AutoRefresher(tree, view, services.log),

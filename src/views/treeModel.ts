@@ -4,7 +4,7 @@
 import { compareInstants, isNewerRun } from '../api/instants';
 import type { AuditLogQuery, AuditLogRecord, DistinctType } from '../api/types';
 import { LIMITS } from '../api/types';
-import { describeRange, rangeBounds, resolveRange, reviveRange, type TimeRange } from '../time/range';
+import { describeRange, rangeBounds, reviveRange, type TimeRange } from '../time/range';
 
 /** Whose runs: the signed-in user's ("Mine") or the whole execution environment (`exec_env`). */
 export type Scope = 'mine' | 'execEnv';

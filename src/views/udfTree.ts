@@ -19,7 +19,9 @@ import { runDetailChildren, runTreeItem } from './runItems';
 import { describeRange } from '../time/range';
 import { clampPageSize, describeState, filterEntries, reviveViewState, runsQuery, type UdfEntry, type ViewState } from './treeModel';
 
-export const VIEW_ID = 'fusedRuns.udfs';
+import { UDF_TREE_VIEW_ID } from '../shared/contributions';
+
+export const VIEW_ID = UDF_TREE_VIEW_ID;
 const STATE_KEY = 'fusedRuns.udfTree.viewState';
 
 export type TreeNode =

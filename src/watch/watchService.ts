@@ -7,13 +7,14 @@ import vscode = require('vscode');
 import { NetworkError, RateLimitedError, TimeoutError } from '../api/errors';
 import type { PageSource } from '../api/paging';
 import type { FusedServices } from '../services';
+import { WATCH_STATE_KEY } from '../shared/contributions';
 import { labelText, markdownText, messageText } from '../text/safeText';
 import type { Scope } from '../views/treeModel';
 import { MIN_WATCH_SECONDS, newEntry, reviveWatchList, udfNameOfArgument, testWatchMinimumSeconds, watchDelayMs, type WatchEntry, type WatchNotification } from './watchModel';
 import { pollWatched } from './watchPoller';
 
-/** The watch list in workspaceState (see watchModel's WatchEntry); a non-empty list means polling resumes with the window. */
-export const WATCH_STATE_KEY = 'fusedRuns.watch.entries';
+/** The watch list in workspaceState (see watchModel's WatchEntry); a non-empty list means polling resumes with the window (src/activation loads the features for it). */
+export { WATCH_STATE_KEY };
 export const WATCH_COMMAND = 'fusedRuns.watchUdf';
 export const STOP_WATCHING_COMMAND = 'fusedRuns.stopWatchingUdf';
 /** TEST ONLY: the e2e harness sets it on code-server to lower the 60 s floor; no setting can. */

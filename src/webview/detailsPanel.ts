@@ -9,6 +9,7 @@ import { extractRunRef, type RunRef } from '../commands/args';
 import { validateRecordIdInput } from '../commands/queryInput';
 import { runPath, RUN_SCHEME } from '../shared/runUri';
 import { parseUdfData } from '../shared/udfData';
+import type { FeatureHost } from '../activation/lazyHost';
 import type { FusedServices } from '../services';
 import { buildShellHtml, createNonce } from './html';
 import { DETAILS_VIEW_TYPE, parseDetailsState, parseWebviewMessage, type HostMessage, type RecordAction, type WebviewMessage } from './protocol';
@@ -260,8 +261,8 @@ function initialTitle(ref: { id: string; udf_name?: string | null }): string {
   return labelText(`${ref.udf_name ? labelText(ref.udf_name, 40) : `Run ${labelText(ref.id, 9)}`} · loading…`, 80);
 }
 
-/** The command and the serializer; one line in extension.ts registers both. `panels` serves the extension-host tests. */
-export function registerRecordDetails(services: FusedServices): vscode.Disposable & { readonly panels: RecordDetailsPanels } {
+/** The command and the serializer; one line in features.ts registers both. `panels` serves the extension-host tests. */
+export function registerRecordDetails(services: FusedServices, host: FeatureHost): vscode.Disposable & { readonly panels: RecordDetailsPanels } {
   const panels = new RecordDetailsPanels(services);
   const registrations = vscode.Disposable.from(
     panels,
@@ -276,9 +277,8 @@ export function registerRecordDetails(services: FusedServices): vscode.Disposabl
         void vscode.window.showErrorMessage('Fused Runs: "Show Run Details" needs a run (a record, a record id or a fused-run: document).');
       }
     }),
-    vscode.window.registerWebviewPanelSerializer(DETAILS_VIEW_TYPE, {
-      deserializeWebviewPanel: async (panel, state) => panels.restore(panel, state),
-    }),
+    // Activation registered the serializer for DETAILS_VIEW_TYPE; it forwards here.
+    host.setWebviewSerializer(DETAILS_VIEW_TYPE, { deserializeWebviewPanel: async (panel, state) => panels.restore(panel, state) }),
   );
   return Object.assign(registrations, { panels });
 }

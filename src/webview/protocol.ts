@@ -10,7 +10,7 @@ import { isRecordId } from '../api/recordId';
 import type { RunStatus } from '../api/types';
 
 /** The panel's `viewType`; also the `onWebviewPanel:` activation event. */
-export const DETAILS_VIEW_TYPE = 'fusedRuns.recordDetails';
+export { DETAILS_VIEW_TYPE } from '../shared/contributions';
 
 /** The 15 record fields of the contract, plus the derived status, as the webview labels them. */
 export type DetailsField =

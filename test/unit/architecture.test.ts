@@ -157,3 +157,27 @@ test("the webview's browser script imports neither vscode nor Node's modules", (
     .map(({ file, specifier }) => `${path.relative(REPO, file)}: ${specifier}`);
   assert.deepEqual(offenders, []);
 });
+
+/** Every src/ file a file reaches through relative imports (type-only ones too: a stricter bound). */
+function importClosure(entry: string): string[] {
+  const seen = new Set<string>();
+  const visit = (file: string): void => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    for (const { specifier } of importsOf(file)) {
+      if (!specifier.startsWith('.')) continue;
+      const target = path.resolve(path.dirname(file), specifier);
+      const resolved = [`${target}.ts`, path.join(target, 'index.ts'), target].find((candidate) => fs.existsSync(candidate) && fs.statSync(candidate).isFile());
+      if (resolved) visit(resolved);
+    }
+  };
+  visit(entry);
+  return [...seen].map((file) => path.relative(REPO, file)).sort();
+}
+
+test('activation (dist/extension.js) loads only the entry points: no feature code, nothing that grows with the features', () => {
+  assert.deepEqual(importClosure(path.join(SRC, 'extension.ts')), ['src/activation/lazyHost.ts', 'src/extension.ts', 'src/shared/contributions.ts']);
+  // The feature bundle reaches everything; the entry points are what it plugs into.
+  const features = importClosure(path.join(SRC, 'features.ts'));
+  assert.ok(features.includes('src/views/udfTree.ts') && features.includes('src/api/client.ts'), features.join(', '));
+});
