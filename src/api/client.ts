@@ -8,15 +8,7 @@
 // plain Node (the contract tests) exercises the same transport.
 
 import { type Logger, silentLogger } from '../util/logger';
-import {
-  CancelledError,
-  FusedApiError,
-  InvalidResponseError,
-  NetworkError,
-  NotFoundError,
-  NotSignedInError,
-  TimeoutError,
-} from './errors';
+import { CancelledError, FusedApiError, InvalidResponseError, NetworkError, NotFoundError, NotSignedInError, TimeoutError, userMessage } from './errors';
 import { interpretStatus } from './httpStatus';
 import { validatePage } from './schema';
 import type { AuditLogPage, AuditLogQuery, AuditLogRecord, Credentials } from './types';
@@ -225,7 +217,7 @@ export class AuditLogClient {
       credentials = await this.options.getCredentials();
     } catch (error) {
       if (error instanceof FusedApiError) throw error;
-      throw new NotSignedInError(`Could not read the Fused credentials: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      throw new NotSignedInError(`Could not read the Fused credentials: ${userMessage(error)}`, { cause: error });
     }
     throwIfAborted(signal);
     if (!credentials || !credentials.token) throw new NotSignedInError();
@@ -357,7 +349,7 @@ export class AuditLogClient {
     // fetch wraps the socket's error: TypeError("fetch failed" | "terminated") with a cause.
     const cause = innermostCause(error);
     const code = (cause as { code?: string })?.code ?? (error as { code?: string })?.code ?? '';
-    const detail = cause instanceof Error ? cause.message : error instanceof Error ? error.message : String(error);
+    const detail = cause instanceof Error ? cause.message : userMessage(error);
     const progress = (error as { bodyProgress?: BodyProgress }).bodyProgress;
     const host = this.base.host;
     if ((error as { name?: string })?.name === 'AbortError') return { error: new CancelledError(), retryable: false };

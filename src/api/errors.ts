@@ -183,6 +183,27 @@ export function isFusedApiError(value: unknown): value is FusedApiError {
   return value instanceof FusedApiError;
 }
 
+/**
+ * The one cancellation check: our CancelledError, the AbortError fetch and AbortSignal throw,
+ * or any typed error of kind 'cancelled'. A cancellation is never reported as a failure.
+ */
+export function isCancellation(error: unknown): boolean {
+  if (error instanceof FusedApiError) return error.kind === 'cancelled';
+  return error instanceof Error && error.name === 'AbortError';
+}
+
+/**
+ * The one way to turn any error into the text a user reads: the client's typed errors are
+ * written for users already; another Error says its message (or its name when it has none);
+ * anything else thrown is shown as text. Never the stack, never a token (nothing here has one).
+ */
+export function userMessage(error: unknown): string {
+  if (error instanceof Error) return error.message || error.name;
+  if (typeof error === 'string') return error;
+  if (error && typeof error === 'object' && typeof (error as { message?: unknown }).message === 'string') return (error as { message: string }).message;
+  return String(error);
+}
+
 const MAX_DETAIL_CHARS = 500;
 
 function clip(text: string): string {

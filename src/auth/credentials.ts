@@ -3,6 +3,7 @@
 // Pure (inputs are passed in) so it is unit-tested without VS Code. Never logs or returns a
 // token inside a message; problems are phrased so the user knows how to fix them.
 
+import { userMessage } from '../api/errors';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { Credentials } from '../api/types';
@@ -74,7 +75,7 @@ async function fromSdkFile(input: ResolveCredentialsInput): Promise<ResolvedCred
     text = await read(file);
   } catch (error) {
     if (isMissingFile(error)) return {};
-    const reason = (error as { code?: string })?.code ?? (error instanceof Error ? error.message : String(error));
+    const reason = (error as { code?: string })?.code ?? (userMessage(error));
     return { problem: `Could not read the Fused SDK credentials at ${file} (${reason}). Check its permissions, or run "Fused: Set API Token".` };
   }
   let parsed: unknown;
@@ -124,6 +125,6 @@ export async function resolveCredentials(input: ResolveCredentialsInput): Promis
     return await fromSdkFile(input);
   } catch (error) {
     // Defensive: nothing above should throw, but a credentials problem must never crash a view.
-    return { problem: `Could not read the Fused SDK credentials: ${error instanceof Error ? error.message : String(error)}` };
+    return { problem: `Could not read the Fused SDK credentials: ${userMessage(error)}` };
   }
 }

@@ -1,7 +1,7 @@
 // One way to tell the user a query failed: the client's actionable message, logged, with the
 // actions that can help (Retry, Set API Token, Show Log). Cancellation is not an error.
 import vscode = require('vscode');
-import { CancelledError, isFusedApiError } from '../api/errors';
+import { CancelledError, isFusedApiError, userMessage } from '../api/errors';
 import { messageText } from '../text/safeText';
 import type { FusedServices } from '../services';
 import type { ResultsSnapshot } from '../views/results/resultsModel';
@@ -23,7 +23,7 @@ export function reportQueryError(services: FusedServices, what: string, error: u
     services.log.info(`${what}: cancelled.`);
     return;
   }
-  const message = error instanceof Error ? error.message : String(error);
+  const message = userMessage(error);
   if (!options.alreadyLogged) services.log.error(`${what}: ${message}`);
   const actions: string[] = [];
   const kind = isFusedApiError(error) ? error.kind : undefined;

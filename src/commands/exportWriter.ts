@@ -4,7 +4,7 @@
 import { once } from 'node:events';
 import { createWriteStream, promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { CancelledError } from '../api/errors';
+import { CancelledError, userMessage } from '../api/errors';
 import { isSinglePageQuery, type PagingStop } from '../api/paging';
 import { LIMITS, type AuditLogQuery, type AuditLogRecord } from '../api/types';
 import { exportLine, exportPreamble, type ExportFormat } from './exportFormat';
@@ -33,7 +33,7 @@ export class PartialExportError extends Error {
     readonly reason: unknown,
   ) {
     super(
-      `The export stopped after ${written} record${written === 1 ? '' : 's'}: ${reason instanceof Error ? reason.message : String(reason)} ${path.basename(target)} holds the records read so far.`,
+      `The export stopped after ${written} record${written === 1 ? '' : 's'}: ${userMessage(reason)} ${path.basename(target)} holds the records read so far.`,
     );
     this.name = 'PartialExportError';
   }

@@ -1,6 +1,7 @@
 // "Show Failing UDFs": the failing recipe over the last days as a sortable QuickPick (count,
 // last failure, sample error). It computes under a cancellable notification; closing the
 // picker cancels too. Opening a row lists that UDF's failing runs in the results view.
+import { userMessage } from '../api/errors';
 import vscode = require('vscode');
 import { failingUdfsReport, type FailingUdfSummary, type FailingUdfsReport } from '../api/recipes';
 import { isFailing } from '../api/status';
@@ -114,7 +115,7 @@ export async function showFailingUdfs(services: FusedServices, results: ResultsV
     } catch (error) {
       if (computing !== source) return;
       reportQueryError(services, 'Finding failing UDFs', error, compute);
-      picker.items = [{ label: '$(error) Could not compute the failing UDFs', detail: labelText(error instanceof Error ? error.message : String(error), 300) }];
+      picker.items = [{ label: '$(error) Could not compute the failing UDFs', detail: labelText(userMessage(error), 300) }];
       picker.placeholder = 'Press the refresh button to try again';
     } finally {
       if (computing === source) {

@@ -1,5 +1,6 @@
 // The palette fallbacks: InputBoxes and QuickPicks that ask for what a command needs when it
 // was not given an argument. Each validates as the user types and returns undefined on Escape.
+import { userMessage } from '../api/errors';
 import vscode = require('vscode');
 import { runStatus } from '../api/status';
 import { LIMITS, type AuditLogRecord, type DistinctType } from '../api/types';
@@ -227,7 +228,7 @@ export function pickUdf(services: FusedServices, by: DistinctType, initial: Scop
       }
     } catch (error) {
       if (source.token.isCancellationRequested) return;
-      const message = error instanceof Error ? error.message : String(error);
+      const message = userMessage(error);
       services.log.error(`Listing UDF ${by}: ${message}`);
       listed = [{ label: `$(error) Could not list UDF ${by}`, detail: labelText(message, 300), alwaysShow: true }];
     } finally {

@@ -1,6 +1,7 @@
 // Commands of the UDF tree: view-title actions (scope, grouping, range, filters, refresh),
 // node actions (Load more, Retry, Copy Record ID), and the palette fallbacks that ask with a
 // QuickPick or InputBox when a command is not run on a tree node.
+import { userMessage } from '../api/errors';
 import vscode = require('vscode');
 import type { AuditLogRecord } from '../api/types';
 import { labelText, messageText } from '../text/safeText';
@@ -139,7 +140,7 @@ async function copyRecordId(tree: UdfTreeProvider, arg: unknown): Promise<void> 
   try {
     await vscode.env.clipboard.writeText(id);
   } catch (error) {
-    void vscode.window.showErrorMessage(messageText(`Could not copy record ID ${id}: ${error instanceof Error ? error.message : String(error)}`));
+    void vscode.window.showErrorMessage(messageText(`Could not copy record ID ${id}: ${userMessage(error)}`));
     return;
   }
   // The full id is on the clipboard; the message shows it as text (never a link), cut if long.

@@ -3,7 +3,7 @@
 // read-only document; failed checks also offer their fixes as buttons. Runs in a few seconds:
 // no retries, and short time limits of its own.
 import vscode = require('vscode');
-import { FusedApiError, NotFoundError, SetupError } from '../api/errors';
+import { FusedApiError, NotFoundError, SetupError, userMessage } from '../api/errors';
 import { PythonSdkSource, describeCommand } from '../api/pythonSdkSource';
 import { readConnectionSettings, type ConnectionSettings } from '../config/settings';
 import { isLoopbackUrl } from '../config/restricted';
@@ -144,7 +144,7 @@ async function pythonChecks(services: FusedServices, settings: ConnectionSetting
         importMs: info.importMs,
       };
     } catch (error) {
-      python = { ok: false, command, origin, message: error instanceof Error ? error.message : String(error), problem: error instanceof SetupError ? error.problem : 'other' };
+      python = { ok: false, command, origin, message: userMessage(error), problem: error instanceof SetupError ? error.problem : 'other' };
     }
     facts.python = python;
     if (!python.ok) return;
@@ -170,7 +170,7 @@ function failure(error: unknown): Pick<RequestFacts, 'message' | 'kind' | 'statu
       endpointMissing: error instanceof NotFoundError && error.endpointMissing,
     };
   }
-  return { message: error instanceof Error ? error.message : String(error) };
+  return { message: userMessage(error) };
 }
 
 /** A proxy URL may carry a user name and password: never shown. */

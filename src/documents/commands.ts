@@ -2,7 +2,7 @@
 // (a tree row, `{ id, udf_name }`, a record, a fused-run URI); from the palette it asks for a
 // record id, offering the run of the active fused-run editor.
 import vscode = require('vscode');
-import { isFusedApiError } from '../api/errors';
+import { isFusedApiError, userMessage } from '../api/errors';
 import { iteratePages } from '../api/paging';
 import { runStatus } from '../api/status';
 import type { AuditLogRecord } from '../api/types';
@@ -235,7 +235,7 @@ export class RunDocumentCommands {
   }
 
   private reportError(error: unknown): void {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = userMessage(error);
     this.services.log.error(`Run documents: ${message}`);
     const actions = isFusedApiError(error) && (error.kind === 'not-signed-in' || error.kind === 'authentication') ? ['Set API Token', 'Show Log'] : ['Show Log'];
     // Messages name records and carry server details: text, never links.

@@ -4,7 +4,7 @@
 // cache; encoded contents are cached per document (bounded) and dropped when the last open
 // document of a record closes.
 import vscode = require('vscode');
-import { isFusedApiError } from '../api/errors';
+import { isFusedApiError, userMessage } from '../api/errors';
 import { LIMITS, type AuditLogRecord } from '../api/types';
 import { WeightedLru } from '../cache/lru';
 import type { FusedServices } from '../services';
@@ -249,7 +249,7 @@ export function toFileSystemError(error: unknown): vscode.FileSystemError {
         return vscode.FileSystemError.Unavailable(messageText(error.message));
     }
   }
-  return vscode.FileSystemError.Unavailable(messageText(error instanceof Error ? error.message : String(error)));
+  return vscode.FileSystemError.Unavailable(messageText(userMessage(error)));
 }
 
 export type { RunFile };

@@ -5,6 +5,7 @@
 // is warmed in the background when a file opens (fusedRuns.hovers.prefetch), so a hover
 // rarely waits on the network. Names only in comments, and GitHub fused.load of utility
 // modules (`common`), are answered on hover but never prefetched.
+import { userMessage } from '../api/errors';
 import vscode = require('vscode');
 import { runStatus } from '../api/status';
 import type { AuditLogQuery, AuditLogRecord } from '../api/types';
@@ -65,7 +66,7 @@ export function registerUdfHovers(services: FusedServices, udfs: DocumentUdfs, h
             if (reference.kind === 'udf_name') loaded.fire({ name: reference.value, records: page.items });
             return { summary: summariseRuns(page.items, runStatus) };
           },
-          (error: unknown): CachedRuns => ({ summary: summariseRuns([], runStatus), error: error instanceof Error ? error.message : String(error) }),
+          (error: unknown): CachedRuns => ({ summary: summariseRuns([], runStatus), error: userMessage(error) }),
         )
         .then((result) => {
           inFlight.delete(key);

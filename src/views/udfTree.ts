@@ -2,7 +2,7 @@
 // and a run's Code / stderr / stdout / Details below it. The decisions live in treeModel.ts;
 // this file turns them into requests and TreeItems, and keeps what is shown when a load fails.
 import vscode = require('vscode');
-import { CancelledError, NotSignedInError, isFusedApiError } from '../api/errors';
+import { NotSignedInError, isCancellation, isFusedApiError } from '../api/errors';
 import type { UnprovenWindow } from '../api/completeness';
 import type { PageSource } from '../api/paging';
 import { runStatus } from '../api/status';
@@ -490,7 +490,7 @@ export class UdfTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
     }
     if (!pager.loaded) await this.withViewProgress(pager.ensureLoaded(this.pagerAbort.signal));
     const nodes: TreeNode[] = pager.records.map((record) => ({ kind: 'run', record, udf: entry }));
-    if (pager.error && !isCancelled(pager.error)) {
+    if (pager.error && !isCancellation(pager.error)) {
       nodes.push({
         kind: 'error',
         id: `error:${key}`,
@@ -585,9 +585,6 @@ function pagerKey(entry: Pick<UdfEntry, 'groupBy' | 'key'>): string {
   return `${entry.groupBy}:${entry.key}`;
 }
 
-function isCancelled(error: unknown): boolean {
-  return error instanceof CancelledError || (error instanceof Error && error.name === 'AbortError');
-}
 
 /** Markdown we wrote around escaped record text: no links, no HTML, no theme icons. */
 function plainTooltip(markdown: string): vscode.MarkdownString {

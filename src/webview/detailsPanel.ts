@@ -3,7 +3,7 @@
 // view model (viewModel.ts), the protocol checks (protocol.ts) and the HTML (html.ts) are pure.
 
 import vscode = require('vscode');
-import { FusedApiError } from '../api/errors';
+import { FusedApiError, userMessage } from '../api/errors';
 import type { AuditLogRecord } from '../api/types';
 import { extractRunRef, type RunRef } from '../commands/args';
 import { validateRecordIdInput } from '../commands/queryInput';
@@ -172,7 +172,7 @@ class RecordDetailsPanel {
       },
       (error: unknown) => {
         if (controller.signal.aborted || this.disposed) return;
-        const message = error instanceof FusedApiError ? error.message : `Could not load run ${this.id}: ${error instanceof Error ? error.message : String(error)}`;
+        const message = error instanceof FusedApiError ? error.message : `Could not load run ${this.id}: ${userMessage(error)}`;
         this.services.log.warn(`Run details ${this.id}: ${message}`);
         // The webview sets it as textContent; control and bidi characters are shown, not applied.
         this.post({ type: 'error', id: this.id, message: visibleText(message) });
@@ -195,7 +195,7 @@ class RecordDetailsPanel {
     try {
       await this.act(parsed.message);
     } catch (error: unknown) {
-      const text = error instanceof Error ? error.message : String(error);
+      const text = userMessage(error);
       this.services.log.error(`Run details ${this.id}: ${text}`);
       void vscode.window.showErrorMessage(messageText(`Fused Runs: ${text}`));
     }

@@ -15,6 +15,8 @@ import {
   ServerError,
   TimeoutError,
   describeErrorBody,
+  isCancellation,
+  userMessage,
 } from '../../src/api/errors';
 import { validatePage, validateRecord } from '../../src/api/schema';
 
@@ -158,4 +160,25 @@ describe('page schema', () => {
     const record = validateRecord({ id: 'a', timestamp: 't', stdout: null, extra: 1 }, 'items[0]');
     assert.equal((record as unknown as { extra: number }).extra, 1);
   });
+});
+
+it('userMessage: the one way any thrown value becomes the text a user reads', () => {
+  assert.equal(userMessage(new NotFoundError('Run r1 was not found.')), 'Run r1 was not found.');
+  assert.equal(userMessage(new TypeError('bad')), 'bad');
+  const blank = new RangeError('');
+  assert.equal(userMessage(blank), 'RangeError', 'an Error without a message says its name');
+  assert.equal(userMessage('plain text'), 'plain text');
+  assert.equal(userMessage({ message: 'from an object' }), 'from an object');
+  assert.equal(userMessage(42), '42');
+  assert.equal(userMessage(undefined), 'undefined');
+});
+
+it('isCancellation: the one cancellation check (ours, fetch/AbortSignal, nothing else)', () => {
+  assert.equal(isCancellation(new CancelledError()), true);
+  const abort = new Error('This operation was aborted');
+  abort.name = 'AbortError';
+  assert.equal(isCancellation(abort), true);
+  assert.equal(isCancellation(new NotFoundError('gone')), false);
+  assert.equal(isCancellation(new Error('boom')), false);
+  assert.equal(isCancellation('AbortError'), false);
 });

@@ -1,7 +1,7 @@
 // State of the "Query Results" view: which query it shows, the records loaded so far, whether
 // there is more, and what went wrong. Pure (no `vscode` import) so paging, de-duplication,
 // stale replies and error handling are unit-tested without a workbench.
-import { CancelledError, InvalidResponseError } from '../../api/errors';
+import { InvalidResponseError, isCancellation, userMessage } from '../../api/errors';
 import { isSinglePageQuery, type PagingLog } from '../../api/paging';
 import type { AuditLogPage, AuditLogQuery, AuditLogRecord } from '../../api/types';
 
@@ -260,14 +260,14 @@ export class ResultsModel {
       this.state = { ...this.state, loading: false };
     } catch (error) {
       if (generation !== this.generation) return;
-      const cancelled = error instanceof CancelledError || (error instanceof Error && error.name === 'AbortError') || controller.signal.aborted;
+      const cancelled = isCancellation(error) || controller.signal.aborted;
       if (!cancelled) this.onError(error, `${during === 'first' ? 'Query' : 'Load more'} for ${this.state.title}`);
       this.state = {
         ...this.state,
         loading: false,
         // What was already loaded stays; a failed page becomes an error row with Retry.
         error: {
-          message: cancelled ? 'Cancelled.' : error instanceof Error ? error.message : String(error),
+          message: cancelled ? 'Cancelled.' : userMessage(error),
           during: pageToken === undefined && !receivedAny ? 'first' : 'more',
           cause: error,
           cancelled,

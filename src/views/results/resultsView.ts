@@ -2,7 +2,7 @@
 // "Load more…" over next_page_token, an error row with Retry that keeps the rows already shown,
 // and run rows shared with the UDF tree. Visible only while it has something to show.
 import vscode = require('vscode');
-import { isFusedApiError } from '../../api/errors';
+import { isFusedApiError, userMessage } from '../../api/errors';
 import type { AuditLogRecord } from '../../api/types';
 import type { FusedServices } from '../../services';
 import { labelText, markdownText } from '../../text/safeText';
@@ -46,7 +46,7 @@ export class ResultsView implements vscode.TreeDataProvider<ResultsNode>, vscode
   constructor(private readonly services: FusedServices) {
     this.model = new ResultsModel(
       (query, signal) => services.query(query, signal),
-      (error, context) => services.log.error(`${context}: ${error instanceof Error ? error.message : String(error)}`),
+      (error, context) => services.log.error(`${context}: ${userMessage(error)}`),
       services.log,
     );
     this.treeView = vscode.window.createTreeView(RESULTS_VIEW_ID, { treeDataProvider: this, showCollapseAll: true });
