@@ -6,7 +6,7 @@
 import { runStatus } from '../api/status';
 import type { AuditLogRecord } from '../api/types';
 import { findTracebackFrames, frameTargets } from '../documents/traceback';
-import { parseUdfData } from '../documents/udfData';
+import { parseUdfData } from '../shared/udfData';
 import { errorSummary } from '../views/presentation';
 import { analyzePythonUdfs, splitLines } from './udfSource';
 

@@ -15,7 +15,7 @@ const REPO = path.resolve(__dirname, '..', '..', '..');
 const SRC = path.join(REPO, 'src');
 
 /** Folders whose files must never import `vscode`. */
-const PURE_FOLDERS = ['api', 'cache', 'connection', 'shared', 'text', 'time', 'util'];
+const PURE_FOLDERS = ['api', 'cache', 'connection', 'insights', 'shared', 'text', 'time', 'udfCode', 'util', 'watch'];
 
 /** Cycles that exist today and are being taken apart (issue 9); the list only ever shrinks. */
 const KNOWN_CYCLES: string[][] = [['.', 'commands', 'diagnostics', 'hover', 'status', 'views', 'webview']];
