@@ -7,8 +7,8 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { AuditLogRecord } from '../../../src/api/types';
-import { stripAnsi } from '../../../src/documents/ansi';
-import { parseUdfData } from '../../../src/documents/udfData';
+import { stripAnsi } from '../../../src/text/ansi';
+import { parseUdfData } from '../../../src/shared/udfData';
 import type { FusedRunsTestApi } from '../../../src/testApi';
 import { demoFixtures } from '../../server/generator';
 import { waitUntil } from '../harness/wait';
