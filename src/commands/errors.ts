@@ -1,15 +1,14 @@
 // One way to tell the user a query failed: the client's actionable message, logged, with the
 // actions that can help (Retry, Set API Token, Show Log). Cancellation is not an error.
 import vscode = require('vscode');
-import { CancelledError, isFusedApiError, userMessage } from '../api/errors';
+import { isCancellation, isFusedApiError, userMessage } from '../api/errors';
 import { messageText } from '../text/safeText';
 import type { FusedServices } from '../services';
 import type { ResultsSnapshot } from '../views/results/resultsModel';
 import { isRetryable } from '../views/results/resultsView';
 
-export function isCancellation(error: unknown): boolean {
-  return error instanceof CancelledError || (error instanceof Error && error.name === 'AbortError');
-}
+// The one cancellation check lives with the errors it recognises.
+export { isCancellation };
 
 /** Shows the error of a results-view query, if it failed (the model already logged it). */
 export function reportResultsError(services: FusedServices, what: string, snapshot: ResultsSnapshot, retry: () => unknown): void {

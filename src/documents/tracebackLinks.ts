@@ -2,7 +2,7 @@
 // header module) that raised. The rule for which frames link is in traceback.ts.
 import vscode = require('vscode');
 import { runAddressOf, runDocumentUri, type RunFileSystemProvider } from './runFileSystem';
-import { findTracebackFrames, frameTargets, type RunLinkContext } from './traceback';
+import { findTracebackFrames, frameTargets, type RunLinkContext } from '../shared/traceback';
 import { lineFragment, RUN_SCHEME } from '../shared/runUri';
 import { labelText } from '../text/safeText';
 

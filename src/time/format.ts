@@ -58,6 +58,19 @@ export function formatDuration(seconds: number | null | undefined): string {
   return pair(days, days === 1 ? 'day' : 'days', Math.floor((whole % 86_400) / 3600), 'h');
 }
 
+/**
+ * A tick of a log-scale seconds axis: "1 ms", "50 ms", "1 s", "10 s", "1,000 s". One unit per
+ * side of a second and no mixed "1 min 40 s", so the decades read as decades. null is a tick
+ * uPlot's log-axis filter left unlabelled (too close to its neighbours): it gets no text, where
+ * formatDuration would write "did not complete" on every minor tick.
+ */
+export function formatDurationTick(seconds: number | null | undefined): string {
+  if (seconds === null || seconds === undefined || !Number.isFinite(seconds) || seconds <= 0) return '';
+  // Splits are computed as powers and products (0.001 * 3 = 0.0030000000000000005): round the noise away.
+  const clean = (value: number) => Number(value.toPrecision(6)).toLocaleString('en-US', { maximumFractionDigits: 3 });
+  return seconds < 1 ? `${clean(seconds * 1000)} ms` : `${clean(seconds)} s`;
+}
+
 /** The time in the user's local zone, e.g. "2026-11-25 14:03:12 EST". */
 export function formatLocalTime(iso: string, timeZone?: string): string {
   const parts = localParts(iso, true, timeZone);

@@ -5,9 +5,8 @@
 // own code gives the run's line; the match maps it to yours. Pure.
 import { runStatus } from '../api/status';
 import type { AuditLogRecord } from '../api/types';
-import { findTracebackFrames, frameTargets } from '../documents/traceback';
+import { errorSummary, findTracebackFrames, frameTargets } from '../shared/traceback';
 import { parseUdfData } from '../shared/udfData';
-import { errorSummary } from '../views/presentation';
 import { analyzePythonUdfs, splitLines } from './udfSource';
 
 export interface LocalUdfCode {

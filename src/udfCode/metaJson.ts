@@ -4,6 +4,7 @@
 // The audit log records the UDF under that `name`. A file that is not this shape, malformed
 // or huge is ignored (the caller logs the reason); it is never an error for the user.
 // Pure, no `vscode` import.
+import { userMessage } from '../api/errors';
 
 /** Larger files are not a UDF's metadata (real ones are a few KB); not read. */
 export const META_JSON_MAX_BYTES = 512 * 1024;
@@ -24,7 +25,7 @@ export function parseMetaJson(text: string, byteLength = text.length): MetaJsonR
   try {
     value = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (error) {
-    return { ok: false, reason: `it is not valid JSON (${error instanceof Error ? error.message : String(error)})` };
+    return { ok: false, reason: `it is not valid JSON (${userMessage(error)})` };
   }
   const steps = field(field(value, 'job_config'), 'steps');
   if (!Array.isArray(steps)) return { ok: false, reason: 'it has no job_config.steps list' };

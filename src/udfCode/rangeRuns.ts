@@ -5,7 +5,8 @@
 // page left out). When the page was full, counts are "at least" and say so. Pure.
 import { runStatus } from '../api/status';
 import type { AuditLogRecord, RunStatus } from '../api/types';
-import { countOf, formatLocalMinutes, relativeTime } from '../views/presentation';
+import { countOf } from '../text/counts';
+import { formatLocalMinutes, relativeTime } from '../time/format';
 
 /** One page of the scope's runs in the range, and what a distinct query added. */
 export interface RangeRuns {

@@ -4,6 +4,7 @@
 // file for the tree's scope and range, and which saved name each `@fused.udf` function has.
 // The decisions are in src/udfCode (pure); this is the thin VS Code side.
 import vscode = require('vscode');
+import { userMessage } from '../api/errors';
 import type { FusedServices } from '../services';
 import { META_JSON_MAX_BYTES, parseMetaJson, type MetaUdfStep } from '../udfCode/metaJson';
 import { knowsName, type RangeRuns } from '../udfCode/rangeRuns';
@@ -180,7 +181,7 @@ export class DocumentUdfs implements vscode.Disposable {
         if (result.ok) steps = result.steps;
         else this.services.log.warn(`Ignoring ${metaUri.fsPath}: ${result.reason}.`);
       } catch (error) {
-        this.services.log.warn(`Ignoring ${metaUri.fsPath}: it could not be read (${error instanceof Error ? error.message : String(error)}).`);
+        this.services.log.warn(`Ignoring ${metaUri.fsPath}: it could not be read (${userMessage(error)}).`);
       }
     }
     this.metas.set(key, { mtime: stat.mtime, size: stat.size, steps });

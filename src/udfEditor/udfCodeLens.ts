@@ -5,6 +5,7 @@
 // the tree with its runs expanded. Titles are our text only (counts and ages); a name from
 // the file appears only in the tooltip, as plain text.
 import vscode = require('vscode');
+import { userMessage } from '../api/errors';
 import type { FeatureHost } from '../activation/lazyHost';
 import type { FusedServices } from '../services';
 import { messageText } from '../text/safeText';
@@ -52,7 +53,7 @@ export function registerUdfCodeLenses(services: FusedServices, udfs: DocumentUdf
           arguments: [chosen.name],
         };
       } catch (error) {
-        services.log.warn(`Code lens for ${chosen.name}: could not read runs: ${error instanceof Error ? error.message : String(error)}`);
+        services.log.warn(`Code lens for ${chosen.name}: could not read runs: ${userMessage(error)}`);
         lens.command = { title: 'runs not loaded (see the Fused Runs log)', command: 'fusedRuns.showLog' };
       }
       return lens;

@@ -1,8 +1,8 @@
 // How a run reads at a glance: status icon and colour, relative and local times, durations,
 // and a Markdown tooltip. Pure, so the tree, result views and hovers show runs the same way.
 import type { AuditLogRecord, RunStatus } from '../api/types';
-import { stripAnsi } from '../text/ansi';
-import { markdownText, oneLine } from '../text/safeText';
+import { errorSummary } from '../shared/traceback';
+import { markdownText } from '../text/safeText';
 
 export interface StatusPresentation {
   /** Codicon id for a ThemeIcon. */
@@ -36,34 +36,10 @@ export function udfAccessibleLabel(name: string, status: RunStatus, relative: st
 import { formatDuration, formatLocalTime, relativeTime } from '../time/format';
 
 // Time formatting lives in src/time/format.ts; re-exported for the views that read it from here.
-export { formatDuration, formatLocalMinutes, formatLocalRange, formatLocalTime, isFutureTime, relativeTime } from '../time/format';
-
-/**
- * A tick of a log-scale seconds axis: "1 ms", "50 ms", "1 s", "10 s", "1,000 s". One unit per
- * side of a second and no mixed "1 min 40 s", so the decades read as decades. null is a tick
- * uPlot's log-axis filter left unlabelled (too close to its neighbours): it gets no text, where
- * formatDuration would write "did not complete" on every minor tick.
- */
-export function formatDurationTick(seconds: number | null | undefined): string {
-  if (seconds === null || seconds === undefined || !Number.isFinite(seconds) || seconds <= 0) return '';
-  // Splits are computed as powers and products (0.001 * 3 = 0.0030000000000000005): round the noise away.
-  const clean = (value: number) => Number(value.toPrecision(6)).toLocaleString('en-US', { maximumFractionDigits: 3 });
-  return seconds < 1 ? `${clean(seconds * 1000)} ms` : `${clean(seconds)} s`;
-}
-
-/** "1 run", "3 runs", "1,204 lines": a count with its noun in the right number. */
-export function countOf(count: number, noun: string, pluralNoun = `${noun}s`): string {
-  return `${count.toLocaleString('en-US')} ${count === 1 ? noun : pluralNoun}`;
-}
-
-/** The last non-blank line of stderr: for a Python traceback, the exception itself. */
-export function errorSummary(stderr: string | null | undefined, max = 120): string {
-  if (!stderr) return '';
-  // Only the end is read: a 10 MB stderr has its exception on the last lines.
-  const tail = stderr.length > 8192 ? stderr.slice(-8192) : stderr;
-  const lines = stripAnsi(tail).text.split(/\r?\n|\r/).map((l) => l.trim()).filter(Boolean);
-  return oneLine(lines[lines.length - 1] ?? '', max);
-}
+export { formatDuration, formatDurationTick, formatLocalMinutes, formatLocalRange, formatLocalTime, isFutureTime, relativeTime } from '../time/format';
+// A count with its noun, and a stderr's last line: re-exported for the views that read them from here.
+export { countOf } from '../text/counts';
+export { errorSummary } from '../shared/traceback';
 
 export interface RunFacts {
   status: RunStatus;

@@ -442,7 +442,7 @@ export class UdfTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
         void vscode.window.showInformationMessage(`${summary}. Its UDFs are complete.`);
       }
     } catch (error) {
-      if (isCancelled(error)) {
+      if (isCancellation(error)) {
         this.services.log.info(`Full scan of ${range} cancelled; the window stays marked.`);
         return;
       }

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { findTracebackFrames, frameTargets, isLibraryFile, type RunLinkContext } from '../../src/documents/traceback';
+import { findTracebackFrames, frameTargets, isLibraryFile, type RunLinkContext } from '../../src/shared/traceback';
 
 // The shape Python prints, with a Fused runtime frame, the UDF, a header module and a library.
 const STDERR = [

@@ -12,6 +12,9 @@
 //    pseudo-file (`<udf>`, `<string>`, `<stdin>`). Other frames in a file already recognised
 //    as the UDF's module (helpers defined in the UDF) link too.
 // 4. The line must exist in the target document; a frame past its end does not link.
+import { stripAnsi } from '../text/ansi';
+import { oneLine } from '../text/safeText';
+
 
 export interface TracebackFrame {
   /** The path between the quotes of `File "…"`. */
@@ -138,4 +141,13 @@ function endOfLine(text: string, from: number): number {
 
 function isDigit(code: number): boolean {
   return code >= 48 && code <= 57;
+}
+
+/** The last non-blank line of stderr: for a Python traceback, the exception itself. */
+export function errorSummary(stderr: string | null | undefined, max = 120): string {
+  if (!stderr) return '';
+  // Only the end is read: a 10 MB stderr has its exception on the last lines.
+  const tail = stderr.length > 8192 ? stderr.slice(-8192) : stderr;
+  const lines = stripAnsi(tail).text.split(/\r?\n|\r/).map((l) => l.trim()).filter(Boolean);
+  return oneLine(lines[lines.length - 1] ?? '', max);
 }
