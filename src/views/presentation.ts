@@ -3,6 +3,7 @@
 import type { AuditLogRecord, RunStatus } from '../api/types';
 import { errorSummary } from '../shared/traceback';
 import { markdownText } from '../text/safeText';
+import { formatDuration, formatLocalTime, relativeTime } from '../time/format';
 
 export interface StatusPresentation {
   /** Codicon id for a ThemeIcon. */
@@ -32,8 +33,6 @@ export function udfAccessibleLabel(name: string, status: RunStatus, relative: st
   const failing = failingRuns ? `, ${failingRuns} failing run${failingRuns === 1 ? '' : 's'}` : '';
   return `${name}, latest run ${STATUS[status].label.toLowerCase()}, ${relative}${failing}`;
 }
-
-import { formatDuration, formatLocalTime, relativeTime } from '../time/format';
 
 // Time formatting lives in src/time/format.ts; re-exported for the views that read it from here.
 export { formatDuration, formatDurationTick, formatLocalMinutes, formatLocalRange, formatLocalTime, isFutureTime, relativeTime } from '../time/format';
