@@ -4,7 +4,7 @@
 // stores, schedules and shows.
 
 import vscode = require('vscode');
-import { NetworkError, RateLimitedError, TimeoutError } from '../api/errors';
+import { NetworkError, RateLimitedError, TimeoutError, userMessage } from '../api/errors';
 import type { PageSource } from '../api/paging';
 import type { FusedServices } from '../services';
 import { WATCH_STATE_KEY } from '../shared/contributions';
@@ -141,7 +141,7 @@ export class WatchService implements vscode.Disposable {
       } else if (error instanceof NetworkError || error instanceof TimeoutError) {
         this.problem = 'server unreachable: paused, trying again later';
       } else {
-        this.problem = `the last poll failed: ${error instanceof Error ? error.message : String(error)}`;
+        this.problem = `the last poll failed: ${userMessage(error)}`;
       }
       this.services.log.warn(`Watch: ${this.problem}.`);
     } finally {
