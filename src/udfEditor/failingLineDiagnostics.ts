@@ -5,7 +5,8 @@
 // Re-read on every edit from what it remembers, so an edit to the function clears it at once, and
 // a later successful run clears it when the hovers next read that UDF.
 import vscode = require('vscode');
-import { RUN_SCHEME, runPath } from '../documents/runUri';
+import { userMessage } from '../api/errors';
+import { RUN_SCHEME, runPath } from '../shared/runUri';
 import type { UdfHovers } from '../hover/udfHoverProvider';
 import type { FusedServices } from '../services';
 import { failingLinesOf, LatestRuns, type NamedFunction } from '../udfCode/failingLines';
@@ -51,7 +52,7 @@ export function registerFailingLineDiagnostics(services: FusedServices, udfs: Do
   };
 
   const update = (document: vscode.TextDocument) =>
-    void refresh(document).catch((error: unknown) => services.log.warn(`Failing-line diagnostics for ${document.uri.toString()}: ${error instanceof Error ? error.message : String(error)}`));
+    void refresh(document).catch((error: unknown) => services.log.warn(`Failing-line diagnostics for ${document.uri.toString()}: ${userMessage(error)}`));
   const refreshAll = () => {
     for (const document of vscode.workspace.textDocuments) update(document);
   };

@@ -19,7 +19,7 @@ const PURE_FOLDERS = ['api', 'cache', 'connection', 'shared', 'text', 'time', 'u
 
 /**
  * Cycles that exist today and are being taken apart (issue 9); the list only ever shrinks. Main
- * at 798dfd3 had one of 12 folders (these and udfCode); udfCode left it when traceback parsing
+ * at b8b6b07 had one of 12 folders (these and udfCode); udfCode left it when traceback parsing
  * moved to shared/ and its counts and times came from text/ and time/.
  */
 const KNOWN_CYCLES: string[][] = [['.', 'commands', 'diagnostics', 'documents', 'hover', 'insights', 'status', 'udfEditor', 'views', 'watch', 'webview']];
