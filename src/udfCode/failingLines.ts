@@ -1,7 +1,7 @@
 // Which lines of a file get a "this line raised" diagnostic: for each `@fused.udf` function, the
 // latest run known for its saved name, mapped by failingLine() when that run failed and its code
-// is the local code. The latest run per name is kept across loads, so an older page answering
-// late never hides a newer run. Pure: the VS Code adapter is udfEditor/failingLineDiagnostics.ts.
+// is the local code. The latest run per name is kept across loads (the hovers' reads, the code
+// lenses' shared page), so an older page answering late never hides a newer run. Pure: the VS Code adapter is udfEditor/failingLineDiagnostics.ts.
 import { isNewerRun } from '../api/instants';
 import type { AuditLogRecord } from '../api/types';
 import { failingLine, type FailingLine } from './failingLine';
@@ -30,6 +30,15 @@ export class LatestRuns {
     for (const record of records) if (record.udf_name === name && (!newest || isNewerRun(record, newest))) newest = record;
     if (newest && newest !== before) this.byName.set(name, newest);
     return newest !== before;
+  }
+
+  /** offer() for every name among `records` (a page of many UDFs' runs); says whether any changed. */
+  offerAll(records: readonly AuditLogRecord[]): boolean {
+    const byName = new Map<string, AuditLogRecord[]>();
+    for (const record of records) if (record.udf_name) byName.set(record.udf_name, [...(byName.get(record.udf_name) ?? []), record]);
+    let changed = false;
+    for (const [name, runs] of byName) changed = this.offer(name, runs) || changed;
+    return changed;
   }
 
   get(name: string): AuditLogRecord | undefined {

@@ -52,6 +52,9 @@ export class DocumentUdfs implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   /** The shared page was dropped (the tree refreshed, the connection changed): lenses re-read. */
   readonly onDidChange = this.changed.event;
+  private readonly pageRead = new vscode.EventEmitter<RangeRuns>();
+  /** The shared page arrived (the lenses asked for it): the failing-line diagnostics read it too. */
+  readonly onDidReadRangeRuns = this.pageRead.event;
   private readonly subscriptions: vscode.Disposable[] = [];
   /** Requests this made (the bench and tests read it). */
   requests = 0;
@@ -62,6 +65,7 @@ export class DocumentUdfs implements vscode.Disposable {
   ) {
     this.subscriptions.push(
       this.changed,
+      this.pageRead,
       // The tree refreshed (a click, auto-refresh, another scope or range): counts follow it.
       tree.onDidLoadRoot(() => this.invalidate()),
       tree.onDidChangeState(() => this.invalidate()),
@@ -141,6 +145,7 @@ export class DocumentUdfs implements vscode.Disposable {
     entry.promise.then(
       (runs) => {
         entry.settled = runs;
+        this.pageRead.fire(runs);
       },
       () => {
         // A failed page is not kept: the next lens or hover asks again.

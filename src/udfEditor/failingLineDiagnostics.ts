@@ -1,9 +1,10 @@
 // Issue 11's "failing line in your own file": when fusedRuns.diagnostics.enabled is on, a
 // diagnostic (source "Fused") on the local line that raised in a UDF's latest run, when that run
 // failed and ran the code the file holds. It makes no request: it reads the runs the hovers load
-// (their warm-up when a file opens, a hover on a stale name) and remembers each name's newest run.
-// Re-read on every edit from what it remembers, so an edit to the function clears it at once, and
-// a later successful run clears it when the hovers next read that UDF.
+// (their warm-up when a file opens, a hover on a stale name) and the code lenses' shared page of
+// the range (re-read when the tree refreshes), and remembers each name's newest run. Re-read on
+// every edit from what it remembers, so an edit to the function clears it at once, and a later
+// successful run clears it when the hovers or the lenses next read runs of that UDF.
 import vscode = require('vscode');
 import { userMessage } from '../api/errors';
 import { RUN_SCHEME, runPath } from '../shared/runUri';
@@ -61,6 +62,11 @@ export function registerFailingLineDiagnostics(services: FusedServices, udfs: Do
     collection,
     hovers.onDidLoadRuns(({ name, records }) => {
       if (latest.offer(name, records)) refreshAll();
+    }),
+    // The lenses' page of the range, re-read when the tree refreshes (auto-refresh too): a later
+    // successful run clears the line then, without a request of ours.
+    udfs.onDidReadRangeRuns((page) => {
+      if (latest.offerAll(page.records)) refreshAll();
     }),
     vscode.workspace.onDidChangeTextDocument((event) => {
       if (event.contentChanges.length) update(event.document);

@@ -209,6 +209,18 @@ describe('the failing lines of a file (the diagnostics’ pure part)', () => {
     assert.equal(latest.get('other_udf'), undefined, 'a record of another name offered under hexify is not kept');
   });
 
+  it('takes each name’s newest run from a page of many UDFs’ runs (the code lenses’ page)', () => {
+    const latest = new LatestRuns();
+    latest.offer('hexify', [run('failed', '2026-11-27T10:00:00Z', true)]);
+    assert.equal(failingLinesOf(local, [fn], latest).length, 1);
+    const page = [run('ok-later', '2026-11-27T10:05:00Z', false), run('x', '2026-11-27T10:06:00Z', false, 'other_udf'), run('older', '2026-11-27T09:00:00Z', true)];
+    assert.equal(latest.offerAll(page), true);
+    assert.equal(latest.get('hexify')?.id, 'ok-later');
+    assert.equal(latest.get('other_udf')?.id, 'x');
+    assert.deepEqual(failingLinesOf(local, [fn], latest), [], 'the later successful run clears it');
+    assert.equal(latest.offerAll(page), false, 'the same page again changes nothing');
+  });
+
   it('says nothing for a function without a known run, or whose code changed since the run', () => {
     const latest = new LatestRuns();
     latest.offer('hexify', [run('a', '2026-11-27T10:00:00Z', true)]);

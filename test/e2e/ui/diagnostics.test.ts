@@ -2,7 +2,7 @@
 // fusedRuns.diagnostics.enabled on, a saved UDF whose latest run failed in the code the file
 // holds gets an error (source "Fused") on the local line that raised, with the exception's
 // message and a link to the run's stderr, read from the hovers' own warm-up (no request of its
-// own); editing the function clears it.
+// own); editing the function clears it and undoing the edit brings it back.
 process.env.TZ = 'America/New_York';
 
 import assert from 'node:assert/strict';
@@ -133,5 +133,33 @@ describe('failing-line diagnostics', () => {
     );
     assert.ok(!rows.some((row) => /\(latest run of /.test(row)), JSON.stringify(rows));
     await wb.screenshot('diagnostics-cleared');
+  });
+
+  it('comes back when the edit is undone (the code is again the code that ran)', async () => {
+    const wb = session.wb;
+    await wb.page.locator('.editor-instance .monaco-editor .view-line', { hasText: 'rows = {' }).first().click();
+    // The typing is undone in steps (Monaco groups words): undo until the line is the run's again.
+    let text = '';
+    await waitUntil(
+      async () => {
+        text = await wb.editorText();
+        if (text.split('\n').includes('    rows = {"lon": 1}')) return true;
+        await wb.page.keyboard.press('Control+Z');
+        return false;
+      },
+      { timeout: 20_000, message: () => `undo restores the code that ran (the editor shows ${JSON.stringify(text)})` },
+    );
+    const listed = async (present: boolean, what: string, timeout = 30_000) => {
+      let rows: string[] = [];
+      await waitUntil(
+        async () => {
+          rows = await problemRows(wb);
+          return rows.some((row) => row.includes(MESSAGE)) === present;
+        },
+        { timeout, message: () => `${what} (rows: ${JSON.stringify(rows)})` },
+      );
+    };
+    await wb.runCommand('Problems: Focus on Problems View');
+    await listed(true, 'the failing line is listed again once the code is the code that ran');
   });
 });
