@@ -448,7 +448,15 @@ describe('Fused Runs tree', () => {
       await wb.clearHover();
       await more.click();
       clicks++;
-      await waitUntil(async () => !(await wb.treeRow('Loading…').isVisible()) && ((await runRows()) > shownBefore || !(await more.isVisible())), {
+      // One reading of the rows: "Load more…" turns into "Loading…" in place, so two separate
+      // reads could see neither (the CI saw the loop end while the third page was loading).
+      await waitUntil(async () => {
+        const rows = await wb.treeRows();
+        const loading = rows.some((r) => r.label === 'Loading…');
+        const moreShown = rows.some((r) => r.label === 'Load more…');
+        const runsShown = rows.filter((r) => r.level === 2 && r.expanded !== undefined).length;
+        return !loading && (runsShown > shownBefore || !moreShown);
+      }, {
         timeout: 15_000,
         message: `click ${clicks} on Load more adds runs or ends the list (${shownBefore} shown before)`,
       });
