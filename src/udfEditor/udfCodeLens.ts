@@ -1,5 +1,6 @@
-// A code lens above each `@fused.udf` function: `12 runs · 3 failed · last 5 min ago` for the
-// tree's scope and range (`no runs in last 24 h` when none). Every lens of every file reads
+// Two code lenses above each `@fused.udf` function: `12 runs · 3 failed · last 5 min ago` for the
+// tree's scope and range (`no runs in last 24 h` when none), and `Insights` (the UDF's insights
+// panel for the same scope and range; it costs no request until clicked). Every lens of every file reads
 // one shared page of the range's runs: opening a file with 20 UDFs costs one request, and
 // none once the page is read. Refreshed when the tree refreshes. Clicking reveals the UDF in
 // the tree with its runs expanded. Titles are our text only (counts and ages); a name from
@@ -9,6 +10,7 @@ import { userMessage } from '../api/errors';
 import type { FeatureHost } from '../activation/lazyHost';
 import type { FusedServices } from '../services';
 import { messageText } from '../text/safeText';
+import { SHOW_INSIGHTS_COMMAND } from '../insights/registerInsights';
 import { lensTitle, lensTooltip, runsInPage } from '../udfCode/rangeRuns';
 import type { UdfDefinition } from '../udfCode/udfSource';
 import type { UdfTreeProvider } from '../views/udfTree';
@@ -22,6 +24,7 @@ class UdfCodeLens extends vscode.CodeLens {
     range: vscode.Range,
     readonly document: vscode.TextDocument,
     readonly definition: UdfDefinition,
+    readonly kind: 'runs' | 'insights',
   ) {
     super(range);
   }
@@ -37,12 +40,18 @@ export function registerUdfCodeLenses(services: FusedServices, udfs: DocumentUdf
       if (!enabled() || document.uri.scheme === 'fused-run') return [];
       return udfs.source(document).definitions.map((definition) => {
         const line = definition.decoratorLine;
-        return new UdfCodeLens(new vscode.Range(line, 0, line, 0), document, definition);
-      });
+        const range = new vscode.Range(line, 0, line, 0);
+        return [new UdfCodeLens(range, document, definition, 'runs'), new UdfCodeLens(range, document, definition, 'insights')];
+      }).flat();
     },
     async resolveCodeLens(lens, token) {
       const chosen = await udfs.nameOf(lens.document, lens.definition, true);
       if (token.isCancellationRequested) return lens;
+      if (lens.kind === 'insights') {
+        // The name as the audit log records it (decorator name=, meta.json…), like the runs lens.
+        lens.command = { title: 'Insights', tooltip: `Runs, execution times and errors of ${chosen.name} (${udfs.scopeLabel}, ${udfs.rangeLabel})`, command: SHOW_INSIGHTS_COMMAND, arguments: [{ udf_name: chosen.name }] };
+        return lens;
+      }
       try {
         const page = await udfs.rangeRuns();
         const runs = runsInPage(page, { kind: 'udf_name', value: chosen.name });

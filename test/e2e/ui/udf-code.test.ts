@@ -48,7 +48,8 @@ async function lensTexts(wb: Workbench, count: number, timeoutMs = 30_000): Prom
   let texts: string[] = [];
   return waitUntil(
     async () => {
-      texts = (await lenses.allInnerTexts()).map((text) => text.trim());
+      // Each line's decoration holds its lenses, "12 runs · … | Insights": the first is the counts.
+      texts = (await lenses.allInnerTexts()).map((text) => text.split(/\s\|\s/)[0].trim());
       return texts.length >= count && texts.every((text) => text && !/Loading/.test(text)) && texts;
     },
     { timeout: timeoutMs, message: () => `${count} code lenses are resolved (saw ${JSON.stringify(texts)})` },
@@ -140,6 +141,22 @@ describe('real UDF code: saved names and code lenses', () => {
     await waitUntil(runsShown, { timeout: 30_000, message: async () => `the UDF's runs are shown under it: ${JSON.stringify(await wb.treeRows())}` });
     assert.ok(await runsShown(), `the UDF's runs are still shown under it: ${JSON.stringify(await wb.treeRows())}`);
     await wb.screenshot('udf-code-lens-revealed');
+  });
+
+  it('the Insights lens opens the insights panel of the saved name', async () => {
+    const wb = session.wb;
+    await openWorkspaceFile(wb, 'saved/my_folder/my_file.py');
+    const insights = wb.page.locator('.editor-instance .monaco-editor .codelens-decoration a').filter({ hasText: /^Insights$/ }).first();
+    await insights.waitFor({ state: 'visible', timeout: 30_000 });
+    await insights.click();
+    const frame = wb.webviewFrame();
+    await frame.locator('h1[data-testid="insights-title"]').filter({ hasText: savedName }).waitFor({ state: 'visible', timeout: 60_000 });
+    await frame.locator('main#app[aria-busy="false"]').waitFor({ state: 'attached', timeout: 60_000 });
+    const basis = Number(await frame.locator('[data-insights="basis"]').getAttribute('data-runs'));
+    // The tree's scope and range (mine, last 24 h); a run may cross the range's start meanwhile.
+    const within = (ms: number) => myRuns(wb).filter((record) => record.udf_name === savedName && Date.now() - Date.parse(record.timestamp) <= ms).length;
+    assert.ok(basis >= within(DAY_MS - 120_000) && basis <= within(DAY_MS + 120_000) && basis > 0, `the panel is based on ${savedName}'s ${within(DAY_MS)} runs in the last 24 h (it says ${basis})`);
+    await wb.runCommand('View: Close All Editors');
   });
 
   it('a hover in a notebook cell answers for a call through an alias imported in another cell', async () => {
