@@ -414,6 +414,23 @@ export class Workbench {
 
   // ---- editors -----------------------------------------------------------------------------
 
+  /** Opens a file of the workspace through Go to File, like a person, and waits until its tab is active. */
+  async openWorkspaceFile(relative: string): Promise<void> {
+    await this.runCommand('Go to File...');
+    await this.waitForQuickInput({ placeholder: /files by name/i });
+    await this.fillQuickInput(relative);
+    await this.pickQuickPickItem(path.basename(relative));
+    let seen = '';
+    await waitUntil(
+      async () => {
+        seen = await this.activeTabTitle().catch((error: Error) => `(${error.message})`);
+        // The tab label may leave the extension out ("hover_demo").
+        return seen === path.basename(relative) || seen === path.basename(relative, path.extname(relative));
+      },
+      { timeout: 20_000, message: () => `${relative} opens (the active tab is ${JSON.stringify(seen)})` },
+    );
+  }
+
   /** The lines the active editor renders (Monaco virtualises: only lines in view; read full documents in an ext-host test). */
   async editorText(): Promise<string> {
     const lines = this.page.locator('.editor-group-container.active .editor-instance .monaco-editor .view-lines').first();

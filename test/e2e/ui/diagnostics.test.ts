@@ -42,21 +42,6 @@ function seedFailedRun(wb: Workbench): AuditLogRecord {
   return run;
 }
 
-async function openWorkspaceFile(wb: Workbench, relative: string): Promise<void> {
-  await wb.runCommand('Go to File...');
-  await wb.waitForQuickInput({ placeholder: /files by name/i });
-  await wb.fillQuickInput(relative);
-  await wb.pickQuickPickItem(path.basename(relative));
-  let seen = '';
-  await waitUntil(
-    async () => {
-      seen = await wb.activeTabTitle().catch((error: Error) => `(${error.message})`);
-      return seen === path.basename(relative) || seen === path.basename(relative, path.extname(relative));
-    },
-    { timeout: 20_000, message: () => `${relative} opens (the active tab is ${JSON.stringify(seen)})` },
-  );
-}
-
 /** The Problems view's rows (file rows and marker rows), as their text. */
 async function problemRows(wb: Workbench): Promise<string[]> {
   return (await wb.page.locator('.markers-panel .monaco-list-row').allInnerTexts()).map((text) => text.replace(/\s+/g, ' ').trim());
@@ -72,7 +57,7 @@ describe('failing-line diagnostics', () => {
     fs.writeFileSync(path.join(folder, 'meta.json'), JSON.stringify({ version: '0.0.3', job_config: { steps: [{ type: 'udf', udf: { name: UDF_NAME, entrypoint: 'udf' } }] } }));
     fs.writeFileSync(path.join(wb.workspaceDir, FILE), LOCAL_FILE);
     wb.fused.resetStats();
-    await openWorkspaceFile(wb, FILE);
+    await wb.openWorkspaceFile(FILE);
     await wb.runCommand('Problems: Focus on Problems View');
 
     let rows: string[] = [];
@@ -107,7 +92,7 @@ describe('failing-line diagnostics', () => {
 
   it('clears when the function’s code changes', async () => {
     const wb = session.wb;
-    await openWorkspaceFile(wb, FILE);
+    await wb.openWorkspaceFile(FILE);
     await wb.runCommand('Problems: Focus on Problems View');
     let rows: string[] = [];
     await waitUntil(

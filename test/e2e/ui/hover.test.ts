@@ -34,22 +34,6 @@ function counts(runs: AuditLogRecord[]): Record<RunStatus, number> {
   return result;
 }
 
-async function openWorkspaceFile(wb: Workbench, relative: string): Promise<void> {
-  await wb.runCommand('Go to File...');
-  await wb.waitForQuickInput({ placeholder: /files by name/i });
-  await wb.fillQuickInput(relative);
-  await wb.pickQuickPickItem(path.basename(relative));
-  let seen = '';
-  await waitUntil(
-    async () => {
-      seen = await wb.activeTabTitle().catch((error: Error) => `(${error.message})`);
-      // The tab label may leave the extension out ("hover_demo").
-      return seen === path.basename(relative) || seen === path.basename(relative, path.extname(relative));
-    },
-    { timeout: 20_000, message: () => `${relative} opens (the active tab is ${JSON.stringify(seen)})` },
-  );
-}
-
 async function waitForRequests(wb: Workbench, shape: string, atLeast: number): Promise<number> {
   // The first Python file activates the extension (onLanguage:python): under load that alone took 40 s.
   return waitUntil(() => (wb.fused.stats().byQuery[shape] ?? 0) >= atLeast && (wb.fused.stats().byQuery[shape] ?? 0), {
@@ -86,7 +70,7 @@ describe('hovers over UDF names', () => {
     const byName = runsByName(wb);
     const { decorated } = writeHoverFile(wb);
     wb.fused.resetStats();
-    await openWorkspaceFile(wb, HOVER_FILE);
+    await wb.openWorkspaceFile(HOVER_FILE);
     // Opening the file warms the cache: one udf_name query per UDF the file names.
     // The code lens above the function shows once the extension is active and has read the file
     // (activation took 20 s under a load average of 13), and it reads its one page of the range
@@ -120,7 +104,7 @@ describe('hovers over UDF names', () => {
     const { called } = writeHoverFile(wb);
     // The file is open already when the test before ran; otherwise open it.
     const active = await wb.activeTabTitle().catch(() => '');
-    if (active !== path.basename(HOVER_FILE) && active !== path.basename(HOVER_FILE, '.py')) await openWorkspaceFile(wb, HOVER_FILE);
+    if (active !== path.basename(HOVER_FILE) && active !== path.basename(HOVER_FILE, '.py')) await wb.openWorkspaceFile(HOVER_FILE);
     await wb.page.mouse.move(0, 0);
     await wb.page.keyboard.press('Escape');
     // A token span (class mtkN), not the line's outer span whose centre is elsewhere.

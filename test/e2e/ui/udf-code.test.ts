@@ -27,21 +27,6 @@ function myRuns(wb: Workbench): AuditLogRecord[] {
     .sort((a, b) => (a.timestamp < b.timestamp ? 1 : a.timestamp > b.timestamp ? -1 : 0));
 }
 
-async function openWorkspaceFile(wb: Workbench, relative: string): Promise<void> {
-  await wb.runCommand('Go to File...');
-  await wb.fillQuickInput(relative);
-  await wb.pickQuickPickItem(path.basename(relative));
-  let seen = '';
-  await waitUntil(
-    async () => {
-      seen = await wb.activeTabTitle().catch((error: Error) => `(${error.message})`);
-      // The tab label may leave the extension out.
-      return seen === path.basename(relative) || seen === path.basename(relative, path.extname(relative));
-    },
-    { timeout: 20_000, message: () => `${relative} opens (the active tab is ${JSON.stringify(seen)})` },
-  );
-}
-
 /** The code lenses' texts once they are resolved (not blank, not "Loading..."). */
 async function lensTexts(wb: Workbench, count: number, timeoutMs = 30_000): Promise<string[]> {
   const lenses = wb.page.locator('.editor-instance .monaco-editor .codelens-decoration');
@@ -83,7 +68,7 @@ describe('real UDF code: saved names and code lenses', () => {
     );
     fs.writeFileSync(path.join(folder, 'my_file.py'), ['import fused', '', '', '@fused.udf', 'def udf(bbox=None):', '    return bbox', ''].join('\n'));
     wb.fused.resetStats();
-    await openWorkspaceFile(wb, 'saved/my_folder/my_file.py');
+    await wb.openWorkspaceFile('saved/my_folder/my_file.py');
     // The extension has read the file once its code lens shows (under load this takes seconds).
     await lensTexts(wb, 1, 60_000);
 
@@ -145,7 +130,7 @@ describe('real UDF code: saved names and code lenses', () => {
 
   it('the Insights lens opens the insights panel of the saved name', async () => {
     const wb = session.wb;
-    await openWorkspaceFile(wb, 'saved/my_folder/my_file.py');
+    await wb.openWorkspaceFile('saved/my_folder/my_file.py');
     const insights = wb.page.locator('.editor-instance .monaco-editor .codelens-decoration a').filter({ hasText: /^Insights$/ }).first();
     await insights.waitFor({ state: 'visible', timeout: 30_000 });
     await insights.click();
@@ -170,7 +155,7 @@ describe('real UDF code: saved names and code lenses', () => {
     };
     fs.mkdirSync(path.join(wb.workspaceDir, 'notebooks'), { recursive: true });
     fs.writeFileSync(path.join(wb.workspaceDir, 'notebooks', 'explore.ipynb'), JSON.stringify(notebook, null, 1));
-    await openWorkspaceFile(wb, 'notebooks/explore.ipynb');
+    await wb.openWorkspaceFile('notebooks/explore.ipynb');
     // No kernel: the cell's text is tokenized by VS Code and hovered like any Python editor.
     const literal = wb.page.locator('.notebookOverlay .view-line span[class*="mtk"]', { hasText: savedName }).first();
     await literal.waitFor({ state: 'visible', timeout: 30_000 });
