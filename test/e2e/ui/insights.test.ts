@@ -227,9 +227,7 @@ describe('UDF insights panel', () => {
     await closeEditors(wb);
     fs.mkdirSync(path.join(wb.workspaceDir, 'flows'), { recursive: true });
     fs.writeFileSync(path.join(wb.workspaceDir, 'flows', 'insights_hover.py'), ['import fused', '', '', '@fused.udf', `def ${NAME}(bbox=None):`, '    return 1', ''].join('\n'));
-    await wb.runCommand('Go to File...');
-    await wb.fillQuickInput('flows/insights_hover.py');
-    await wb.pickQuickPickItem('insights_hover.py');
+    await wb.openWorkspaceFile('flows/insights_hover.py');
     const token = wb.page.locator('.editor-instance .monaco-editor .view-lines span', { hasText: new RegExp(`^${NAME}$`) }).first();
     await token.waitFor({ state: 'visible', timeout: 20_000 });
     const text = await wb.hover(token, 30_000);

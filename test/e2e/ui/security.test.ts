@@ -245,10 +245,7 @@ describe('hostile record text stays text', () => {
     // Code can only name a UDF by a plain slug; the hostile text comes from its runs.
     const name = hostile.slugged.udf_name as string;
     fs.writeFileSync(path.join(wb.workspaceDir, 'hostile_flow.py'), `import fused\n\nresult = fused.run("${name}")\n`);
-    await wb.runCommand('Go to File...');
-    await wb.waitForQuickInput({ placeholder: /files by name/i });
-    await wb.fillQuickInput('hostile_flow.py');
-    await wb.pickQuickPickItem('hostile_flow.py');
+    await wb.openWorkspaceFile('hostile_flow.py');
     const literal = wb.page.locator('.editor-instance .monaco-editor .view-line span[class*="mtk"]', { hasText: name }).first();
     await literal.waitFor({ state: 'visible', timeout: 20_000 });
     await wb.hover(literal);

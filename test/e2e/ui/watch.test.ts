@@ -135,10 +135,7 @@ describe('Watch a UDF', () => {
   it('the Watch link of a hover watches a second UDF; a poll then reads both with one request', async () => {
     const wb = session.wb;
     fs.writeFileSync(path.join(wb.workspaceDir, 'watch_flow.py'), `import fused\n\nresult = fused.run("${other}")\n`);
-    await wb.runCommand('Go to File...');
-    await wb.waitForQuickInput({ placeholder: /files by name/i });
-    await wb.fillQuickInput('watch_flow.py');
-    await wb.pickQuickPickItem('watch_flow.py');
+    await wb.openWorkspaceFile('watch_flow.py');
     const literal = wb.page.locator('.editor-instance .monaco-editor .view-line span[class*="mtk"]', { hasText: other }).first();
     await literal.waitFor({ state: 'visible', timeout: 30_000 });
     await wb.hover(literal);
