@@ -4,6 +4,7 @@
 // entry points activation registered.
 import vscode = require('vscode');
 import type { FeatureHost, FeatureLoad } from './activation/lazyHost';
+import { configureL10n } from './activation/l10nBundle';
 import { registerCheckConnection } from './diagnostics/checkConnection';
 import { registerRunDocuments } from './documents';
 import { registerUdfHovers } from './hover/udfHoverProvider';
@@ -20,6 +21,9 @@ import { registerWatch } from './watch/watchService';
 
 /** Returns what the extension-host tests drive (activate() hands it out only in extension-test mode). */
 export function activateFeatures(context: vscode.ExtensionContext, host: FeatureHost, load: FeatureLoad): FusedRunsTestApi {
+  // Strings in code go through @vscode/l10n's t() (pure modules cannot import vscode); it looks
+  // them up in the bundle VS Code loaded for the display language (undefined in English).
+  configureL10n();
   const log = vscode.window.createOutputChannel('Fused Runs', { log: true });
   const services = new FusedServices(context, log);
   context.subscriptions.push(log, services);

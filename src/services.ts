@@ -1,6 +1,7 @@
 // What every feature needs, created once at activation: the log channel, credentials,
 // the audit-log back end for the current settings, and the shared record cache.
 import vscode = require('vscode');
+import * as l10n from '@vscode/l10n';
 import { AuditLogClient } from './api/client';
 import { PythonSdkSource } from './api/pythonSdkSource';
 import type { AuditLogSource } from './api/source';
@@ -174,19 +175,20 @@ export class FusedServices implements vscode.Disposable {
     void this.auth.getCredentials();
     if (this.switchAnnounced) return;
     this.switchAnnounced = true;
-    const keep = 'Always Use the Python SDK';
+    const keep = l10n.t('Always Use the Python SDK');
+    const checkConnection = l10n.t('Check Connection');
     void vscode.window
       .showInformationMessage(
         // The interpreter path comes from the environment (possibly a workspace's): text, never a link.
-        messageText(`Fused Runs: the audit-log path is not served here (404), so this session reads audit logs through your fused Python SDK (${executable}).`),
+        messageText(l10n.t('Fused Runs: the audit-log path is not served here (404), so this session reads audit logs through your fused Python SDK ({0}).', executable)),
         keep,
-        'Check Connection',
+        checkConnection,
       )
       .then(async (choice) => {
         if (choice === keep) {
           await updateUserSetting('api.backend', 'python-sdk');
           this.log.info('"fusedRuns.api.backend" set to "python-sdk" in the user settings.');
-        } else if (choice === 'Check Connection') {
+        } else if (choice === checkConnection) {
           await vscode.commands.executeCommand('fusedRuns.checkConnection');
         }
       });

@@ -3,6 +3,7 @@
 // Pure (inputs are passed in) so it is unit-tested without VS Code. Never logs or returns a
 // token inside a message; problems are phrased so the user knows how to fix them.
 
+import * as l10n from '@vscode/l10n';
 import { userMessage } from '../api/errors';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
@@ -26,8 +27,8 @@ export interface ResolvedCredentials {
 
 export const DEFAULT_SCHEME = 'Bearer';
 
-const REFRESH_ADVICE =
-  'Refresh it by running `fused.api.login()` (or `fused.api.NotebookCredentials()` in a notebook) in Python, or run "Fused: Set API Token".';
+const refreshAdvice = (): string =>
+  l10n.t('Refresh it by running `fused.api.login()` (or `fused.api.NotebookCredentials()` in a notebook) in Python, or run "Fused: Set API Token".');
 
 /** The SDK's credentials file for a home directory. */
 export function sdkCredentialsPath(homeDir: string): string {
@@ -76,30 +77,30 @@ async function fromSdkFile(input: ResolveCredentialsInput): Promise<ResolvedCred
   } catch (error) {
     if (isMissingFile(error)) return {};
     const reason = (error as { code?: string })?.code ?? (userMessage(error));
-    return { problem: `Could not read the Fused SDK credentials at ${file} (${reason}). Check its permissions, or run "Fused: Set API Token".` };
+    return { problem: l10n.t('Could not read the Fused SDK credentials at {0} ({1}). Check its permissions, or run "Fused: Set API Token".', file, reason) };
   }
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch {
     return {
-      problem: `The Fused SDK credentials file ${file} is not valid JSON. Sign in again with \`fused.api.login()\` in Python to rewrite it, or run "Fused: Set API Token".`,
+      problem: l10n.t('The Fused SDK credentials file {0} is not valid JSON. Sign in again with `fused.api.login()` in Python to rewrite it, or run "Fused: Set API Token".', file),
     };
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    return { problem: `The Fused SDK credentials file ${file} does not hold a JSON object. Sign in again with \`fused.api.login()\` in Python, or run "Fused: Set API Token".` };
+    return { problem: l10n.t('The Fused SDK credentials file {0} does not hold a JSON object. Sign in again with `fused.api.login()` in Python, or run "Fused: Set API Token".', file) };
   }
   const data = parsed as Record<string, unknown>;
   const token = typeof data.access_token === 'string' ? data.access_token.trim() : '';
   if (!token) {
-    return { problem: `The Fused SDK credentials file ${file} has no access_token. Sign in again with \`fused.api.login()\` in Python, or run "Fused: Set API Token".` };
+    return { problem: l10n.t('The Fused SDK credentials file {0} has no access_token. Sign in again with `fused.api.login()` in Python, or run "Fused: Set API Token".', file) };
   }
   const expiry = parseExpiry(data.expires_at);
   if (expiry === 'invalid') {
-    return { problem: `The Fused SDK credentials file ${file} has an unreadable expires_at. ${REFRESH_ADVICE}` };
+    return { problem: l10n.t('The Fused SDK credentials file {0} has an unreadable expires_at. {1}', file, refreshAdvice()) };
   }
   if (expiry && expiry.getTime() <= input.now.getTime()) {
-    return { problem: `Your Fused SDK token (in ${file}) expired at ${expiry.toISOString()}. ${REFRESH_ADVICE}` };
+    return { problem: l10n.t('Your Fused SDK token (in {0}) expired at {1}. {2}', file, expiry.toISOString(), refreshAdvice()) };
   }
   return {
     credentials: {
@@ -125,6 +126,6 @@ export async function resolveCredentials(input: ResolveCredentialsInput): Promis
     return await fromSdkFile(input);
   } catch (error) {
     // Defensive: nothing above should throw, but a credentials problem must never crash a view.
-    return { problem: `Could not read the Fused SDK credentials: ${userMessage(error)}` };
+    return { problem: l10n.t('Could not read the Fused SDK credentials: {0}', userMessage(error)) };
   }
 }

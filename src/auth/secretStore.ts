@@ -3,6 +3,7 @@
 // credentials.ts. The token is never logged, shown, or written to settings.
 import * as os from 'node:os';
 import vscode = require('vscode');
+import * as l10n from '@vscode/l10n';
 import type { Credentials } from '../api/client';
 import { messageText } from '../text/safeText';
 import { resolveCredentials } from './credentials';
@@ -60,11 +61,11 @@ export class AuthService implements vscode.Disposable {
 
   async setToken(): Promise<boolean> {
     const token = await vscode.window.showInputBox({
-      title: 'Fused: Set API Token',
-      prompt: 'Paste your Fused API token. It is kept in VS Code\u2019s secret storage, never in settings.',
+      title: l10n.t('Fused: Set API Token'),
+      prompt: l10n.t('Paste your Fused API token. It is kept in VS Code’s secret storage, never in settings.'),
       password: true,
       ignoreFocusOut: true,
-      validateInput: (value) => (value.trim() ? (/\s/.test(value.trim()) ? 'A token has no spaces.' : undefined) : 'Enter a token, or press Escape to cancel.'),
+      validateInput: (value) => (value.trim() ? (/\s/.test(value.trim()) ? l10n.t('A token has no spaces.') : undefined) : l10n.t('Enter a token, or press Escape to cancel.')),
     });
     if (token === undefined) return false;
     await this.secrets.store(SECRET_KEY, token.trim());
@@ -79,7 +80,7 @@ export class AuthService implements vscode.Disposable {
     const remaining = await this.getCredentials();
     if (remaining) {
       void vscode.window.showInformationMessage(
-        `Signed out of Fused Runs. Credentials from ${describeSource(remaining.source)} are still in use; remove them there to sign out completely.`,
+        l10n.t('Signed out of Fused Runs. Credentials from {0} are still in use; remove them there to sign out completely.', describeSource(remaining.source)),
       );
     }
     this.changed.fire();
@@ -90,24 +91,25 @@ export class AuthService implements vscode.Disposable {
     await this.secrets.delete(SECRET_KEY);
     const credentials = await this.getCredentials();
     if (credentials?.source === 'fused-sdk') {
-      void vscode.window.showInformationMessage('Fused Runs now uses your Fused SDK credentials (~/.fused/credentials).');
+      void vscode.window.showInformationMessage(l10n.t('Fused Runs now uses your Fused SDK credentials (~/.fused/credentials).'));
     } else if (credentials) {
-      void vscode.window.showInformationMessage(`Fused Runs uses credentials from ${describeSource(credentials.source)}, which come before the Fused SDK's.`);
+      void vscode.window.showInformationMessage(l10n.t("Fused Runs uses credentials from {0}, which come before the Fused SDK's.", describeSource(credentials.source)));
     } else {
       // No credentials file: the SDK may still sign in by itself (notebooks, other stores), so
       // offer to let the SDK answer the queries instead.
-      const useSdk = 'Use the Python SDK Back End';
+      const useSdk = l10n.t('Use the Python SDK Back End');
+      const checkConnection = l10n.t('Check Connection');
       // The problem quotes a file path from the environment: text only.
       void vscode.window.showWarningMessage(
         messageText(this.lastProblem) ||
-          'No Fused SDK credentials found in ~/.fused/credentials. Sign in with the fused Python package (fused.api.login()), use the Python SDK back end (it signs in by itself), or run "Fused: Set API Token".',
+          l10n.t('No Fused SDK credentials found in ~/.fused/credentials. Sign in with the fused Python package (fused.api.login()), use the Python SDK back end (it signs in by itself), or run "Fused: Set API Token".'),
         useSdk,
-        'Check Connection',
+        checkConnection,
       ).then(async (choice) => {
         if (choice === useSdk) {
           await vscode.workspace.getConfiguration('fusedRuns').update('api.backend', 'python-sdk', vscode.ConfigurationTarget.Global);
           this.log.info('"fusedRuns.api.backend" set to "python-sdk" in the user settings.');
-        } else if (choice === 'Check Connection') {
+        } else if (choice === checkConnection) {
           void vscode.commands.executeCommand('fusedRuns.checkConnection');
         }
       });
@@ -123,10 +125,10 @@ export class AuthService implements vscode.Disposable {
 function describeSource(source: Credentials['source']): string {
   switch (source) {
     case 'secret-storage':
-      return 'VS Code secret storage';
+      return l10n.t('VS Code secret storage');
     case 'environment':
-      return 'the FUSED_AUTH_TOKEN environment variable';
+      return l10n.t('the FUSED_AUTH_TOKEN environment variable');
     case 'fused-sdk':
-      return 'the Fused SDK (~/.fused/credentials)';
+      return l10n.t('the Fused SDK (~/.fused/credentials)');
   }
 }

@@ -7,6 +7,7 @@
 // modules (`common`), are answered on hover but never prefetched.
 import { userMessage } from '../api/errors';
 import vscode = require('vscode');
+import * as l10n from '@vscode/l10n';
 import { runStatus } from '../api/status';
 import type { AuditLogQuery, AuditLogRecord } from '../api/types';
 import type { FeatureHost } from '../activation/lazyHost';
@@ -16,7 +17,8 @@ import { commandLink, markdownText } from '../text/safeText';
 import type { DocumentUdfs } from '../udfEditor/documentUdfs';
 import { describeNameChoice, type ChosenName } from '../udfCode/udfNames';
 import { prefetchedReferences, udfAt, type TextSpan } from '../udfCode/udfSource';
-import { countOf, errorSummary, formatDuration, relativeTime, formatLocalTime, statusPresentation } from '../views/presentation';
+import { formatCount } from '../text/counts';
+import { errorSummary, formatDuration, relativeTime, formatLocalTime, statusPresentation } from '../views/presentation';
 import { summariseRuns, TimedCache, type RunSummary } from './runSummary';
 
 /** What a hover asks the audit log about. */
@@ -146,43 +148,50 @@ function hoverMarkdown(reference: UdfReference, runs: CachedRuns, nameReason?: s
     if (!linked.includes(command)) linked.push(command);
     return commandLink(label, command, [arg]);
   };
-  const subject = reference.kind === 'udf_name' ? `UDF **${markdownText(reference.value, { max: 120 })}**` : `Shared token ${markdownText(reference.value, { max: 120 })}`;
+  const subject = reference.kind === 'udf_name' ? l10n.t('UDF **{0}**', markdownText(reference.value, { max: 120 })) : l10n.t('Shared token {0}', markdownText(reference.value, { max: 120 }));
   // Which saved name a `def` was asked under, and why ("named in meta.json").
-  const why = nameReason ? `\n\n$(symbol-function) Name: ${markdownText(nameReason, { max: 300 })}` : '';
+  const why = nameReason ? `\n\n${l10n.t('$(symbol-function) Name: {0}', markdownText(nameReason, { max: 300 }))}` : '';
   if (runs.error) {
-    parts.push(`$(error) ${subject}: could not load runs. ${markdownText(runs.error, { max: 500 })}${why}`);
+    parts.push(l10n.t('$(error) {0}: could not load runs. {1}', subject, markdownText(runs.error, { max: 500 })) + why);
   } else if (!runs.summary.latest) {
-    parts.push(`${subject}: no recorded runs in your audit log.${why}`);
+    parts.push(l10n.t('{0}: no recorded runs in your audit log.', subject) + why);
   } else {
     const { summary } = runs;
     const latest = runs.summary.latest;
     const latestStatus = statusPresentation(runStatus(latest));
     const { counts } = summary;
-    parts.push(`${subject} — last ${countOf(summary.total, 'run')}${why}\n\n`);
+    parts.push(`${summary.total === 1 ? l10n.t('{0} — last {1} run', subject, formatCount(summary.total)) : l10n.t('{0} — last {1} runs', subject, formatCount(summary.total))}${why}\n\n`);
     parts.push(
-      `$(${latestStatus.icon}) Latest: ${latestStatus.label}, ${markdownText(relativeTime(latest.timestamp))} ` +
-        `(${markdownText(formatLocalTime(latest.timestamp))}), ${markdownText(formatDuration(latest.execution_time))}\n\n`,
+      `$(${latestStatus.icon}) ` +
+        l10n.t(
+          'Latest: {0}, {1} ({2}), {3}',
+          latestStatus.label,
+          markdownText(relativeTime(latest.timestamp)),
+          markdownText(formatLocalTime(latest.timestamp)),
+          markdownText(formatDuration(latest.execution_time)),
+        ) +
+        '\n\n',
     );
     parts.push(
-      `$(pass) ${counts.ok} ok · $(error) ${counts.failed} failed · $(warning) ${counts.incomplete} incomplete · $(database) ${counts.cached} cached` +
-        (summary.medianSeconds !== undefined ? ` · median ${markdownText(formatDuration(summary.medianSeconds))}` : '') +
+      l10n.t('$(pass) {0} ok · $(error) {1} failed · $(warning) {2} incomplete · $(database) {3} cached', counts.ok, counts.failed, counts.incomplete, counts.cached) +
+        (summary.medianSeconds !== undefined ? l10n.t(' · median {0}', markdownText(formatDuration(summary.medianSeconds))) : '') +
         '\n\n',
     );
     const failure = summary.latestFailure;
     if (failure) {
-      const error = errorSummary(failure.stderr, 200) || 'no stderr (the run did not finish)';
-      parts.push(`Last failure ${markdownText(relativeTime(failure.timestamp))}: ${markdownText(error, { max: 200 })}\n\n`);
+      const error = errorSummary(failure.stderr, 200) || l10n.t('no stderr (the run did not finish)');
+      parts.push(`${l10n.t('Last failure {0}: {1}', markdownText(relativeTime(failure.timestamp)), markdownText(error, { max: 200 }))}\n\n`);
     }
     // Links carry only our typed arguments: a record's id and name, the name typed in the code.
-    const links = [link('Details', 'fusedRuns.showDetails', runArg(latest)), link('Code', 'fusedRuns.openCode', runArg(latest))];
-    if (failure?.stderr) links.push(link('Last error', 'fusedRuns.openStderr', runArg(failure)));
+    const links = [link(l10n.t('Details'), 'fusedRuns.showDetails', runArg(latest)), link(l10n.t('Code'), 'fusedRuns.openCode', runArg(latest))];
+    if (failure?.stderr) links.push(link(l10n.t('Last error'), 'fusedRuns.openStderr', runArg(failure)));
     if (reference.kind === 'udf_name') {
-      links.push(link('Compare with this file', 'fusedRuns.compareWithLocalFile', runArg(latest)));
-      links.push(link('All runs', 'fusedRuns.showRunsOfUdfByName', reference.value));
-      links.push(link('Insights', 'fusedRuns.showUdfInsights', { udf_name: reference.value }));
-      links.push(link('Watch', 'fusedRuns.watchUdf', { udf_name: reference.value }));
+      links.push(link(l10n.t('Compare with this file'), 'fusedRuns.compareWithLocalFile', runArg(latest)));
+      links.push(link(l10n.t('All runs'), 'fusedRuns.showRunsOfUdfByName', reference.value));
+      links.push(link(l10n.t('Insights'), 'fusedRuns.showUdfInsights', { udf_name: reference.value }));
+      links.push(link(l10n.t('Watch'), 'fusedRuns.watchUdf', { udf_name: reference.value }));
     } else {
-      links.push(link('All runs', 'fusedRuns.showRunsForSharedToken', reference.value));
+      links.push(link(l10n.t('All runs'), 'fusedRuns.showRunsForSharedToken', reference.value));
     }
     parts.push(links.join(' · '));
   }

@@ -5,6 +5,7 @@
 // viewModel.ts, messages protocol.ts: all pure.
 
 import vscode = require('vscode');
+import { configureL10n } from '../activation/l10nBundle';
 import { FusedApiError } from '../api/errors';
 import type { PageSource } from '../api/paging';
 import type { FusedServices } from '../services';
@@ -13,6 +14,9 @@ import { buildShellHtml, createNonce } from '../webview/html';
 import { clampBudget, insightsQueries, InsightsRuns } from './loader';
 import { INSIGHTS_VIEW_TYPE, parseInsightsMessage, parseInsightsState, subjectKey, type InsightsHostMessage, type InsightsMessage, type InsightsSubject } from './protocol';
 import { buildInsightsView } from './viewModel';
+
+// This bundle's own copy of @vscode/l10n gets the display language's translations when it loads.
+configureL10n();
 
 export class InsightsPanels implements vscode.Disposable {
   private readonly panels = new Map<string, InsightsPanel>();

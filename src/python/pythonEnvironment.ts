@@ -5,6 +5,7 @@
 // workspace (a .venv there), and starting it would run that workspace's code.
 import * as path from 'node:path';
 import vscode = require('vscode');
+import * as l10n from '@vscode/l10n';
 import type { PythonExtension } from '@vscode/python-extension';
 import type { PythonCommand } from '../api/pythonSdkSource';
 import { SECTION, updateUserSetting } from '../config/settings';
@@ -53,11 +54,11 @@ export class PythonEnvironments implements vscode.Disposable {
       return;
     }
     const picked = await vscode.window.showOpenDialog({
-      title: 'Select the Python interpreter that has the fused package',
+      title: l10n.t('Select the Python interpreter that has the fused package'),
       canSelectFiles: true,
       canSelectFolders: false,
       canSelectMany: false,
-      openLabel: 'Use This Python',
+      openLabel: l10n.t('Use This Python'),
       defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
     });
     if (!picked?.[0]) return;

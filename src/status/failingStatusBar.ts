@@ -2,6 +2,7 @@
 // the failing recipe only when the tree's root loads (so it refreshes with the tree and never
 // polls on its own), and opens the failing summary on click.
 import vscode = require('vscode');
+import * as l10n from '@vscode/l10n';
 import { NotSignedInError } from '../api/errors';
 import { LIMITS } from '../api/types';
 import { truncatedWindowsNotice } from '../commands/failingSummary';
@@ -10,7 +11,8 @@ import { describeState } from '../views/treeModel';
 import type { FailingResult } from '../views/failingTracker';
 import { ALL_TIME_FAILING_DAYS } from '../views/failingTracker';
 import { labelText, markdownText } from '../text/safeText';
-import { countOf, errorSummary, formatLocalTime } from '../views/presentation';
+import { countText, formatCount } from '../text/counts';
+import { errorSummary, formatLocalTime } from '../views/presentation';
 import { messageOf, type UdfTreeProvider } from '../views/udfTree';
 
 /** What `fusedRuns.showFailingUdfs` receives from the status bar: the summary already read. */
@@ -31,7 +33,7 @@ export class FailingStatusBar implements vscode.Disposable {
 
   constructor(private readonly tree: UdfTreeProvider) {
     this.item = vscode.window.createStatusBarItem('fusedRuns.failingUdfs', vscode.StatusBarAlignment.Left, 50);
-    this.item.name = 'Fused: Failing UDFs';
+    this.item.name = l10n.t('Fused: Failing UDFs');
     this.subscriptions.push(
       this.item,
       tree.onDidLoadRoot((outcome) => {
@@ -62,7 +64,7 @@ export class FailingStatusBar implements vscode.Disposable {
     this.cts.add(controller);
     const state = this.tree.state;
     if (!this.item.text) {
-      this.item.text = '$(sync~spin) Fused';
+      this.item.text = l10n.t('$(sync~spin) Fused');
       this.item.show();
     }
     try {
@@ -71,10 +73,10 @@ export class FailingStatusBar implements vscode.Disposable {
       this.show(result);
     } catch (error) {
       if (controller.signal.aborted) return;
-      this.item.text = '$(warning) Fused: failing ?';
-      this.item.tooltip = markdownTooltip(`Could not read failing UDFs: ${markdownText(messageOf(error), { max: 1000, multiline: true })}`);
+      this.item.text = l10n.t('$(warning) Fused: failing ?');
+      this.item.tooltip = markdownTooltip(l10n.t('Could not read failing UDFs: {0}', markdownText(messageOf(error), { max: 1000, multiline: true })));
       this.item.backgroundColor = undefined;
-      this.item.command = { command: 'fusedRuns.refresh', title: 'Refresh' };
+      this.item.command = { command: 'fusedRuns.refresh', title: l10n.t('Refresh') };
       this.item.show();
     } finally {
       this.cts.delete(controller);
@@ -84,18 +86,24 @@ export class FailingStatusBar implements vscode.Disposable {
   private show(result: FailingResult): void {
     const count = result.report.summaries.length;
     const scope = describeState({ ...this.tree.state, scope: result.scope, range: result.range, failingOnly: false, textFilter: '', groupBy: 'names' });
-    this.item.text = count ? `$(error) ${count} failing` : '$(pass) 0 failing';
+    this.item.text = count ? l10n.t('$(error) {0} failing', count) : l10n.t('$(pass) 0 failing');
     this.item.backgroundColor = count ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     // Our own Markdown (and $(icon)s) around record text that markdownText made inert.
-    const lines = [`**Fused: ${countOf(count, 'UDF')} with failing runs**`, ''];
-    lines.push(`${markdownText(scope)}${result.narrowed ? ` (failures of the last ${ALL_TIME_FAILING_DAYS} days)` : ''}, read ${markdownText(formatLocalTime(result.at.toISOString()))}`, '');
+    const lines = [countText(count, l10n.t('**Fused: {0} UDF with failing runs**'), l10n.t('**Fused: {0} UDFs with failing runs**')), ''];
+    const readAt = markdownText(formatLocalTime(result.at.toISOString()));
+    lines.push(
+      result.narrowed
+        ? l10n.t('{0} (failures of the last {1} days), read {2}', markdownText(scope), ALL_TIME_FAILING_DAYS, readAt)
+        : l10n.t('{0}, read {1}', markdownText(scope), readAt),
+      '',
+    );
     for (const summary of result.report.summaries.slice(0, 5)) {
-      const error = summary.sample_error === null ? 'no stderr (did not complete)' : errorSummary(summary.sample_error, 80) || 'stderr is blank';
-      lines.push(`- ${markdownText(summary.udf_name ?? '(unnamed)', { max: 80 })}: ${summary.failure_count} — ${markdownText(error, { max: 80 })}`);
+      const error = summary.sample_error === null ? l10n.t('no stderr (did not complete)') : errorSummary(summary.sample_error, 80) || l10n.t('stderr is blank');
+      lines.push(l10n.t('- {0}: {1} — {2}', markdownText(summary.udf_name ?? l10n.t('(unnamed)'), { max: 80 }), summary.failure_count, markdownText(error, { max: 80 })));
     }
     const notice = truncatedWindowsNotice(result.report.truncatedWindows, LIMITS.maxRecordsToScan);
     if (notice) lines.push('', `$(warning) ${markdownText(notice, { max: 1000 })}`);
-    lines.push('', 'Click to show the failing UDFs summary.');
+    lines.push('', l10n.t('Click to show the failing UDFs summary.'));
     const tooltip = markdownTooltip(lines.join('\n'));
     this.item.tooltip = tooltip;
     const resolved = resolveRange(result.range, result.at);
@@ -107,8 +115,9 @@ export class FailingStatusBar implements vscode.Disposable {
       summaries: result.report.summaries,
       truncatedWindows: result.report.truncatedWindows,
     };
-    this.item.command = { command: 'fusedRuns.showFailingUdfs', title: 'Show Failing UDFs', arguments: [arg] };
-    this.item.accessibilityInformation = { label: labelText(`Fused: ${countOf(count, 'failing UDF')} in ${scope}`, 200) };
+    this.item.command = { command: 'fusedRuns.showFailingUdfs', title: l10n.t('Show Failing UDFs'), arguments: [arg] };
+    const label = count === 1 ? l10n.t('Fused: {0} failing UDF in {1}', formatCount(count), scope) : l10n.t('Fused: {0} failing UDFs in {1}', formatCount(count), scope);
+    this.item.accessibilityInformation = { label: labelText(label, 200) };
     this.item.show();
   }
 

@@ -3,9 +3,10 @@
 // API's 300 at most), grouped here by name; and, only when needed, one distinct query of the
 // names in the range (to choose between a file's name candidates, and to date the UDFs a full
 // page left out). When the page was full, counts are "at least" and say so. Pure.
+import * as l10n from '@vscode/l10n';
 import { runStatus } from '../api/status';
 import type { AuditLogRecord, RunStatus } from '../api/types';
-import { countOf } from '../text/counts';
+import { formatCount } from '../text/counts';
 import { formatLocalMinutes, relativeTime } from '../time/format';
 
 /** One page of the scope's runs in the range, and what a distinct query added. */
@@ -80,7 +81,7 @@ export function knowsName(range: RangeRuns | undefined, name: string): boolean |
 
 function lastRun(iso: string, now: Date): string {
   const relative = relativeTime(iso, now);
-  return relative === 'just now' ? 'last run just now' : `last ${relative}`;
+  return relative === relativeTime(now.toISOString(), now) ? l10n.t('last run just now') : l10n.t('last {0}', relative);
 }
 
 /**
@@ -90,23 +91,30 @@ function lastRun(iso: string, now: Date): string {
  */
 export function lensTitle(runs: TargetRuns, rangeLabel: string, now: Date): string {
   if (runs.records.length === 0) {
-    if (!runs.latest) return runs.complete ? `no runs in ${rangeLabel}` : `no runs since ${formatLocalMinutes(runs.coveredSince ?? now.toISOString())}`;
-    return `runs not counted · ${lastRun(runs.latest.timestamp, now)}`;
+    if (!runs.latest) return runs.complete ? l10n.t('no runs in {0}', rangeLabel) : l10n.t('no runs since {0}', formatLocalMinutes(runs.coveredSince ?? now.toISOString()));
+    return l10n.t('runs not counted · {0}', lastRun(runs.latest.timestamp, now));
   }
   const plus = runs.complete ? '' : '+';
-  const parts = [`${runs.records.length.toLocaleString('en-US')}${plus} ${runs.records.length === 1 && runs.complete ? 'run' : 'runs'}`, `${runs.counts.failed}${plus} failed`];
-  if (runs.counts.incomplete) parts.push(`${runs.counts.incomplete}${plus} incomplete`);
+  const counted = `${runs.records.length.toLocaleString('en-US')}${plus}`;
+  const parts = [runs.records.length === 1 && runs.complete ? l10n.t('{0} run', counted) : l10n.t('{0} runs', counted), l10n.t('{0} failed', `${runs.counts.failed}${plus}`)];
+  if (runs.counts.incomplete) parts.push(l10n.t('{0} incomplete', `${runs.counts.incomplete}${plus}`));
   parts.push(lastRun(runs.latest?.timestamp ?? runs.records[0].timestamp, now));
   return parts.join(' · ');
 }
 
 /** The lens's tooltip: what was counted, over which runs. */
 export function lensTooltip(runs: TargetRuns, name: string, scopeLabel: string, rangeLabel: string, pageSize: number): string {
-  const where = `${scopeLabel}, ${rangeLabel}`;
+  const where = l10n.t('{0}, {1}', scopeLabel, rangeLabel);
+  const count = runs.records.length;
   let text: string;
-  if (runs.complete) text = `${countOf(runs.records.length, 'run')} of ${name} (${where}).`;
-  else if (runs.records.length) text = `At least ${countOf(runs.records.length, 'run')} of ${name} (${where}): counted in the newest ${pageSize} runs of the range, back to ${formatLocalMinutes(runs.coveredSince ?? '')}; the range holds more.`;
-  else if (runs.latest) text = `${name} last ran ${relativeTime(runs.latest.timestamp)} (${where}); its runs are older than the newest ${pageSize} runs of the range, so they were not counted.`;
-  else text = `No run of ${name} in the newest ${pageSize} runs of the range (${where}).`;
-  return `${text} Click to show its runs in the Fused Runs view.`;
+  if (runs.complete) text = count === 1 ? l10n.t('{0} run of {1} ({2}).', formatCount(count), name, where) : l10n.t('{0} runs of {1} ({2}).', formatCount(count), name, where);
+  else if (count) {
+    const since = formatLocalMinutes(runs.coveredSince ?? '');
+    text =
+      count === 1
+        ? l10n.t('At least {0} run of {1} ({2}): counted in the newest {3} runs of the range, back to {4}; the range holds more.', formatCount(count), name, where, pageSize, since)
+        : l10n.t('At least {0} runs of {1} ({2}): counted in the newest {3} runs of the range, back to {4}; the range holds more.', formatCount(count), name, where, pageSize, since);
+  } else if (runs.latest) text = l10n.t('{0} last ran {1} ({2}); its runs are older than the newest {3} runs of the range, so they were not counted.', name, relativeTime(runs.latest.timestamp), where, pageSize);
+  else text = l10n.t('No run of {0} in the newest {1} runs of the range ({2}).', name, pageSize, where);
+  return l10n.t('{0} Click to show its runs in the Fused Runs view.', text);
 }

@@ -4,6 +4,7 @@
 // file for the tree's scope and range, and which saved name each `@fused.udf` function has.
 // The decisions are in src/udfCode (pure); this is the thin VS Code side.
 import vscode = require('vscode');
+import * as l10n from '@vscode/l10n';
 import { userMessage } from '../api/errors';
 import type { FusedServices } from '../services';
 import { META_JSON_MAX_BYTES, parseMetaJson, type MetaUdfStep } from '../udfCode/metaJson';
@@ -128,7 +129,7 @@ export class DocumentUdfs implements vscode.Disposable {
   }
 
   get scopeLabel(): string {
-    return this.tree.state.scope === 'execEnv' ? 'execution environment' : 'your runs';
+    return this.tree.state.scope === 'execEnv' ? l10n.t('execution environment') : l10n.t('your runs');
   }
 
   /** One page of the scope's runs in the range, shared by every file until the tree refreshes. */

@@ -6,6 +6,7 @@
 // every edit from what it remembers, so an edit to the function clears it at once, and a later
 // successful run clears it when the hovers or the lenses next read runs of that UDF.
 import vscode = require('vscode');
+import * as l10n from '@vscode/l10n';
 import { userMessage } from '../api/errors';
 import { RUN_SCHEME, runPath } from '../shared/runUri';
 import type { UdfHovers } from '../hover/udfHoverProvider';
@@ -42,11 +43,11 @@ export function registerFailingLineDiagnostics(services: FusedServices, udfs: Do
     const diagnostics = failingLinesOf(splitLines(document.getText()), functions, latest).map((found) => {
       const text = document.lineAt(found.line).text;
       const start = text.length - text.trimStart().length;
-      const diagnostic = new vscode.Diagnostic(new vscode.Range(found.line, start, found.line, text.length), `${found.message} (latest run of ${found.name})`, vscode.DiagnosticSeverity.Error);
+      const diagnostic = new vscode.Diagnostic(new vscode.Range(found.line, start, found.line, text.length), l10n.t('{0} (latest run of {1})', found.message, found.name), vscode.DiagnosticSeverity.Error);
       diagnostic.source = DIAGNOSTIC_SOURCE;
       const stderr = vscode.Uri.from({ scheme: RUN_SCHEME, path: runPath({ udfName: found.record.udf_name ?? found.name, recordId: found.record.id, file: { kind: 'stderr' } }) });
       diagnostic.code = { value: 'run stderr', target: stderr };
-      diagnostic.relatedInformation = [new vscode.DiagnosticRelatedInformation(new vscode.Location(stderr, new vscode.Position(0, 0)), `The run's stderr (run ${found.record.id}, ${found.record.timestamp})`)];
+      diagnostic.relatedInformation = [new vscode.DiagnosticRelatedInformation(new vscode.Location(stderr, new vscode.Position(0, 0)), l10n.t("The run's stderr (run {0}, {1})", found.record.id, found.record.timestamp))];
       return diagnostic;
     });
     collection.set(document.uri, diagnostics);

@@ -6,6 +6,7 @@
 // the tree with its runs expanded. Titles are our text only (counts and ages); a name from
 // the file appears only in the tooltip, as plain text.
 import vscode = require('vscode');
+import * as l10n from '@vscode/l10n';
 import { userMessage } from '../api/errors';
 import type { FeatureHost } from '../activation/lazyHost';
 import type { FusedServices } from '../services';
@@ -49,7 +50,12 @@ export function registerUdfCodeLenses(services: FusedServices, udfs: DocumentUdf
       if (token.isCancellationRequested) return lens;
       if (lens.kind === 'insights') {
         // The name as the audit log records it (decorator name=, meta.json…), like the runs lens.
-        lens.command = { title: 'Insights', tooltip: `Runs, execution times and errors of ${chosen.name} (${udfs.scopeLabel}, ${udfs.rangeLabel})`, command: SHOW_INSIGHTS_COMMAND, arguments: [{ udf_name: chosen.name }] };
+        lens.command = {
+          title: l10n.t('Insights'),
+          tooltip: l10n.t('Runs, execution times and errors of {0} ({1}, {2})', chosen.name, udfs.scopeLabel, udfs.rangeLabel),
+          command: SHOW_INSIGHTS_COMMAND,
+          arguments: [{ udf_name: chosen.name }],
+        };
         return lens;
       }
       try {
@@ -63,7 +69,7 @@ export function registerUdfCodeLenses(services: FusedServices, udfs: DocumentUdf
         };
       } catch (error) {
         services.log.warn(`Code lens for ${chosen.name}: could not read runs: ${userMessage(error)}`);
-        lens.command = { title: 'runs not loaded (see the Fused Runs log)', command: 'fusedRuns.showLog' };
+        lens.command = { title: l10n.t('runs not loaded (see the Fused Runs log)'), command: 'fusedRuns.showLog' };
       }
       return lens;
     },
@@ -80,7 +86,7 @@ export function registerUdfCodeLenses(services: FusedServices, udfs: DocumentUdf
     vscode.commands.registerCommand(REVEAL_UDF_COMMAND, async (name?: unknown) => {
       if (typeof name !== 'string' || !name) return;
       const shown = await tree.revealUdf(name);
-      if (!shown) void vscode.window.showInformationMessage(messageText(`${name} has no runs in the Fused Runs view (${udfs.scopeLabel}, ${udfs.rangeLabel}), or a filter hides it.`));
+      if (!shown) void vscode.window.showInformationMessage(messageText(l10n.t('{0} has no runs in the Fused Runs view ({1}, {2}), or a filter hides it.', name, udfs.scopeLabel, udfs.rangeLabel)));
     }),
   );
 }

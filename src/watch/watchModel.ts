@@ -3,6 +3,7 @@
 // and what is remembered (per workspace) so a reload never announces a run twice. Unit-tested
 // with fixed clocks; the service (watchService.ts) only stores, polls and shows.
 
+import * as l10n from '@vscode/l10n';
 import { hasError, isIncomplete } from '../api/status';
 import type { AuditLogRecord } from '../api/types';
 import { describeError, parseFailure } from '../insights/errorGroups';
@@ -158,16 +159,15 @@ function notificationFor(entry: WatchEntry, held: readonly HeldFailure[]): Watch
 
 /** "flaky_geocoder failed: KeyError: 'lat'", with "(3 failures in 10 min)" for a group. */
 export function notificationText(name: string, error: string, count: number, spanMs: number): string {
-  const head = `${name} failed: ${error}`;
-  if (count <= 1) return head;
-  return `${head} (${count.toLocaleString('en-US')} failures in ${spanText(spanMs)})`;
+  if (count <= 1) return l10n.t('{0} failed: {1}', name, error);
+  return l10n.t('{0} failed: {1} ({2} failures in {3})', name, error, count.toLocaleString('en-US'), spanText(spanMs));
 }
 
 function spanText(ms: number): string {
   const minutes = Math.max(1, Math.ceil(ms / 60_000));
-  if (minutes < 120) return `${minutes} min`;
+  if (minutes < 120) return l10n.t('{0} min', minutes);
   const hours = Math.ceil(minutes / 60);
-  return hours < 48 ? `${hours} h` : `${Math.ceil(hours / 24)} days`;
+  return hours < 48 ? l10n.t('{0} h', hours) : l10n.t('{0} days', Math.ceil(hours / 24));
 }
 
 /**

@@ -4,6 +4,7 @@
 // stores, schedules and shows.
 
 import vscode = require('vscode');
+import * as l10n from '@vscode/l10n';
 import { NetworkError, RateLimitedError, TimeoutError, userMessage } from '../api/errors';
 import type { PageSource } from '../api/paging';
 import type { FusedServices } from '../services';
@@ -47,7 +48,7 @@ export class WatchService implements vscode.Disposable {
     this.entries = reviveWatchList(services.context.workspaceState.get(WATCH_STATE_KEY));
     this.source = { query: (query, options) => services.query(query, options?.signal) };
     this.statusItem = vscode.window.createStatusBarItem('fusedRuns.watch', vscode.StatusBarAlignment.Left, 40);
-    this.statusItem.name = 'Fused Runs: Watched UDFs';
+    this.statusItem.name = l10n.t('Fused Runs: Watched UDFs');
     this.statusItem.command = STOP_WATCHING_COMMAND;
     this.subscriptions.push(
       this.statusItem,
@@ -73,7 +74,7 @@ export class WatchService implements vscode.Disposable {
 
   async watch(name: string): Promise<void> {
     if (this.entries.some((entry) => entry.name === name)) {
-      void vscode.window.showInformationMessage(messageText(`Fused Runs: ${name} is already watched.`));
+      void vscode.window.showInformationMessage(messageText(l10n.t('Fused Runs: {0} is already watched.', name)));
       return;
     }
     this.entries = [...this.entries, newEntry(name, this.tree.scope, new Date())];
@@ -137,11 +138,11 @@ export class WatchService implements vscode.Disposable {
       this.setbacks++;
       if (error instanceof RateLimitedError) {
         this.retryAfterMs = error.retryAfterMs;
-        this.problem = 'rate limited: polling less often';
+        this.problem = l10n.t('rate limited: polling less often');
       } else if (error instanceof NetworkError || error instanceof TimeoutError) {
-        this.problem = 'server unreachable: paused, trying again later';
+        this.problem = l10n.t('server unreachable: paused, trying again later');
       } else {
-        this.problem = `the last poll failed: ${userMessage(error)}`;
+        this.problem = l10n.t('the last poll failed: {0}', userMessage(error));
       }
       this.services.log.warn(`Watch: ${this.problem}.`);
     } finally {
@@ -152,9 +153,9 @@ export class WatchService implements vscode.Disposable {
   }
 
   private announce(notification: WatchNotification): void {
-    const openStderr = 'Open stderr';
-    const details = 'Details';
-    const stop = 'Stop Watching';
+    const openStderr = l10n.t('Open stderr');
+    const details = l10n.t('Details');
+    const stop = l10n.t('Stop Watching');
     const run = { id: notification.latest.id, udf_name: notification.name };
     this.services.log.info(`Watch: ${labelText(notification.text, 300)} (run ${notification.latest.id}).`);
     void vscode.window.showWarningMessage(messageText(notification.text, 400), openStderr, details, stop).then(async (choice) => {
@@ -173,15 +174,26 @@ export class WatchService implements vscode.Disposable {
       return;
     }
     const names = this.entries.map((entry) => entry.name);
-    this.statusItem.text = `$(${this.problem ? 'eye-closed' : 'eye'}) ${this.entries.length === 1 ? labelText(names[0], 40) : `${this.entries.length} watched`}`;
+    const icon = this.problem ? '$(eye-closed)' : '$(eye)';
+    this.statusItem.text = this.entries.length === 1 ? `${icon} ${labelText(names[0], 40)}` : `${icon} ${l10n.t('{0} watched', this.entries.length)}`;
     const tooltip = new vscode.MarkdownString(
-      [`**Watched UDFs** (a failing run raises a notification)`, '', ...names.map((name) => `- ${markdownText(name, { max: 120 })}`), '', this.problem ? `$(warning) ${markdownText(this.problem, { max: 300 })}` : `Polled every ${Math.round(watchDelayMs(this.settingSeconds(), 0, undefined, minimumSeconds) / 1000)} s. Click to stop watching one.`].join('\n'),
+      [
+        l10n.t('**Watched UDFs** (a failing run raises a notification)'),
+        '',
+        ...names.map((name) => `- ${markdownText(name, { max: 120 })}`),
+        '',
+        this.problem
+          ? `$(warning) ${markdownText(this.problem, { max: 300 })}`
+          : l10n.t('Polled every {0} s. Click to stop watching one.', Math.round(watchDelayMs(this.settingSeconds(), 0, undefined, minimumSeconds) / 1000)),
+      ].join('\n'),
       true,
     );
     tooltip.isTrusted = false;
     tooltip.supportHtml = false;
     this.statusItem.tooltip = tooltip;
-    this.statusItem.accessibilityInformation = { label: `Fused Runs: watching ${names.join(', ')}${this.problem ? `; ${this.problem}` : ''}` };
+    this.statusItem.accessibilityInformation = {
+      label: this.problem ? l10n.t('Fused Runs: watching {0}; {1}', names.join(', '), this.problem) : l10n.t('Fused Runs: watching {0}', names.join(', ')),
+    };
     this.statusItem.show();
   }
 
@@ -198,12 +210,12 @@ export function registerWatch(services: FusedServices, tree: WatchTreeHooks): vs
   return vscode.Disposable.from(
     watch,
     vscode.commands.registerCommand(WATCH_COMMAND, async (arg?: unknown) => {
-      const name = arg === undefined ? await pickName('Watch UDF', tree.loadedUdfNames().filter((n) => !watch.watchedNames.includes(n)), true) : udfNameOfArgument(arg);
+      const name = arg === undefined ? await pickName(l10n.t('Watch UDF'), tree.loadedUdfNames().filter((n) => !watch.watchedNames.includes(n)), true) : udfNameOfArgument(arg);
       if (name) await watch.watch(name);
-      else if (arg !== undefined) void vscode.window.showErrorMessage('Fused Runs: "Watch UDF" needs a UDF (a row of the Fused Runs view, or a UDF name).');
+      else if (arg !== undefined) void vscode.window.showErrorMessage(l10n.t('Fused Runs: "Watch UDF" needs a UDF (a row of the Fused Runs view, or a UDF name).'));
     }),
     vscode.commands.registerCommand(STOP_WATCHING_COMMAND, async (arg?: unknown) => {
-      const name = arg === undefined ? await pickName('Stop Watching UDF', watch.watchedNames, false) : udfNameOfArgument(arg);
+      const name = arg === undefined ? await pickName(l10n.t('Stop Watching UDF'), watch.watchedNames, false) : udfNameOfArgument(arg);
       if (name) await watch.stop(name);
     }),
   );
@@ -211,12 +223,12 @@ export function registerWatch(services: FusedServices, tree: WatchTreeHooks): vs
 
 async function pickName(title: string, names: string[], allowTyped: boolean): Promise<string | undefined> {
   if (!allowTyped && names.length === 0) {
-    void vscode.window.showInformationMessage('Fused Runs: no UDF is watched.');
+    void vscode.window.showInformationMessage(l10n.t('Fused Runs: no UDF is watched.'));
     return undefined;
   }
   const pick = vscode.window.createQuickPick<vscode.QuickPickItem>();
   pick.title = title;
-  pick.placeholder = allowTyped ? 'A UDF name (the ones the Fused Runs view has loaded, or type one)' : 'A watched UDF';
+  pick.placeholder = allowTyped ? l10n.t('A UDF name (the ones the Fused Runs view has loaded, or type one)') : l10n.t('A watched UDF');
   pick.ignoreFocusOut = true;
   const byLabel = new Map<string, string>();
   const known = names.map((name) => {
@@ -234,7 +246,7 @@ async function pickName(title: string, names: string[], allowTyped: boolean): Pr
       }
       const label = labelText(typed, 200);
       byLabel.set(label, typed);
-      pick.items = [{ label, description: 'UDF name as typed' }, ...known];
+      pick.items = [{ label, description: l10n.t('UDF name as typed') }, ...known];
     });
   }
   const chosen = await new Promise<string | undefined>((resolve) => {

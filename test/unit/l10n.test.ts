@@ -1,0 +1,170 @@
+// Strings in code are translatable: every `l10n.t(...)` in src/ has an entry in the committed
+// bundle (l10n/bundle.l10n.json, what `npm run l10n` writes and the .vsix ships), the bundle has
+// no entry that no call uses, and every call is one the exporter (@vscode/l10n-dev) can read: a
+// literal template, never text built at run time (the exporter skips those without a word, and
+// such a string would stay English in every language). Record text is an argument `{0}`, never
+// part of the template, and formatting puts it in verbatim.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import * as ts from 'typescript';
+import * as l10n from '@vscode/l10n';
+
+const REPO = path.resolve(__dirname, '..', '..', '..');
+const SRC = path.join(REPO, 'src');
+const BUNDLE = path.join(REPO, 'l10n', 'bundle.l10n.json');
+
+function sourceFiles(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) return sourceFiles(full);
+    return /\.ts$/.test(entry.name) && !/\.d\.ts$/.test(entry.name) ? [full] : [];
+  });
+}
+
+interface L10nCall {
+  where: string;
+  /** The bundle key: the message, or `message/comment` when the call has a comment. */
+  key?: string;
+  message?: string;
+  /** Positional arguments after the message (undefined for the object form). */
+  argCount?: number;
+  problem?: string;
+}
+
+const literalText = (node: ts.Node | undefined): string | undefined =>
+  node && (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) ? node.text : undefined;
+
+/** Every call of `l10n.t` / `vscode.l10n.t` in a file, and every import of @vscode/l10n the exporter would not follow. */
+export function l10nCalls(file: string, text = fs.readFileSync(file, 'utf8')): L10nCall[] {
+  const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
+  const calls: L10nCall[] = [];
+  const where = (node: ts.Node): string => `${path.relative(REPO, file)}:${source.getLineAndCharacterOfPosition(node.getStart()).line + 1}`;
+  const visit = (node: ts.Node): void => {
+    if (ts.isImportDeclaration(node) && literalText(node.moduleSpecifier) === '@vscode/l10n') {
+      const bindings = node.importClause?.namedBindings;
+      if (!bindings || !ts.isNamespaceImport(bindings) || bindings.name.text !== 'l10n') {
+        calls.push({ where: where(node), problem: "import @vscode/l10n as `import * as l10n from '@vscode/l10n'` (the exporter reads `l10n.t` calls only)" });
+      }
+    }
+    if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference) && literalText(node.moduleReference.expression) === '@vscode/l10n') {
+      calls.push({ where: where(node), problem: "`import l10n = require('@vscode/l10n')` hides the calls from the exporter: use `import * as l10n from '@vscode/l10n'`" });
+    }
+    if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && node.expression.name.text === 't') {
+      const target = node.expression.expression.getText(source);
+      if (target === 'l10n' || target === 'vscode.l10n') {
+        const [first, ...rest] = node.arguments;
+        const message = literalText(first);
+        if (message !== undefined && /\\[ux]/.test(first.getText(source))) {
+          calls.push({ where: where(node), problem: 'write the character itself, not a \\u or \\x escape: the exporter (@vscode/l10n-dev 0.0.35) misreads them' });
+        } else if (message !== undefined) {
+          calls.push({ where: where(node), key: message, message, argCount: rest.length });
+        } else if (first && ts.isObjectLiteralExpression(first)) {
+          const property = (name: string) =>
+            first.properties.find((p): p is ts.PropertyAssignment => ts.isPropertyAssignment(p) && ts.isIdentifier(p.name) && p.name.text === name)?.initializer;
+          const objectMessage = literalText(property('message'));
+          const comment = property('comment');
+          const commentText = comment && ts.isArrayLiteralExpression(comment) ? comment.elements.map((element) => literalText(element) ?? '').join('') : literalText(comment);
+          if (objectMessage === undefined) calls.push({ where: where(node), problem: 'the message is not a literal string' });
+          else calls.push({ where: where(node), key: commentText ? `${objectMessage}/${commentText}` : objectMessage, message: objectMessage });
+        } else {
+          calls.push({ where: where(node), problem: `the message is not a literal string: ${first?.getText(source).slice(0, 80)}` });
+        }
+      }
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return calls;
+}
+
+/** The highest `{n}` in a template plus one: how many positional arguments it needs. */
+function placeholdersNeeded(message: string): number {
+  return Math.max(0, ...[...message.matchAll(/\{(\d+)\}/g)].map((match) => Number(match[1]) + 1));
+}
+
+const calls = sourceFiles(SRC).flatMap((file) => l10nCalls(file));
+const bundle = (): Record<string, unknown> => JSON.parse(fs.readFileSync(BUNDLE, 'utf8'));
+
+describe('translations of strings in code (l10n/bundle.l10n.json)', () => {
+  it('the reader finds calls, literal or not, and imports the exporter cannot follow', () => {
+    const found = l10nCalls(
+      'probe.ts',
+      [
+        "import * as l10n from '@vscode/l10n';",
+        "import { t } from '@vscode/l10n';",
+        "l10n.t('Runs of {0}', name);",
+        "vscode.l10n.t({ message: 'Sign in', comment: ['the button'] });",
+        "l10n.t(`Runs of ${name}`);",
+        "l10n.t('a ' + b);",
+        "l10n.t('VS Code\\u2019s');",
+      ].join('\n'),
+    );
+    assert.deepEqual(
+      found.map(({ key, argCount, problem }) => ({ key, argCount, problem: problem?.slice(0, 25) })),
+      [
+        { key: undefined, argCount: undefined, problem: 'import @vscode/l10n as `i' },
+        { key: 'Runs of {0}', argCount: 1, problem: undefined },
+        { key: 'Sign in/the button', argCount: undefined, problem: undefined },
+        { key: undefined, argCount: undefined, problem: 'the message is not a lite' },
+        { key: undefined, argCount: undefined, problem: 'the message is not a lite' },
+        { key: undefined, argCount: undefined, problem: 'write the character itsel' },
+      ],
+    );
+  });
+
+  it('every l10n.t call in src/ has a literal template the exporter can read', () => {
+    assert.ok(calls.length > 20, `expected l10n.t calls under src/ (found ${calls.length})`);
+    assert.deepEqual(
+      calls.filter((call) => call.problem).map((call) => `${call.where}: ${call.problem}`),
+      [],
+    );
+  });
+
+  it("every l10n.t template gets the arguments its {n} placeholders name (none, or exactly as many: a count's template is filled by countText)", () => {
+    const wrong = calls
+      .filter((call) => call.message !== undefined && call.argCount !== undefined && call.argCount !== 0 && call.argCount !== placeholdersNeeded(call.message))
+      .map((call) => `${call.where}: ${JSON.stringify(call.message)} needs ${placeholdersNeeded(call.message as string)}, gets ${call.argCount}`);
+    assert.deepEqual(wrong, []);
+  });
+
+  it('every l10n.t string has an entry in the committed bundle, and the bundle has no stale entry (run `npm run l10n`)', () => {
+    const entries = bundle();
+    const used = new Set(calls.flatMap((call) => (call.key === undefined ? [] : [call.key])));
+    const missing = [...used].filter((key) => !(key in entries)).sort();
+    assert.deepEqual(missing, [], 'l10n.t strings with no entry in l10n/bundle.l10n.json: run `npm run l10n`');
+    const stale = Object.keys(entries).filter((key) => !used.has(key)).sort();
+    assert.deepEqual(stale, [], 'entries of l10n/bundle.l10n.json that no l10n.t call uses: run `npm run l10n`');
+  });
+
+  it('the committed bundle is exactly what the exporter (npm run l10n) writes from src/', () => {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'fused-runs-l10n-'));
+    try {
+      const cli = path.join(REPO, 'node_modules', '@vscode', 'l10n-dev', 'dist', 'cli.js');
+      const result = spawnSync(process.execPath, [cli, 'export', '--outDir', out, path.join(REPO, 'src')], { cwd: REPO, encoding: 'utf8' });
+      assert.equal(result.status, 0, result.stderr);
+      assert.deepEqual(JSON.parse(fs.readFileSync(path.join(out, 'bundle.l10n.json'), 'utf8')), bundle());
+    } finally {
+      fs.rmSync(out, { recursive: true, force: true });
+    }
+  });
+
+  it('package.json points VS Code at the bundle folder and the .vsix ships it', () => {
+    const manifest = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8'));
+    assert.equal(manifest.l10n, './l10n');
+    assert.match(manifest.scripts.l10n, /l10n-dev export --outDir \.\/l10n \.\/src/);
+    const ignored = fs.readFileSync(path.join(REPO, '.vscodeignore'), 'utf8').split(/\r?\n/).filter((line) => line && !line.startsWith('#'));
+    assert.ok(!ignored.some((pattern) => /^l10n\b/.test(pattern) || pattern === '**/*.json'), `.vscodeignore drops l10n/: ${ignored.join(', ')}`);
+  });
+
+  it('a template formats its {n} arguments verbatim: hostile record text stays data', () => {
+    const hostile = '<img src=x onerror=alert(1)> [x](command:fusedRuns.signOut) $(alert) {1} $& $1 \u202e';
+    assert.equal(l10n.t('Runs of {0} ({1})', hostile, '{0}'), `Runs of ${hostile} ({0})`);
+    assert.equal(l10n.t('{0} of {1}', 3, 10), '3 of 10');
+    // No arguments: the template is returned as written (countText fills a count's {0} later).
+    assert.equal(l10n.t('{0} runs'), '{0} runs');
+  });
+});
