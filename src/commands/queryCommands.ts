@@ -110,12 +110,8 @@ class QueryCommands {
         },
       );
       await this.results.showRecords({ title: `id = ${record.id}`, records: [record], query: { id: record.id } });
-      const registered = await vscode.commands.getCommands(true);
-      if (registered.includes(DETAILS_COMMAND)) {
-        await vscode.commands.executeCommand(DETAILS_COMMAND, { id: record.id, udf_name: record.udf_name });
-      } else {
-        await this.results.revealRecord(record.id);
-      }
+      // The details panel is registered by the same feature bundle (src/features.ts), always.
+      await vscode.commands.executeCommand(DETAILS_COMMAND, { id: record.id, udf_name: record.udf_name });
     } catch (error) {
       reportQueryError(this.services, `Show run ${recordId}`, error, () => this.showRunById(recordId));
     }

@@ -79,14 +79,6 @@ export class ResultsView implements vscode.TreeDataProvider<ResultsNode>, vscode
     await this.focus();
   }
 
-  /** Shows a record's row (selected and expanded) in the view. */
-  async revealRecord(id: string): Promise<void> {
-    const node = this.runNodes.get(id);
-    if (!node) return;
-    await this.focus();
-    await this.treeView.reveal(node, { select: true, focus: true, expand: true });
-  }
-
   loadMore(): Promise<void> {
     return this.withViewProgress(() => this.model.loadMore());
   }
