@@ -1,6 +1,7 @@
 // One way to tell the user a query failed: the client's actionable message, logged, with the
 // actions that can help (Retry, Set API Token, Show Log). Cancellation is not an error.
 import vscode = require('vscode');
+import * as l10n from '@vscode/l10n';
 import { isCancellation, isFusedApiError, userMessage } from '../api/errors';
 import { messageText } from '../text/safeText';
 import type { FusedServices } from '../services';
@@ -24,21 +25,29 @@ export function reportQueryError(services: FusedServices, what: string, error: u
   }
   const message = userMessage(error);
   if (!options.alreadyLogged) services.log.error(`${what}: ${message}`);
+  const [selectInterpreter, openSettings, setApiToken, retryAction, checkConnection, showLog] = [
+    l10n.t('Select Interpreter'),
+    l10n.t('Open Settings'),
+    l10n.t('Set API Token'),
+    l10n.t('Retry'),
+    l10n.t('Check Connection'),
+    l10n.t('Show Log'),
+  ];
   const actions: string[] = [];
   const kind = isFusedApiError(error) ? error.kind : undefined;
   // A missing Python or fused package is fixed by choosing an interpreter, not by a token.
-  if (kind === 'setup') actions.push('Select Interpreter', 'Open Settings');
-  if (kind === 'not-signed-in' || kind === 'authentication') actions.push('Set API Token');
-  if (retry && isRetryable(error)) actions.push('Retry');
-  if (kind === 'network' || kind === 'timeout' || kind === 'not-found' || kind === 'authentication') actions.push('Check Connection');
-  actions.push('Show Log');
+  if (kind === 'setup') actions.push(selectInterpreter, openSettings);
+  if (kind === 'not-signed-in' || kind === 'authentication') actions.push(setApiToken);
+  if (retry && isRetryable(error)) actions.push(retryAction);
+  if (kind === 'network' || kind === 'timeout' || kind === 'not-found' || kind === 'authentication') actions.push(checkConnection);
+  actions.push(showLog);
   // `what` may name a UDF and the message may carry a server's detail: text, never links.
-  void vscode.window.showErrorMessage(messageText(`${what} failed: ${message}`), ...actions).then((choice) => {
-    if (choice === 'Retry') void retry?.();
-    else if (choice === 'Set API Token') void vscode.commands.executeCommand('fusedRuns.setApiToken');
-    else if (choice === 'Select Interpreter') void vscode.commands.executeCommand('fusedRuns.selectInterpreter');
-    else if (choice === 'Open Settings') void vscode.commands.executeCommand('workbench.action.openSettings', 'fusedRuns.python.interpreter');
-    else if (choice === 'Check Connection') void vscode.commands.executeCommand('fusedRuns.checkConnection');
-    else if (choice === 'Show Log') services.log.show(true);
+  void vscode.window.showErrorMessage(messageText(l10n.t('{0} failed: {1}', what, message)), ...actions).then((choice) => {
+    if (choice === retryAction) void retry?.();
+    else if (choice === setApiToken) void vscode.commands.executeCommand('fusedRuns.setApiToken');
+    else if (choice === selectInterpreter) void vscode.commands.executeCommand('fusedRuns.selectInterpreter');
+    else if (choice === openSettings) void vscode.commands.executeCommand('workbench.action.openSettings', 'fusedRuns.python.interpreter');
+    else if (choice === checkConnection) void vscode.commands.executeCommand('fusedRuns.checkConnection');
+    else if (choice === showLog) services.log.show(true);
   });
 }

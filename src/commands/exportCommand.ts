@@ -2,12 +2,14 @@
 // CSV, under a cancellable notification whose Cancel aborts the request in flight.
 import * as os from 'node:os';
 import vscode = require('vscode');
+import * as l10n from '@vscode/l10n';
 import { iteratePages, pageBound, type PagingStop } from '../api/paging';
 import { LIMITS, type AuditLogQuery, type AuditLogRecord } from '../api/types';
 import type { FusedServices } from '../services';
 import { labelText, messageText } from '../text/safeText';
 import { abortSignalFor } from '../util/cancellation';
 import { countOf } from '../views/presentation';
+import { countText } from '../text/counts';
 import { describeQuery } from '../views/results/resultsModel';
 import type { ResultsView } from '../views/results/resultsView';
 import { isCancellation, reportQueryError } from './errors';
@@ -33,7 +35,7 @@ export async function exportRuns(services: FusedServices, results: ResultsView, 
     const fromArg = queryFromArg(arg);
     if (fromArg) source = { kind: 'query', query: fromArg.query, title: fromArg.title ?? describeQuery(fromArg.query) };
   } catch (error) {
-    reportQueryError(services, 'Export Runs', error);
+    reportQueryError(services, l10n.t('Export Runs'), error);
     return;
   }
   if (!source) {
@@ -53,10 +55,13 @@ export async function exportRuns(services: FusedServices, results: ResultsView, 
       .showQuickPick(
         (Object.keys(EXPORT_FORMATS) as ExportFormat[]).map((key) => ({
           label: EXPORT_FORMATS[key].label,
-          description: key === 'jsonl' ? 'one JSON object per line, every field exactly as recorded' : "one row per run, spreadsheet-ready: cells that could run as formulas start with ' (recorded UDF code is kept exact)",
+          description:
+            key === 'jsonl'
+              ? l10n.t('one JSON object per line, every field exactly as recorded')
+              : l10n.t("one row per run, spreadsheet-ready: cells that could run as formulas start with ' (recorded UDF code is kept exact)"),
           value: key,
         })),
-        { title: labelText(`Export Runs: ${source.title}`), placeHolder: 'File format', ignoreFocusOut: true },
+        { title: labelText(l10n.t('Export Runs: {0}', source.title)), placeHolder: l10n.t('File format'), ignoreFocusOut: true },
       )
       .then((picked) => picked?.value));
   if (!format) return;
@@ -65,15 +70,15 @@ export async function exportRuns(services: FusedServices, results: ResultsView, 
   if (!target) {
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(os.homedir());
     target = await vscode.window.showSaveDialog({
-      title: labelText(`Export Runs: ${source.title}`),
-      saveLabel: 'Export',
+      title: labelText(l10n.t('Export Runs: {0}', source.title)),
+      saveLabel: l10n.t('Export'),
       defaultUri: vscode.Uri.joinPath(folder, exportFileName(source.title, format, new Date())),
       filters: { [EXPORT_FORMATS[format].filterName]: [EXPORT_FORMATS[format].extension] },
     });
   }
   if (!target) return;
   if (target.scheme !== 'file') {
-    void vscode.window.showErrorMessage(messageText(`Export Runs writes to local files only; ${target.toString(true)} is not one.`));
+    void vscode.window.showErrorMessage(messageText(l10n.t('Export Runs writes to local files only; {0} is not one.', target.toString(true))));
     return;
   }
   await runExport(services, source, format, target);
@@ -97,7 +102,7 @@ async function runExport(services: FusedServices, source: ExportSource, format: 
   if (query) services.log.info(`Export of ${source.title}: reading at most ${maxRecords} runs in at most ${maxPages} pages of ${query.limit ?? LIMITS.defaultLimit}.`);
   try {
     const result = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: messageText(`Exporting runs (${source.title})`), cancellable: true },
+      { location: vscode.ProgressLocation.Notification, title: messageText(l10n.t('Exporting runs ({0})', source.title)), cancellable: true },
       async (progress, token) => {
         const abort = abortSignalFor(token);
         let reported = 0;
@@ -118,7 +123,7 @@ async function runExport(services: FusedServices, source: ExportSource, format: 
             pages,
             signal: abort.signal,
             onProgress: (written) => {
-              progress.report({ message: `${countOf(written, 'run')} written`, increment: ((written - reported) / maxRecords) * 100 });
+              progress.report({ message: countText(written, l10n.t('{0} run written'), l10n.t('{0} runs written')), increment: ((written - reported) / maxRecords) * 100 });
               reported = written;
             },
           });
@@ -129,33 +134,40 @@ async function runExport(services: FusedServices, source: ExportSource, format: 
     );
     const budgetNote =
       stoppedBy === 'maxRecords'
-        ? ` Stopped at the budget of ${countOf(maxRecords, 'run')} (setting fusedRuns.export.maxRecords).`
+        ? ` ${l10n.t('Stopped at the budget of {0} (setting fusedRuns.export.maxRecords).', runsText(maxRecords))}`
         : stoppedBy === 'maxPages'
-          ? ` Stopped after ${countOf(maxPages, 'page')} (the bound for ${countOf(maxRecords, 'run')}) with more runs left.`
+          ? ` ${l10n.t('Stopped after {0} (the bound for {1}) with more runs left.', countText(maxPages, l10n.t('{0} page'), l10n.t('{0} pages')), runsText(maxRecords))}`
           : '';
     services.log.info(`Exported ${countOf(result.written, 'run')} (${result.bytes} bytes) of ${source.title} to ${target.fsPath}.${budgetNote}`);
     // The file name is the user's (or made from a UDF name): text in the message, never a link.
-    void vscode.window.showInformationMessage(messageText(`Exported ${countOf(result.written, 'run')} to ${fileName}.${budgetNote}`), 'Open File').then((choice) => {
-      if (choice === 'Open File') void vscode.commands.executeCommand('vscode.open', target);
+    const openFile = l10n.t('Open File');
+    void vscode.window.showInformationMessage(messageText(l10n.t('Exported {0} to {1}.', runsText(result.written), fileName) + budgetNote), openFile).then((choice) => {
+      if (choice === openFile) void vscode.commands.executeCommand('vscode.open', target);
     });
   } catch (error) {
     if (isCancellation(error)) {
       services.log.info(`Export of ${source.title} cancelled; ${target.fsPath} was not written.`);
-      void vscode.window.showInformationMessage(messageText(`Export cancelled; ${fileName} was not written.`));
+      void vscode.window.showInformationMessage(messageText(l10n.t('Export cancelled; {0} was not written.', fileName)));
       return;
     }
     if (error instanceof PartialExportError) {
       services.log.error(error.message);
-      void vscode.window.showWarningMessage(messageText(error.message), 'Open File', 'Show Log').then((choice) => {
-        if (choice === 'Open File') void vscode.commands.executeCommand('vscode.open', target);
-        else if (choice === 'Show Log') services.log.show(true);
+      const [openFile, showLog] = [l10n.t('Open File'), l10n.t('Show Log')];
+      void vscode.window.showWarningMessage(messageText(error.message), openFile, showLog).then((choice) => {
+        if (choice === openFile) void vscode.commands.executeCommand('vscode.open', target);
+        else if (choice === showLog) services.log.show(true);
       });
       return;
     }
-    reportQueryError(services, `Export of ${source.title}`, error, () => runExport(services, source, format, target));
+    reportQueryError(services, l10n.t('Export of {0}', source.title), error, () => runExport(services, source, format, target));
   }
 }
 
 async function* onePage(records: readonly AuditLogRecord[]): AsyncGenerator<{ items: readonly AuditLogRecord[] }> {
   yield { items: records };
+}
+
+/** "1 run", "1,204 runs", in the display language. */
+function runsText(count: number): string {
+  return countText(count, l10n.t('{0} run'), l10n.t('{0} runs'));
 }

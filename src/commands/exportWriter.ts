@@ -1,6 +1,7 @@
 // Streams records to a file with backpressure: the whole export is never held in memory.
 // Writes to a temporary file beside the target and renames it when done, so a cancelled
 // export leaves the target untouched and a failed one keeps what was read. No `vscode` import.
+import * as l10n from '@vscode/l10n';
 import { once } from 'node:events';
 import { createWriteStream, promises as fs } from 'node:fs';
 import * as path from 'node:path';
@@ -33,7 +34,9 @@ export class PartialExportError extends Error {
     readonly reason: unknown,
   ) {
     super(
-      `The export stopped after ${written} record${written === 1 ? '' : 's'}: ${userMessage(reason)} ${path.basename(target)} holds the records read so far.`,
+      written === 1
+        ? l10n.t('The export stopped after {0} record: {1} {2} holds the records read so far.', written, userMessage(reason), path.basename(target))
+        : l10n.t('The export stopped after {0} records: {1} {2} holds the records read so far.', written, userMessage(reason), path.basename(target)),
     );
     this.name = 'PartialExportError';
   }
@@ -83,7 +86,7 @@ export async function writeExport(options: ExportOptions): Promise<ExportResult>
     await once(stream, 'open');
     await write(exportPreamble(format));
     for await (const page of options.pages) {
-      if (signal?.aborted) throw new CancelledError('The export was cancelled.');
+      if (signal?.aborted) throw new CancelledError(l10n.t('The export was cancelled.'));
       for (const record of page.items) {
         if (written.has(record.id)) continue;
         written.add(record.id);
@@ -91,7 +94,7 @@ export async function writeExport(options: ExportOptions): Promise<ExportResult>
       }
       options.onProgress?.(written.size);
     }
-    if (signal?.aborted) throw new CancelledError('The export was cancelled.');
+    if (signal?.aborted) throw new CancelledError(l10n.t('The export was cancelled.'));
     await finish();
     await fs.rename(temp, target);
     return { written: written.size, bytes };
@@ -99,7 +102,7 @@ export async function writeExport(options: ExportOptions): Promise<ExportResult>
     const cancelled = signal?.aborted || error instanceof CancelledError;
     if (cancelled || written.size === 0 || streamError) {
       await discard().catch(() => undefined);
-      throw cancelled && !(error instanceof CancelledError) ? new CancelledError('The export was cancelled.') : error;
+      throw cancelled && !(error instanceof CancelledError) ? new CancelledError(l10n.t('The export was cancelled.')) : error;
     }
     // Keep what was read: a half export is more useful than none, and the message says so.
     try {

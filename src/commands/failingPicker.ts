@@ -3,6 +3,7 @@
 // picker cancels too. Opening a row lists that UDF's failing runs in the results view.
 import { userMessage } from '../api/errors';
 import vscode = require('vscode');
+import * as l10n from '@vscode/l10n';
 import { failingUdfsReport, type FailingUdfSummary, type FailingUdfsReport } from '../api/recipes';
 import { isFailing } from '../api/status';
 import { LIMITS, type AuditLogQuery } from '../api/types';
@@ -10,6 +11,7 @@ import type { FusedServices } from '../services';
 import { labelText, messageText } from '../text/safeText';
 import { abortSignalFor } from '../util/cancellation';
 import { countOf } from '../views/presentation';
+import { countText } from '../text/counts';
 import type { ResultsView } from '../views/results/resultsView';
 import { reportQueryError, reportResultsError } from './errors';
 import {
@@ -29,10 +31,10 @@ interface FailingItem extends vscode.QuickPickItem {
   summary?: FailingUdfSummary;
 }
 
-const SORT_BUTTONS: Record<FailingSortKey, { icon: string; tooltip: string }> = {
-  count: { icon: 'list-ordered', tooltip: 'Sort by failure count' },
-  lastFailure: { icon: 'history', tooltip: 'Sort by last failure' },
-  name: { icon: 'case-sensitive', tooltip: 'Sort by name' },
+const SORT_BUTTONS: Record<FailingSortKey, { icon: string; tooltip: () => string }> = {
+  count: { icon: 'list-ordered', tooltip: () => l10n.t('Sort by failure count') },
+  lastFailure: { icon: 'history', tooltip: () => l10n.t('Sort by last failure') },
+  name: { icon: 'case-sensitive', tooltip: () => l10n.t('Sort by name') },
 };
 
 type PickerButton = vscode.QuickInputButton & { action: FailingSortKey | 'scope' | 'refresh' };
@@ -53,24 +55,33 @@ export async function showFailingUdfs(services: FusedServices, results: ResultsV
   picker.matchOnDetail = true;
 
   const render = () => {
-    picker.title = labelText(`Failing UDFs · ${rangeLabel} · ${scopeLabel(execEnv)} · ${FAILING_SORT_LABELS[sort]}`, 200);
+    picker.title = labelText(l10n.t('Failing UDFs · {0} · {1} · {2}', rangeLabel, scopeLabel(execEnv), FAILING_SORT_LABELS[sort]), 200);
     const buttons: PickerButton[] = (Object.keys(SORT_BUTTONS) as FailingSortKey[]).map((key) => ({
       action: key,
       iconPath: new vscode.ThemeIcon(key === sort ? 'check' : SORT_BUTTONS[key].icon),
-      tooltip: `${SORT_BUTTONS[key].tooltip}${key === sort ? ' (current)' : ''}`,
+      tooltip: key === sort ? l10n.t('{0} (current)', SORT_BUTTONS[key].tooltip()) : SORT_BUTTONS[key].tooltip(),
     }));
     buttons.push(
-      { action: 'scope', iconPath: new vscode.ThemeIcon(execEnv ? 'organization' : 'person'), tooltip: `Scope: ${scopeLabel(execEnv)}. Switch to ${scopeLabel(!execEnv)}` },
-      { action: 'refresh', iconPath: new vscode.ThemeIcon('refresh'), tooltip: 'Recompute' },
+      { action: 'scope', iconPath: new vscode.ThemeIcon(execEnv ? 'organization' : 'person'), tooltip: l10n.t('Scope: {0}. Switch to {1}', scopeLabel(execEnv), scopeLabel(!execEnv)) },
+      { action: 'refresh', iconPath: new vscode.ThemeIcon('refresh'), tooltip: l10n.t('Recompute') },
     );
     picker.buttons = buttons;
     if (!report) return;
     const now = new Date();
     const items: FailingItem[] = sortFailingSummaries(report.summaries, sort).map((summary) => ({ ...failingRowText(summary, now), summary }));
-    picker.items = items.length ? items : [{ label: `$(pass) No failing runs (${rangeLabel}, ${scopeLabel(execEnv)})`, description: Number.isNaN(report.scannedRuns) ? '' : `${countOf(report.scannedRuns, 'run')} read` }];
+    const scannedKnown = !Number.isNaN(report.scannedRuns);
+    picker.items = items.length
+      ? items
+      : [
+          {
+            label: l10n.t('$(pass) No failing runs ({0}, {1})', rangeLabel, scopeLabel(execEnv)),
+            description: scannedKnown ? countText(report.scannedRuns, l10n.t('{0} run read'), l10n.t('{0} runs read')) : '',
+          },
+        ];
     const notice = truncatedWindowsNotice(report.truncatedWindows, LIMITS.maxRecordsToScan);
-    const scanned = Number.isNaN(report.scannedRuns) ? '' : ` in ${countOf(report.scannedRuns, 'run')}`;
-    picker.placeholder = `${countOf(report.summaries.length, 'failing UDF')}${scanned}` + (notice ? ` · ${notice}` : '') + ' · pick one to see its failing runs';
+    const failingUdfs = countText(report.summaries.length, l10n.t('{0} failing UDF'), l10n.t('{0} failing UDFs'));
+    const counted = scannedKnown ? l10n.t('{0} in {1}', failingUdfs, countText(report.scannedRuns, l10n.t('{0} run'), l10n.t('{0} runs'))) : failingUdfs;
+    picker.placeholder = counted + (notice ? ` · ${notice}` : '') + l10n.t(' · pick one to see its failing runs');
   };
 
   const compute = async () => {
@@ -80,12 +91,12 @@ export async function showFailingUdfs(services: FusedServices, results: ResultsV
     report = undefined;
     picker.items = [];
     picker.busy = true;
-    picker.placeholder = labelText(`Reading runs (${rangeLabel}, ${scopeLabel(execEnv)})…`, 200);
+    picker.placeholder = labelText(l10n.t('Reading runs ({0}, {1})…', rangeLabel, scopeLabel(execEnv)), 200);
     render();
     const now = new Date();
     try {
       const result = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: messageText(`Fused: finding failing UDFs (${rangeLabel})`), cancellable: true },
+        { location: vscode.ProgressLocation.Notification, title: messageText(l10n.t('Fused: finding failing UDFs ({0})', rangeLabel)), cancellable: true },
         async (_progress, token) => {
           const fromNotification = token.onCancellationRequested(() => source.cancel());
           const abort = abortSignalFor(source.token);
@@ -114,9 +125,9 @@ export async function showFailingUdfs(services: FusedServices, results: ResultsV
       services.log.info(`Failing UDFs (${rangeLabel}, ${scopeLabel(execEnv)}): ${countOf(result.summaries.length, 'UDF')} in ${countOf(result.scannedRuns, 'run')}.`);
     } catch (error) {
       if (computing !== source) return;
-      reportQueryError(services, 'Finding failing UDFs', error, compute);
-      picker.items = [{ label: '$(error) Could not compute the failing UDFs', detail: labelText(userMessage(error), 300) }];
-      picker.placeholder = 'Press the refresh button to try again';
+      reportQueryError(services, l10n.t('Finding failing UDFs'), error, compute);
+      picker.items = [{ label: l10n.t('$(error) Could not compute the failing UDFs'), detail: labelText(userMessage(error), 300) }];
+      picker.placeholder = l10n.t('Press the refresh button to try again');
     } finally {
       if (computing === source) {
         picker.busy = false;
@@ -178,10 +189,10 @@ export async function showFailingRuns(
   // Runs without a UDF name cannot be asked for by name: read the window and keep those.
   const named = summary.udf_name !== null;
   const snapshot = await results.showQuery({
-    title: named ? `udf_name = ${summary.udf_name} · failing` : 'runs without a UDF name · failing',
+    title: named ? l10n.t('udf_name = {0} · failing', summary.udf_name as string) : l10n.t('runs without a UDF name · failing'),
     query: named ? { ...base, udf_name: summary.udf_name as string } : base,
     keep: named ? isFailing : (record) => isFailing(record) && !record.udf_name,
-    filterLabel: 'failing runs only',
+    filterLabel: l10n.t('failing runs only'),
   });
-  reportResultsError(services, `Runs of ${summary.udf_name ?? 'unnamed UDFs'}`, snapshot, () => results.retry());
+  reportResultsError(services, l10n.t('Runs of {0}', summary.udf_name ?? l10n.t('unnamed UDFs')), snapshot, () => results.retry());
 }

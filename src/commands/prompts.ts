@@ -2,13 +2,14 @@
 // was not given an argument. Each validates as the user types and returns undefined on Escape.
 import { userMessage } from '../api/errors';
 import vscode = require('vscode');
+import * as l10n from '@vscode/l10n';
 import { runStatus } from '../api/status';
 import { LIMITS, type AuditLogRecord, type DistinctType } from '../api/types';
 import type { FusedServices } from '../services';
 import { abortSignalFor } from '../util/cancellation';
 import { labelText, messageText } from '../text/safeText';
 import { relativeTime, statusPresentation } from '../views/presentation';
-import { checkRangeStart, customRange, describeRange, presetRange, RANGE_INPUT_HINT, RANGE_PRESETS, sameRange, type RangePresetId, type TimeRange } from '../time/range';
+import { checkRangeStart, customRange, describeRange, presetRange, rangeInputHint, RANGE_PRESETS, sameRange, type RangePresetId, type TimeRange } from '../time/range';
 import { formatLocalMinutes, formatLocalTime } from '../time/format';
 import { parseTimestamp } from '../time/timestamps';
 import { parseMaxRecordsToScan, validateUdfIdInput, validateUdfNameInput } from './queryInput';
@@ -19,7 +20,7 @@ export interface Scoped {
 }
 
 export function scopeLabel(execEnv: boolean): string {
-  return execEnv ? 'execution environment' : 'mine';
+  return execEnv ? l10n.t('execution environment') : l10n.t('mine');
 }
 
 /** An InputBox with as-you-type validation. Resolves to the trimmed text, or undefined on Escape. */
@@ -61,25 +62,25 @@ export async function pickOne<T>(title: string, placeHolder: string, choices: { 
 }
 
 export function pickScope(title: string): Promise<boolean | undefined> {
-  return pickOne(title, 'Whose runs?', [
-    { label: '$(person) Mine', description: 'runs you started', value: false },
-    { label: '$(organization) Execution environment', description: 'runs of everyone in your team / org environment (exec_env)', value: true },
+  return pickOne(title, l10n.t('Whose runs?'), [
+    { label: l10n.t('$(person) Mine'), description: l10n.t('runs you started'), value: false },
+    { label: l10n.t('$(organization) Execution environment'), description: l10n.t('runs of everyone in your team / org environment (exec_env)'), value: true },
   ]);
 }
 
 export function pickDistinctAndScope(title: string): Promise<{ distinctType: DistinctType; execEnv: boolean } | undefined> {
-  return pickOne(title, 'One row per UDF name or per UDF id, in whose runs?', [
-    { label: '$(symbol-text) UDF names · mine', value: { distinctType: 'names' as DistinctType, execEnv: false } },
-    { label: '$(symbol-text) UDF names · execution environment', value: { distinctType: 'names' as DistinctType, execEnv: true } },
-    { label: '$(symbol-key) UDF ids · mine', description: 'a name reused by two UDFs shows twice', value: { distinctType: 'ids' as DistinctType, execEnv: false } },
-    { label: '$(symbol-key) UDF ids · execution environment', value: { distinctType: 'ids' as DistinctType, execEnv: true } },
+  return pickOne(title, l10n.t('One row per UDF name or per UDF id, in whose runs?'), [
+    { label: l10n.t('$(symbol-text) UDF names · mine'), value: { distinctType: 'names' as DistinctType, execEnv: false } },
+    { label: l10n.t('$(symbol-text) UDF names · execution environment'), value: { distinctType: 'names' as DistinctType, execEnv: true } },
+    { label: l10n.t('$(symbol-key) UDF ids · mine'), description: l10n.t('a name reused by two UDFs shows twice'), value: { distinctType: 'ids' as DistinctType, execEnv: false } },
+    { label: l10n.t('$(symbol-key) UDF ids · execution environment'), value: { distinctType: 'ids' as DistinctType, execEnv: true } },
   ]);
 }
 
 export async function askMaxRecordsToScan(title: string): Promise<number | undefined> {
   const text = await askText({
     title,
-    prompt: `How many raw records the server scans before de-duplicating (1–${LIMITS.maxRecordsToScan}). More finds older UDFs but takes longer.`,
+    prompt: l10n.t('How many raw records the server scans before de-duplicating (1–{0}). More finds older UDFs but takes longer.', LIMITS.maxRecordsToScan),
     value: String(LIMITS.defaultMaxRecordsToScan),
     validate: (value) => {
       const parsed = parseMaxRecordsToScan(value);
@@ -108,23 +109,23 @@ export interface TimeRangePrompt {
 export async function askTimeRange(options: TimeRangePrompt, now: Date = new Date()): Promise<TimeRange | undefined> {
   const { title, current } = options;
   const offered = options.presets ?? (['hour', 'day', 'week', 'month'] as const);
-  const choice = await pickOne<TimeRange | 'custom'>(title, current ? `Runs to show (now: ${labelText(describeRange(current))})` : 'Which time range?', [
+  const choice = await pickOne<TimeRange | 'custom'>(title, current ? l10n.t('Runs to show (now: {0})', labelText(describeRange(current))) : l10n.t('Which time range?'), [
     ...RANGE_PRESETS.filter((preset) => offered.includes(preset.preset)).map((preset) => ({
       label: preset.label,
-      description: current && sameRange(current, presetRange(preset.preset)) ? 'current' : undefined,
+      description: current && sameRange(current, presetRange(preset.preset)) ? l10n.t('current') : undefined,
       value: presetRange(preset.preset),
     })),
     {
-      label: 'Custom range…',
-      description: current?.kind === 'custom' ? labelText(`current: ${describeRange(current)}`) : 'start and end; without an offset, local time',
+      label: l10n.t('Custom range…'),
+      description: current?.kind === 'custom' ? labelText(l10n.t('current: {0}', describeRange(current))) : l10n.t('start and end; without an offset, local time'),
       value: 'custom' as const,
     },
   ]);
   if (choice === undefined || choice !== 'custom') return choice;
   const editing = current?.kind === 'custom' ? current : undefined;
   const startText = await vscode.window.showInputBox({
-    title: `${title} · Custom Time Range (1/2): start`,
-    prompt: `Start of the range (inclusive): ${RANGE_INPUT_HINT}`,
+    title: l10n.t('{0} · Custom Time Range (1/2): start', title),
+    prompt: l10n.t('Start of the range (inclusive): {0}', rangeInputHint()),
     placeHolder: formatLocalMinutes(new Date(now.getTime() - 24 * 3600_000).toISOString()),
     value: editing ? localInput(editing.start) : '',
     ignoreFocusOut: true,
@@ -136,8 +137,8 @@ export async function askTimeRange(options: TimeRangePrompt, now: Date = new Dat
   });
   if (startText === undefined) return undefined;
   const endText = await vscode.window.showInputBox({
-    title: `${title} · Custom Time Range (2/2): end`,
-    prompt: `End of the range (inclusive): ${RANGE_INPUT_HINT}, or "now"`,
+    title: l10n.t('{0} · Custom Time Range (2/2): end', title),
+    prompt: l10n.t('End of the range (inclusive): {0}, or "now"', rangeInputHint()),
     value: editing ? localInput(editing.end) : 'now',
     ignoreFocusOut: true,
     validateInput: (value) => {
@@ -158,7 +159,7 @@ export async function askTimeRange(options: TimeRangePrompt, now: Date = new Dat
 function readBack(text: string): vscode.InputBoxValidationMessage | undefined {
   const parsed = parseTimestamp(text);
   if (!parsed.ok || parsed.hadOffset) return undefined;
-  return { message: messageText(`Local time: ${parsed.iso}`), severity: vscode.InputBoxValidationSeverity.Info };
+  return { message: messageText(l10n.t('Local time: {0}', parsed.iso)), severity: vscode.InputBoxValidationSeverity.Info };
 }
 
 /** A stored bound as the user edits it: local time, "2026-11-20 14:30:00". */
@@ -173,19 +174,23 @@ interface UdfPickItem extends vscode.QuickPickItem {
   typed?: boolean;
 }
 
-const SCOPE_BUTTON_MINE: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('person'), tooltip: 'Scope: mine. Switch to execution environment' };
-const SCOPE_BUTTON_ENV: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('organization'), tooltip: 'Scope: execution environment. Switch to mine' };
+/** The title button that switches the scope (made when used, so its tooltip is in the display language). */
+function scopeButton(execEnv: boolean): vscode.QuickInputButton {
+  return execEnv
+    ? { iconPath: new vscode.ThemeIcon('organization'), tooltip: l10n.t('Scope: execution environment. Switch to mine') }
+    : { iconPath: new vscode.ThemeIcon('person'), tooltip: l10n.t('Scope: mine. Switch to execution environment') };
+}
 
 /**
  * A QuickPick of distinct UDF names (or ids), from one distinct query, newest first; the user
  * may also type a name/id that is not listed. A title button switches the scope (re-queries).
  */
 export function pickUdf(services: FusedServices, by: DistinctType, initial: Scoped): Promise<{ value: string; execEnv: boolean } | undefined> {
-  const what = by === 'names' ? 'name' : 'id';
   const validate = by === 'names' ? validateUdfNameInput : validateUdfIdInput;
   const quickPick = vscode.window.createQuickPick<UdfPickItem>();
-  quickPick.title = `Show Runs of UDF by ${by === 'names' ? 'Name' : 'ID'}`;
-  quickPick.placeholder = `Pick a UDF, or type its ${what}`;
+  const baseTitle = by === 'names' ? l10n.t('Show Runs of UDF by Name') : l10n.t('Show Runs of UDF by ID');
+  quickPick.title = baseTitle;
+  quickPick.placeholder = by === 'names' ? l10n.t('Pick a UDF, or type its name') : l10n.t('Pick a UDF, or type its id');
   quickPick.matchOnDescription = true;
   quickPick.ignoreFocusOut = true;
   let execEnv = initial.execEnv;
@@ -199,7 +204,7 @@ export function pickUdf(services: FusedServices, by: DistinctType, initial: Scop
       const problem = validate(typed);
       items.push({
         label: labelText(typed),
-        description: problem ? `$(error) ${labelText(problem)}` : `Show runs of this ${what} (not in the list)`,
+        description: problem ? `$(error) ${labelText(problem)}` : by === 'names' ? l10n.t('Show runs of this name (not in the list)') : l10n.t('Show runs of this id (not in the list)'),
         alwaysShow: true,
         typed: true,
         value: problem ? undefined : typed,
@@ -214,8 +219,8 @@ export function pickUdf(services: FusedServices, by: DistinctType, initial: Scop
     loader = source;
     const abort = abortSignalFor(source.token);
     quickPick.busy = true;
-    quickPick.buttons = [execEnv ? SCOPE_BUTTON_ENV : SCOPE_BUTTON_MINE];
-    quickPick.title = `Show Runs of UDF by ${by === 'names' ? 'Name' : 'ID'} · ${scopeLabel(execEnv)}`;
+    quickPick.buttons = [scopeButton(execEnv)];
+    quickPick.title = l10n.t('{0} · {1}', baseTitle, scopeLabel(execEnv));
     try {
       const page = await services.query(
         { distinct: true, distinct_type: by, max_records_to_scan: LIMITS.maxRecordsToScan, ...(execEnv ? { exec_env: true } : {}) },
@@ -224,13 +229,21 @@ export function pickUdf(services: FusedServices, by: DistinctType, initial: Scop
       if (source.token.isCancellationRequested) return;
       listed = udfItems(page.items, by);
       if (listed.length === 0) {
-        listed = [{ label: `$(info) No UDF runs found (${scopeLabel(execEnv)}); type a ${what} to query it anyway`, alwaysShow: false }];
+        listed = [
+          {
+            label:
+              by === 'names'
+                ? l10n.t('$(info) No UDF runs found ({0}); type a name to query it anyway', scopeLabel(execEnv))
+                : l10n.t('$(info) No UDF runs found ({0}); type a id to query it anyway', scopeLabel(execEnv)),
+            alwaysShow: false,
+          },
+        ];
       }
     } catch (error) {
       if (source.token.isCancellationRequested) return;
       const message = userMessage(error);
       services.log.error(`Listing UDF ${by}: ${message}`);
-      listed = [{ label: `$(error) Could not list UDF ${by}`, detail: labelText(message, 300), alwaysShow: true }];
+      listed = [{ label: by === 'names' ? l10n.t('$(error) Could not list UDF names') : l10n.t('$(error) Could not list UDF ids'), detail: labelText(message, 300), alwaysShow: true }];
     } finally {
       abort.dispose();
       if (loader === source) quickPick.busy = false;
@@ -259,7 +272,7 @@ export function pickUdf(services: FusedServices, by: DistinctType, initial: Scop
       }
       // Accepting a problem row or an error row: keep the picker open; say why nothing happened.
       const typed = quickPick.value.trim();
-      const problem = typed === '' ? `Pick a UDF or type its ${what}.` : validate(typed);
+      const problem = typed === '' ? (by === 'names' ? l10n.t('Pick a UDF or type its name.') : l10n.t('Pick a UDF or type its id.')) : validate(typed);
       if (problem) void vscode.window.showWarningMessage(messageText(problem));
     });
     quickPick.onDidHide(() => {
@@ -283,11 +296,11 @@ function udfItems(records: readonly AuditLogRecord[], by: DistinctType): UdfPick
     seen.add(value);
     const status = statusPresentation(runStatus(record));
     // Our status icon; the names and ids are record text, so their own $(…) stays text.
-    const latest = `$(${status.icon}) latest run ${labelText(relativeTime(record.timestamp, now))}`;
+    const latest = `$(${status.icon}) ${l10n.t('latest run {0}', labelText(relativeTime(record.timestamp, now)))}`;
     items.push(
       by === 'names'
         ? { label: labelText(value, 100), description: latest, value }
-        : { label: labelText(record.udf_name ?? '(no name)', 100), description: `${labelText(value, 100)} · ${latest}`, value },
+        : { label: labelText(record.udf_name ?? l10n.t('(no name)'), 100), description: `${labelText(value, 100)} · ${latest}`, value },
     );
   }
   return items;

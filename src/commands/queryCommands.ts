@@ -2,6 +2,7 @@
 // its argument (tree node, hover link, record) or, from the palette, from a validated prompt,
 // and shows the answer in the "Query Results" view.
 import vscode = require('vscode');
+import * as l10n from '@vscode/l10n';
 import { recentlyUsedUdfs } from '../api/recipes';
 import { QueryValidationError } from '../api/errors';
 import { LIMITS, type AuditLogQuery, type DistinctType } from '../api/types';
@@ -51,7 +52,7 @@ function scoped(execEnv: boolean): Pick<AuditLogQuery, 'exec_env'> {
 }
 
 function withScope(title: string, execEnv: boolean): string {
-  return execEnv ? `${title} · exec env` : title;
+  return execEnv ? l10n.t('{0} · exec env', title) : title;
 }
 
 /** Registers the query commands and the results view. One line in extension.ts. */
@@ -88,8 +89,8 @@ class QueryCommands {
     let id = extractRunRef(arg)?.id;
     if (!id) {
       id = await askText({
-        title: 'Show Run by Record ID',
-        prompt: 'The audit record id (a UUID), e.g. from a log line or a teammate',
+        title: l10n.t('Show Run by Record ID'),
+        prompt: l10n.t('The audit record id (a UUID), e.g. from a log line or a teammate'),
         placeHolder: '3f2b9c1e-8d4a-4c55-9a63-0b1f7e2d4c10',
         validate: validateRecordIdInput,
       });
@@ -99,7 +100,7 @@ class QueryCommands {
     try {
       const record = await vscode.window.withProgress(
         // A notification's title is parsed for links like any message: the id is text only.
-        { location: vscode.ProgressLocation.Notification, title: messageText(`Fused: fetching run ${recordId}`), cancellable: true },
+        { location: vscode.ProgressLocation.Notification, title: messageText(l10n.t('Fused: fetching run {0}', recordId)), cancellable: true },
         async (_progress, token) => {
           const abort = abortSignalFor(token);
           try {
@@ -113,7 +114,7 @@ class QueryCommands {
       // The details panel is registered by the same feature bundle (src/features.ts), always.
       await vscode.commands.executeCommand(DETAILS_COMMAND, { id: record.id, udf_name: record.udf_name });
     } catch (error) {
-      reportQueryError(this.services, `Show run ${recordId}`, error, () => this.showRunById(recordId));
+      reportQueryError(this.services, l10n.t('Show run {0}', recordId), error, () => this.showRunById(recordId));
     }
   }
 
@@ -137,8 +138,8 @@ class QueryCommands {
     if (token) token = sharedTokenFromInput(token);
     if (!token) {
       const typed = await askText({
-        title: 'Show Runs for Shared Token',
-        prompt: 'The shared token of a UDF share link (or paste the whole link)',
+        title: l10n.t('Show Runs for Shared Token'),
+        prompt: l10n.t('The shared token of a UDF share link (or paste the whole link)'),
         placeHolder: 'fsh_…',
         validate: (text) => validateSharedTokenInput(sharedTokenFromInput(text) || text),
       });
@@ -153,16 +154,16 @@ class QueryCommands {
     try {
       range = timeRangeFromArg(arg);
     } catch (error) {
-      reportQueryError(this.services, 'Show Runs in Time Range', error);
+      reportQueryError(this.services, l10n.t('Show Runs in Time Range'), error);
       return;
     }
     let execEnv = execEnvFromArg(arg);
     if (!range) {
-      range = await askTimeRange({ title: 'Show Runs in Time Range' });
+      range = await askTimeRange({ title: l10n.t('Show Runs in Time Range') });
       if (!range) return;
     }
     if (execEnv === undefined) {
-      execEnv = await pickScope('Show Runs in Time Range: scope');
+      execEnv = await pickScope(l10n.t('Show Runs in Time Range: scope'));
       if (execEnv === undefined) return;
     }
     const query: AuditLogQuery = { ...rangeBounds(range, new Date()), scan_forward: false, limit: resultsPageSize(), ...scoped(execEnv) };
@@ -173,11 +174,11 @@ class QueryCommands {
     const raw = arg && typeof arg === 'object' ? (arg as Record<string, unknown>) : {};
     let choice: { distinctType: DistinctType; execEnv: boolean } | undefined;
     if (raw.distinctType === 'names' || raw.distinctType === 'ids') choice = { distinctType: raw.distinctType, execEnv: execEnvFromArg(arg) ?? false };
-    else choice = await pickDistinctAndScope('Show Distinct UDFs');
+    else choice = await pickDistinctAndScope(l10n.t('Show Distinct UDFs'));
     if (!choice) return;
     let scan = typeof raw.maxRecordsToScan === 'number' ? raw.maxRecordsToScan : undefined;
     if (scan === undefined) {
-      scan = await askMaxRecordsToScan('Show Distinct UDFs: records to scan');
+      scan = await askMaxRecordsToScan(l10n.t('Show Distinct UDFs: records to scan'));
       if (scan === undefined) return;
     }
     const query: AuditLogQuery = {
@@ -193,13 +194,13 @@ class QueryCommands {
     const raw = arg && typeof arg === 'object' ? (arg as Record<string, unknown>) : {};
     let choice: { distinctType: DistinctType; execEnv: boolean } | undefined;
     if (raw.distinctType === 'names' || raw.distinctType === 'ids') choice = { distinctType: raw.distinctType, execEnv: execEnvFromArg(arg) ?? false };
-    else choice = await pickDistinctAndScope('Show Recently Used UDFs (last 7 days)');
+    else choice = await pickDistinctAndScope(l10n.t('Show Recently Used UDFs (last 7 days)'));
     if (!choice) return;
     const { distinctType, execEnv } = choice;
-    const title = `recently used UDF ${distinctType} · last 7 days · ${scopeLabel(execEnv)}`;
+    const title = distinctType === 'names' ? l10n.t('recently used UDF names · last 7 days · {0}', scopeLabel(execEnv)) : l10n.t('recently used UDF ids · last 7 days · {0}', scopeLabel(execEnv));
     try {
       const result = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `Fused: finding recently used UDFs (${scopeLabel(execEnv)})`, cancellable: true },
+        { location: vscode.ProgressLocation.Notification, title: l10n.t('Fused: finding recently used UDFs ({0})', scopeLabel(execEnv)), cancellable: true },
         async (progress, token) => {
           const abort = abortSignalFor(token);
           try {
@@ -209,7 +210,10 @@ class QueryCommands {
               days: 7,
               budget: udfListRequestBudget(),
               signal: abort.signal,
-              onProgress: (p) => progress.report({ message: `${p.runsRead.toLocaleString('en-US')} runs read · ${p.requests} request${p.requests === 1 ? '' : 's'}` }),
+              onProgress: (p) =>
+                progress.report({
+                  message: p.requests === 1 ? l10n.t('{0} runs read · {1} request', p.runsRead.toLocaleString('en-US'), p.requests) : l10n.t('{0} runs read · {1} requests', p.runsRead.toLocaleString('en-US'), p.requests),
+                }),
             });
           } finally {
             abort.dispose();
@@ -224,21 +228,21 @@ class QueryCommands {
         `Recently used UDFs (${distinctType}, ${scopeLabel(execEnv)}): ${result.records.length} from ${result.runsRead} runs read in ${result.requests} requests (budget ${udfListRequestBudget()}); ` +
           (capped ? `${capped} window(s) may be incomplete: ${result.cappedWindows.map((w) => `${w.start} – ${w.end}`).join(', ')}.` : 'proven complete.'),
       );
-      if (notice) void vscode.window.showWarningMessage(messageText(`Recently used UDFs: ${notice}`));
+      if (notice) void vscode.window.showWarningMessage(messageText(l10n.t('Recently used UDFs: {0}', notice)));
     } catch (error) {
-      reportQueryError(this.services, 'Recently used UDFs', error, () => this.showRecentlyUsedUdfs({ distinctType, execEnv }));
+      reportQueryError(this.services, l10n.t('Recently used UDFs'), error, () => this.showRecentlyUsedUdfs({ distinctType, execEnv }));
     }
   }
 
   /** Export's prompt when there is no query at hand: which runs to export. */
   async askQueryToExport(): Promise<{ query: AuditLogQuery; title: string } | undefined> {
-    const mode = await pickOne<string>('Export Runs', 'Which runs?', [
-      { label: '$(symbol-text) Runs of a UDF by name…', value: 'name' },
-      { label: '$(symbol-key) Runs of a UDF by id…', value: 'id' },
-      { label: '$(link) Runs for a shared token…', value: 'token' },
-      { label: '$(calendar) Runs in a time range…', value: 'range' },
-      { label: '$(person) All my runs', value: 'mine' },
-      { label: '$(organization) All runs in my execution environment', value: 'env' },
+    const mode = await pickOne<string>(l10n.t('Export Runs'), l10n.t('Which runs?'), [
+      { label: l10n.t('$(symbol-text) Runs of a UDF by name…'), value: 'name' },
+      { label: l10n.t('$(symbol-key) Runs of a UDF by id…'), value: 'id' },
+      { label: l10n.t('$(link) Runs for a shared token…'), value: 'token' },
+      { label: l10n.t('$(calendar) Runs in a time range…'), value: 'range' },
+      { label: l10n.t('$(person) All my runs'), value: 'mine' },
+      { label: l10n.t('$(organization) All runs in my execution environment'), value: 'env' },
     ]);
     switch (mode) {
       case 'name':
@@ -250,22 +254,22 @@ class QueryCommands {
         return { query: { [key]: picked.value, scan_forward: false, ...scoped(picked.execEnv) }, title: withScope(`${key} = ${picked.value}`, picked.execEnv) };
       }
       case 'token': {
-        const typed = await askText({ title: 'Export Runs: shared token', prompt: 'The shared token (or the share link)', validate: (text) => validateSharedTokenInput(sharedTokenFromInput(text) || text) });
+        const typed = await askText({ title: l10n.t('Export Runs: shared token'), prompt: l10n.t('The shared token (or the share link)'), validate: (text) => validateSharedTokenInput(sharedTokenFromInput(text) || text) });
         if (!typed) return undefined;
         const token = sharedTokenFromInput(typed);
         return { query: { shared_token: token, scan_forward: false }, title: `shared_token = ${token}` };
       }
       case 'range': {
-        const range = await askTimeRange({ title: 'Export Runs: time range' });
+        const range = await askTimeRange({ title: l10n.t('Export Runs: time range') });
         if (!range) return undefined;
-        const execEnv = await pickScope('Export Runs: scope');
+        const execEnv = await pickScope(l10n.t('Export Runs: scope'));
         if (execEnv === undefined) return undefined;
         return { query: { ...rangeBounds(range, new Date()), scan_forward: false, ...scoped(execEnv) }, title: withScope(rangeTitle(range), execEnv) };
       }
       case 'mine':
-        return { query: { scan_forward: false }, title: 'my runs' };
+        return { query: { scan_forward: false }, title: l10n.t('my runs') };
       case 'env':
-        return { query: { exec_env: true, scan_forward: false }, title: 'exec env' };
+        return { query: { exec_env: true, scan_forward: false }, title: l10n.t('exec env') };
       default:
         return undefined;
     }

@@ -1,5 +1,6 @@
 // What the palette commands accept from InputBoxes and QuickPicks, checked before any request
 // so a typo gets a message naming the problem instead of a round trip. Pure: no `vscode` import.
+import * as l10n from '@vscode/l10n';
 import { LIMITS } from '../api/types';
 import { MAX_RECORD_ID_LENGTH } from '../api/recordId';
 
@@ -10,16 +11,26 @@ export type InputProblem = string | undefined;
 const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f]/;
 const MAX_TEXT_INPUT = 512;
 
-function blankOrControl(text: string, what: string): InputProblem {
-  if (text.trim() === '') return `Enter ${what}.`;
-  if (CONTROL_CHARS.test(text)) return `${capitalise(what)} cannot contain control characters.`;
-  if (text.length > MAX_TEXT_INPUT) return `${capitalise(what)} is ${text.length} characters long; at most ${MAX_TEXT_INPUT} are accepted.`;
-  return undefined;
-}
+type TextInput = 'udfName' | 'udfId' | 'sharedToken';
 
-function capitalise(text: string): string {
-  const bare = text.replace(/^(a|an|the) /, '');
-  return bare.charAt(0).toUpperCase() + bare.slice(1);
+/** Each sentence whole per kind of input, so a language can inflect the noun (not "Enter " + noun). */
+function blankOrControl(text: string, what: TextInput): InputProblem {
+  if (text.trim() === '') return { udfName: () => l10n.t('Enter a UDF name.'), udfId: () => l10n.t('Enter a UDF id.'), sharedToken: () => l10n.t('Enter a shared token.') }[what]();
+  if (CONTROL_CHARS.test(text)) {
+    return {
+      udfName: () => l10n.t('UDF name cannot contain control characters.'),
+      udfId: () => l10n.t('UDF id cannot contain control characters.'),
+      sharedToken: () => l10n.t('Shared token cannot contain control characters.'),
+    }[what]();
+  }
+  if (text.length > MAX_TEXT_INPUT) {
+    return {
+      udfName: () => l10n.t('UDF name is {0} characters long; at most {1} are accepted.', text.length, MAX_TEXT_INPUT),
+      udfId: () => l10n.t('UDF id is {0} characters long; at most {1} are accepted.', text.length, MAX_TEXT_INPUT),
+      sharedToken: () => l10n.t('Shared token is {0} characters long; at most {1} are accepted.', text.length, MAX_TEXT_INPUT),
+    }[what]();
+  }
+  return undefined;
 }
 
 /**
@@ -27,32 +38,32 @@ function capitalise(text: string): string {
  * what cannot be an id is refused: blank text, control characters, and runaway length.
  */
 export function validateRecordIdInput(text: string): InputProblem {
-  if (text.trim() === '') return 'Enter an audit record id.';
-  if (CONTROL_CHARS.test(text)) return 'An audit record id cannot contain control characters.';
-  if (text.trim().length > MAX_RECORD_ID_LENGTH) return `That is ${text.trim().length} characters long; a record id has at most ${MAX_RECORD_ID_LENGTH}.`;
+  if (text.trim() === '') return l10n.t('Enter an audit record id.');
+  if (CONTROL_CHARS.test(text)) return l10n.t('An audit record id cannot contain control characters.');
+  if (text.trim().length > MAX_RECORD_ID_LENGTH) return l10n.t('That is {0} characters long; a record id has at most {1}.', text.trim().length, MAX_RECORD_ID_LENGTH);
   return undefined;
 }
 
 /** A UDF name (slug), as typed in the "runs of UDF by name" picker. */
 export function validateUdfNameInput(text: string): InputProblem {
-  const problem = blankOrControl(text, 'a UDF name');
+  const problem = blankOrControl(text, 'udfName');
   if (problem) return problem;
-  if (text.trim() !== text) return 'A UDF name has no leading or trailing spaces.';
+  if (text.trim() !== text) return l10n.t('A UDF name has no leading or trailing spaces.');
   return undefined;
 }
 
 /** A UDF id (a UUID in Fused; any id a server lists is accepted). */
 export function validateUdfIdInput(text: string): InputProblem {
-  const problem = blankOrControl(text, 'a UDF id');
+  const problem = blankOrControl(text, 'udfId');
   if (problem) return problem;
-  if (text.trim() !== text) return 'A UDF id has no leading or trailing spaces.';
+  if (text.trim() !== text) return l10n.t('A UDF id has no leading or trailing spaces.');
   return undefined;
 }
 
 export function validateSharedTokenInput(text: string): InputProblem {
-  const problem = blankOrControl(text, 'a shared token');
+  const problem = blankOrControl(text, 'sharedToken');
   if (problem) return problem;
-  if (/\s/.test(text.trim())) return 'A shared token has no spaces; paste just the token (the part after /shared/ in a share link).';
+  if (/\s/.test(text.trim())) return l10n.t('A shared token has no spaces; paste just the token (the part after /shared/ in a share link).');
   return undefined;
 }
 
@@ -77,12 +88,12 @@ function decodeURIComponentSafe(text: string): string {
 /** `max_records_to_scan` typed by the user: a whole number 1..5000. */
 export function parseMaxRecordsToScan(text: string): { value: number } | { problem: string } {
   const trimmed = text.trim().replace(/[_,\s]/g, '');
-  if (trimmed === '') return { problem: `Enter how many records to scan, 1 to ${LIMITS.maxRecordsToScan}.` };
-  if (!/^\d+$/.test(trimmed)) return { problem: `"${text.trim()}" is not a whole number; enter 1 to ${LIMITS.maxRecordsToScan}.` };
+  if (trimmed === '') return { problem: l10n.t('Enter how many records to scan, 1 to {0}.', LIMITS.maxRecordsToScan) };
+  if (!/^\d+$/.test(trimmed)) return { problem: l10n.t('"{0}" is not a whole number; enter 1 to {1}.', text.trim(), LIMITS.maxRecordsToScan) };
   const value = Number(trimmed);
-  if (value < 1) return { problem: 'Scan at least 1 record.' };
+  if (value < 1) return { problem: l10n.t('Scan at least 1 record.') };
   if (value > LIMITS.maxRecordsToScan) {
-    return { problem: `Fused scans at most ${LIMITS.maxRecordsToScan} records per distinct query; ${value} is over the cap.` };
+    return { problem: l10n.t('Fused scans at most {0} records per distinct query; {1} is over the cap.', LIMITS.maxRecordsToScan, value) };
   }
   return { value };
 }

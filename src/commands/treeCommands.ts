@@ -3,6 +3,7 @@
 // QuickPick or InputBox when a command is not run on a tree node.
 import { userMessage } from '../api/errors';
 import vscode = require('vscode');
+import * as l10n from '@vscode/l10n';
 import type { AuditLogRecord } from '../api/types';
 import { labelText, messageText } from '../text/safeText';
 import { formatLocalRange, formatLocalTime, relativeTime, statusPresentation } from '../views/presentation';
@@ -49,20 +50,22 @@ async function scanWindowFully(tree: UdfTreeProvider, node: unknown): Promise<vo
   const windows = tree.unprovenWindows;
   if (windows.length === 0) {
     void vscode.window.showInformationMessage(
-      tree.hasLoadedRoot ? 'The UDF list is proven complete: no window is marked "may be incomplete".' : 'Open the Fused Runs view first; windows it cannot prove complete are marked there.',
+      tree.hasLoadedRoot
+        ? l10n.t('The UDF list is proven complete: no window is marked "may be incomplete".')
+        : l10n.t('Open the Fused Runs view first; windows it cannot prove complete are marked there.'),
     );
     return;
   }
   const pick = await vscode.window.showQuickPick(
     windows.map((window) => ({ label: `$(warning) ${formatLocalRange(window.start, window.end)}`, description: `${window.start} – ${window.end}`, window })),
-    { title: 'Fused: Scan Window Fully', placeHolder: 'Which window of the UDF list should be read completely?' },
+    { title: l10n.t('Fused: Scan Window Fully'), placeHolder: l10n.t('Which window of the UDF list should be read completely?') },
   );
   if (pick) await tree.scanWindowFully(pick.window);
 }
 
 /** The one time-range prompt (every preset, "All time" included), marking the tree's range as current. */
 async function setTimeRange(tree: UdfTreeProvider): Promise<void> {
-  const range = await askTimeRange({ title: 'Fused: Set Time Range', current: tree.state.range, presets: RANGE_PRESETS.map((p) => p.preset) });
+  const range = await askTimeRange({ title: l10n.t('Fused: Set Time Range'), current: tree.state.range, presets: RANGE_PRESETS.map((p) => p.preset) });
   if (range) await tree.updateState({ range });
 }
 
@@ -70,14 +73,14 @@ async function setTimeRange(tree: UdfTreeProvider): Promise<void> {
 async function filterUdfs(tree: UdfTreeProvider): Promise<void> {
   const previous = tree.state.textFilter;
   const box = vscode.window.createInputBox();
-  box.title = 'Fused: Filter UDFs';
-  box.prompt = 'Show UDFs whose name contains this text (case-insensitive). Empty clears the filter.';
-  box.placeholder = 'e.g. tiles';
+  box.title = l10n.t('Fused: Filter UDFs');
+  box.prompt = l10n.t('Show UDFs whose name contains this text (case-insensitive). Empty clears the filter.');
+  box.placeholder = l10n.t('e.g. tiles');
   box.value = previous;
   let accepted = false;
   await new Promise<void>((resolve) => {
     box.onDidChangeValue((value) => {
-      if (value.length > 200) box.validationMessage = 'Use at most 200 characters.';
+      if (value.length > 200) box.validationMessage = l10n.t('Use at most {0} characters.', 200);
       else {
         box.validationMessage = undefined;
         void tree.updateState({ textFilter: value });
@@ -112,8 +115,8 @@ async function copyRecordId(tree: UdfTreeProvider, arg: unknown): Promise<void> 
   if (!id) {
     const runs = tree.loadedRuns();
     if (runs.length === 0) {
-      const open = 'Open Fused Runs';
-      const answer = await vscode.window.showInformationMessage('No runs are loaded yet. Open the Fused Runs view (and expand a UDF) to pick a run to copy.', open);
+      const open = l10n.t('Open Fused Runs');
+      const answer = await vscode.window.showInformationMessage(l10n.t('No runs are loaded yet. Open the Fused Runs view (and expand a UDF) to pick a run to copy.'), open);
       if (answer === open) await vscode.commands.executeCommand(`${VIEW_ID}.focus`);
       return;
     }
@@ -122,15 +125,15 @@ async function copyRecordId(tree: UdfTreeProvider, arg: unknown): Promise<void> 
       const status = runStatus(record);
       // Our icon, then record text whose own $(…) stays text (labelText).
       return {
-        label: `$(${statusPresentation(status).icon}) ${labelText(record.udf_name ?? record.udf_id ?? 'Unnamed UDF', 60)}`,
+        label: `$(${statusPresentation(status).icon}) ${labelText(record.udf_name ?? record.udf_id ?? l10n.t('Unnamed UDF'), 60)}`,
         description: labelText(`${formatLocalTime(record.timestamp)} · ${relativeTime(record.timestamp, now)}`),
         detail: labelText(record.id, 200),
         record,
       };
     });
     const pick = await vscode.window.showQuickPick(picks, {
-      title: 'Fused: Copy Record ID',
-      placeHolder: 'Pick a run (runs loaded in the Fused Runs view)',
+      title: l10n.t('Fused: Copy Record ID'),
+      placeHolder: l10n.t('Pick a run (runs loaded in the Fused Runs view)'),
       matchOnDescription: true,
       matchOnDetail: true,
     });
@@ -140,16 +143,18 @@ async function copyRecordId(tree: UdfTreeProvider, arg: unknown): Promise<void> 
   try {
     await vscode.env.clipboard.writeText(id);
   } catch (error) {
-    void vscode.window.showErrorMessage(messageText(`Could not copy record ID ${id}: ${userMessage(error)}`));
+    void vscode.window.showErrorMessage(messageText(l10n.t('Could not copy record ID {0}: {1}', id, userMessage(error))));
     return;
   }
   // The full id is on the clipboard; the message shows it as text (never a link), cut if long.
-  void vscode.window.showInformationMessage(messageText(`Copied record ID ${id}`));
+  void vscode.window.showInformationMessage(messageText(l10n.t('Copied record ID {0}', id)));
 }
 
 async function openDemoSettings(): Promise<void> {
   await vscode.commands.executeCommand('workbench.action.openSettings', 'fusedRuns.api');
   void vscode.window.showInformationMessage(
-    'Demo without a Fused account: in the fused-runs repository, "npm run demo" opens a ready-made VS Code on the local Fused server with demo data. To use this window instead, run "npm run server", set "fusedRuns.api.baseUrl" to the URL it prints (http://127.0.0.1:PORT/v1), and run "Fused: Set API Token" with fused-demo-token.',
+    l10n.t(
+      'Demo without a Fused account: in the fused-runs repository, "npm run demo" opens a ready-made VS Code on the local Fused server with demo data. To use this window instead, run "npm run server", set "fusedRuns.api.baseUrl" to the URL it prints (http://127.0.0.1:PORT/v1), and run "Fused: Set API Token" with fused-demo-token.',
+    ),
   );
 }

@@ -2,6 +2,7 @@
 // (a tree row, `{ id, udf_name }`, a record, a fused-run URI); from the palette it asks for a
 // record id, offering the run of the active fused-run editor.
 import vscode = require('vscode');
+import * as l10n from '@vscode/l10n';
 import { isFusedApiError, userMessage } from '../api/errors';
 import { iteratePages } from '../api/paging';
 import { runStatus } from '../api/status';
@@ -68,18 +69,18 @@ export class RunDocumentCommands {
   // --- opening documents ---
 
   async openPart(arg: unknown, part: 'code' | 'stderr' | 'stdout' | 'udf_data'): Promise<vscode.TextEditor | undefined> {
-    const record = await this.resolveRecord(arg, `Open the ${part === 'code' ? 'code' : part} of which run?`);
+    const record = await this.resolveRecord(arg, l10n.t('Open the {0} of which run?', part));
     if (!record) return undefined;
     const file: RunFile = part === 'code' ? codeFileFor(this.files.parsedUdfData(record)) : { kind: part };
     return this.show(record, file);
   }
 
   async openHeaderModule(arg: unknown): Promise<vscode.TextEditor | undefined> {
-    const record = await this.resolveRecord(arg, 'Open a header module of which run?');
+    const record = await this.resolveRecord(arg, l10n.t('Open a header module of which run?'));
     if (!record) return undefined;
     const headers = this.files.parsedUdfData(record).headers;
     if (headers.length === 0) {
-      void vscode.window.showInformationMessage(messageText(`This run of ${displayName(record)} recorded no header modules.`));
+      void vscode.window.showInformationMessage(messageText(l10n.t('This run of {0} recorded no header modules.', displayName(record))));
       return undefined;
     }
     const picked =
@@ -88,7 +89,7 @@ export class RunDocumentCommands {
         : (
             await vscode.window.showQuickPick(
               headers.map((header) => ({ label: labelText(header.module_name, 80), description: labelText(header.source_file ?? header.url ?? '', 80), header })),
-              { title: labelText(`Header modules of ${displayName(record)}`), placeHolder: 'Module to open' },
+              { title: labelText(l10n.t('Header modules of {0}', displayName(record))), placeHolder: l10n.t('Module to open') },
             )
           )?.header;
     if (!picked) return undefined;
@@ -105,26 +106,26 @@ export class RunDocumentCommands {
   // --- diffs ---
 
   async compareWithLocalFile(arg: unknown): Promise<void> {
-    const record = await this.resolveRecord(arg, 'Compare the code of which run with a local file?');
+    const record = await this.resolveRecord(arg, l10n.t('Compare the code of which run with a local file?'));
     if (!record) return;
     const runUri = this.codeUri(record);
     const active = vscode.window.activeTextEditor?.document;
     const local = active && active.uri.scheme !== RUN_SCHEME && active.uri.scheme !== 'output' ? active.uri : await pickLocalFile(record);
     if (!local) return;
-    const title = labelText(`${displayName(record)} (run ${shortTime(record.timestamp)}) ↔ ${oneLine(baseName(local), 60)}`, 200);
+    const title = labelText(l10n.t('{0} (run {1}) ↔ {2}', displayName(record), shortTime(record.timestamp), oneLine(baseName(local), 60)), 200);
     await vscode.commands.executeCommand('vscode.diff', runUri, local, title, { preview: false });
   }
 
   async compareWithPreviousRun(arg: unknown): Promise<void> {
-    const record = await this.resolveRecord(arg, 'Compare which run with its previous run?');
+    const record = await this.resolveRecord(arg, l10n.t('Compare which run with its previous run?'));
     if (!record) return;
     const query = sameUdfQuery(record);
     if (!query) {
-      void vscode.window.showWarningMessage('This run records neither a udf_id nor a udf_name, so other runs of its UDF cannot be found.');
+      void vscode.window.showWarningMessage(l10n.t('This run records neither a udf_id nor a udf_name, so other runs of its UDF cannot be found.'));
       return;
     }
     const result = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: messageText(`Looking for the previous run of ${displayName(record)} with different code…`), cancellable: true },
+      { location: vscode.ProgressLocation.Notification, title: messageText(l10n.t('Looking for the previous run of {0} with different code…', displayName(record))), cancellable: true },
       async (_progress, token) => {
         const abort = abortSignalFor(token);
         try {
@@ -145,30 +146,30 @@ export class RunDocumentCommands {
       return;
     }
     if (result.earlier.length === 0) {
-      void vscode.window.showInformationMessage(messageText(`This is the earliest recorded run of ${displayName(record)}: there is no previous run to compare with.`));
+      void vscode.window.showInformationMessage(messageText(l10n.t('This is the earliest recorded run of {0}: there is no previous run to compare with.', displayName(record))));
       return;
     }
     const why = result.budgetSpent
-      ? `None of the ${result.earlier.length} most recent earlier runs read (the search stops at ${PREVIOUS_RUN_BUDGET} runs) has different code.`
-      : `No earlier run has different code (${result.sameCode} ran the same code).`;
-    const picked = await this.pickRun(record, result.earlier, `${why} Pick a run to compare with`);
+      ? l10n.t('None of the {0} most recent earlier runs read (the search stops at {1} runs) has different code.', result.earlier.length, PREVIOUS_RUN_BUDGET)
+      : l10n.t('No earlier run has different code ({0} ran the same code).', result.sameCode);
+    const picked = await this.pickRun(record, result.earlier, l10n.t('{0} Pick a run to compare with', why));
     if (picked) await this.diffRuns(picked, record);
   }
 
   async compareWithRun(arg: unknown): Promise<void> {
-    const record = await this.resolveRecord(arg, 'Compare which run with another run?');
+    const record = await this.resolveRecord(arg, l10n.t('Compare which run with another run?'));
     if (!record) return;
     const query = sameUdfQuery(record, PICK_RUNS);
     if (!query) {
-      void vscode.window.showWarningMessage('This run records neither a udf_id nor a udf_name, so other runs of its UDF cannot be found.');
+      void vscode.window.showWarningMessage(l10n.t('This run records neither a udf_id nor a udf_name, so other runs of its UDF cannot be found.'));
       return;
     }
     // Any run of the UDF, newer ones included.
     delete query.end_timestamp;
-    const page = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: labelText(`Fetching runs of ${displayName(record)}`) }, () => this.services.query(query));
+    const page = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: labelText(l10n.t('Fetching runs of {0}', displayName(record))) }, () => this.services.query(query));
     const others = page.items.filter((r) => r.id !== record.id);
     if (others.length === 0) {
-      void vscode.window.showInformationMessage(messageText(`${displayName(record)} has no other recorded run to compare with.`));
+      void vscode.window.showInformationMessage(messageText(l10n.t('{0} has no other recorded run to compare with.', displayName(record))));
       return;
     }
     const picked = await this.pickRun(record, others, `Compare ${displayName(record)} (run ${shortTime(record.timestamp)}) with`);
@@ -185,15 +186,15 @@ export class RunDocumentCommands {
       return {
         label: `$(${look.icon}) ${labelText(formatLocalTime(run.timestamp))}`,
         description: `${relativeTime(run.timestamp)} · ${look.label}`,
-        detail: code === undefined ? 'recorded no code' : code === currentCode ? 'same code' : 'code differs',
+        detail: code === undefined ? l10n.t('recorded no code') : code === currentCode ? l10n.t('same code') : l10n.t('code differs'),
         run,
       };
     });
-    return (await vscode.window.showQuickPick(items, { title: labelText(`Runs of ${displayName(current)}`), placeHolder: labelText(placeHolder, 300), matchOnDescription: true, matchOnDetail: true }))?.run;
+    return (await vscode.window.showQuickPick(items, { title: labelText(l10n.t('Runs of {0}', displayName(current))), placeHolder: labelText(placeHolder, 300), matchOnDescription: true, matchOnDetail: true }))?.run;
   }
 
   private async diffRuns(older: AuditLogRecord, newer: AuditLogRecord): Promise<void> {
-    const title = labelText(`${displayName(newer)}: run ${shortTime(older.timestamp)} ↔ run ${shortTime(newer.timestamp)}`, 200);
+    const title = labelText(l10n.t('{0}: run {1} ↔ run {2}', displayName(newer), shortTime(older.timestamp), shortTime(newer.timestamp)), 200);
     await vscode.commands.executeCommand('vscode.diff', this.codeUri(older), this.codeUri(newer), title, { preview: false });
   }
 
@@ -210,10 +211,10 @@ export class RunDocumentCommands {
   async reloadRun(arg: unknown): Promise<void> {
     const ref = extractRunRef(arg) ?? activeRunRef();
     if (!ref) {
-      void vscode.window.showInformationMessage('Open a run document (code, stderr or stdout) to reload it from the server.');
+      void vscode.window.showInformationMessage(l10n.t('Open a run document (code, stderr or stdout) to reload it from the server.'));
       return;
     }
-    await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Reloading run from the server' }, () => this.files.reload(ref.id));
+    await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: l10n.t('Reloading run from the server') }, () => this.files.reload(ref.id));
   }
 
   // --- arguments ---
@@ -223,7 +224,7 @@ export class RunDocumentCommands {
     let ref: RunRef | undefined = extractRunRef(arg);
     if (!ref) {
       if (arg !== undefined && !(arg instanceof vscode.Uri)) {
-        void vscode.window.showErrorMessage('That is not a Fused run: expected a run from the Fused Runs view, a record id or a fused-run document.');
+        void vscode.window.showErrorMessage(l10n.t('That is not a Fused run: expected a run from the Fused Runs view, a record id or a fused-run document.'));
         return undefined;
       }
       ref = await askForRun(prompt);
@@ -231,17 +232,18 @@ export class RunDocumentCommands {
     }
     if (ref.record) return ref.record;
     const id = ref.id;
-    return vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: labelText(`Fetching Fused run ${id}`) }, () => this.services.getRecord(id));
+    return vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: labelText(l10n.t('Fetching Fused run {0}', id)) }, () => this.services.getRecord(id));
   }
 
   private reportError(error: unknown): void {
     const message = userMessage(error);
     this.services.log.error(`Run documents: ${message}`);
-    const actions = isFusedApiError(error) && (error.kind === 'not-signed-in' || error.kind === 'authentication') ? ['Set API Token', 'Show Log'] : ['Show Log'];
+    const [setApiToken, showLog] = [l10n.t('Set API Token'), l10n.t('Show Log')];
+    const actions = isFusedApiError(error) && (error.kind === 'not-signed-in' || error.kind === 'authentication') ? [setApiToken, showLog] : [showLog];
     // Messages name records and carry server details: text, never links.
     void vscode.window.showErrorMessage(messageText(message), ...actions).then((choice) => {
-      if (choice === 'Set API Token') void vscode.commands.executeCommand('fusedRuns.setApiToken');
-      else if (choice === 'Show Log') void vscode.commands.executeCommand('fusedRuns.showLog');
+      if (choice === setApiToken) void vscode.commands.executeCommand('fusedRuns.setApiToken');
+      else if (choice === showLog) void vscode.commands.executeCommand('fusedRuns.showLog');
     });
   }
 }
@@ -269,8 +271,8 @@ async function askForRun(prompt: string): Promise<RunRef | undefined> {
   const active = activeRunRef();
   const id = await vscode.window.showInputBox({
     title: prompt,
-    prompt: 'Audit record id (the id column of fused.api.log)',
-    placeHolder: 'e.g. 3f2b9c1e-8d4a-4c55-9a63-0b1f7e2d4c10',
+    prompt: l10n.t('Audit record id (the id column of fused.api.log)'),
+    placeHolder: l10n.t('e.g. {0}', '3f2b9c1e-8d4a-4c55-9a63-0b1f7e2d4c10'),
     value: active?.id,
     ignoreFocusOut: true,
     validateInput: validateRecordIdInput,
@@ -290,22 +292,22 @@ async function pickLocalFile(record: AuditLogRecord): Promise<vscode.Uri | undef
     items.push({ label: `$(file) ${labelText(baseName(uri))}`, description: labelText(vscode.workspace.asRelativePath(uri, true), 200), detail: description, uri });
   };
   for (const document of vscode.workspace.textDocuments) {
-    if (document.uri.scheme === 'file' || document.uri.scheme === 'untitled' || document.uri.scheme === 'vscode-remote') add(document.uri, 'open in the editor');
+    if (document.uri.scheme === 'file' || document.uri.scheme === 'untitled' || document.uri.scheme === 'vscode-remote') add(document.uri, l10n.t('open in the editor'));
   }
   if (vscode.workspace.workspaceFolders?.length) {
     const files = await vscode.workspace.findFiles('**/*.py', '**/{node_modules,.git,.venv,venv,__pycache__,site-packages}/**', 500);
     files.sort((a, b) => a.path.localeCompare(b.path));
     for (const uri of files) add(uri, '');
   }
-  items.push({ label: '$(folder-opened) Browse…', description: 'pick any file', browse: true });
+  items.push({ label: l10n.t('$(folder-opened) Browse…'), description: l10n.t('pick any file'), browse: true });
   const picked = await vscode.window.showQuickPick(items, {
-    title: labelText(`Compare the code of ${displayName(record)} (run ${shortTime(record.timestamp)}) with…`, 200),
-    placeHolder: 'A local file',
+    title: labelText(l10n.t('Compare the code of {0} (run {1}) with…', displayName(record), shortTime(record.timestamp)), 200),
+    placeHolder: l10n.t('A local file'),
     matchOnDescription: true,
   });
   if (!picked) return undefined;
   if (picked.uri) return picked.uri;
-  const chosen = await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: 'Compare', filters: { Python: ['py'], 'All files': ['*'] } });
+  const chosen = await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: l10n.t('Compare'), filters: { Python: ['py'], [l10n.t('All files')]: ['*'] } });
   return chosen?.[0];
 }
 
@@ -319,7 +321,7 @@ async function ensureLogLanguage(document: vscode.TextDocument): Promise<void> {
 
 /** The UDF's name for titles and messages, cut to 60 characters; the sink function applies to the whole text. */
 function displayName(record: AuditLogRecord): string {
-  return oneLine(record.udf_name ?? record.udf_id ?? 'unnamed UDF', 60);
+  return oneLine(record.udf_name ?? record.udf_id ?? l10n.t('unnamed UDF'), 60);
 }
 
 function shortTime(iso: string): string {

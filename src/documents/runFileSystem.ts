@@ -4,6 +4,7 @@
 // cache; encoded contents are cached per document (bounded) and dropped when the last open
 // document of a record closes.
 import vscode = require('vscode');
+import * as l10n from '@vscode/l10n';
 import { isFusedApiError, userMessage } from '../api/errors';
 import { LIMITS, type AuditLogRecord } from '../api/types';
 import { WeightedLru } from '../cache/lru';
@@ -84,7 +85,7 @@ export class RunFileSystemProvider implements vscode.FileSystemProvider, vscode.
       if (parsed.headers.length) entries.push(['headers', vscode.FileType.Directory]);
       return entries;
     }
-    throw vscode.FileSystemError.FileNotFound(messageText(`"${uri.path}" is not a run folder; run documents live in /<udf_name>/<record_id>/.`));
+    throw vscode.FileSystemError.FileNotFound(messageText(l10n.t('"{0}" is not a run folder; run documents live in /<udf_name>/<record_id>/.', uri.path)));
   }
 
   /** The text of a document (for features that need it without opening an editor). */

@@ -1,6 +1,7 @@
 // Links from traceback frames in a run's stderr/stdout to the line of the run's own code (or
 // header module) that raised. The rule for which frames link is in traceback.ts.
 import vscode = require('vscode');
+import * as l10n from '@vscode/l10n';
 import { runAddressOf, runDocumentUri, type RunFileSystemProvider } from './runFileSystem';
 import { findTracebackFrames, frameTargets, type RunLinkContext } from '../shared/traceback';
 import { lineFragment, RUN_SCHEME } from '../shared/runUri';
@@ -33,7 +34,7 @@ export class TracebackLinkProvider implements vscode.DocumentLinkProvider {
       const uri = runDocumentUri({ recordId: address.recordId, udfName: address.udfName, file }).with({ fragment: lineFragment(target.line) });
       const link = new vscode.DocumentLink(new vscode.Range(document.positionAt(frame.start), document.positionAt(frame.end)), uri);
       // VS Code shows the tooltip as the label of a Markdown link with theme icons: the module name is record text.
-      link.tooltip = target.kind === 'code' ? `Open line ${target.line} of the code that ran` : labelText(`Open line ${target.line} of header module ${target.module}`, 200);
+      link.tooltip = target.kind === 'code' ? l10n.t('Open line {0} of the code that ran', target.line) : labelText(l10n.t('Open line {0} of header module {1}', target.line, target.module), 200);
       links.push(link);
     });
     return links;

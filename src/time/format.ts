@@ -2,13 +2,16 @@
 // "2026-11-25 14:03"), and durations ("4.2 s"). One place, so the tree, the results, hovers,
 // documents and the details panel say a time the same way. Pure: no `vscode`.
 
-const UNITS: [Intl.RelativeTimeFormatUnit, number, string][] = [
-  ['year', 365 * 24 * 3600, 'y'],
-  ['month', 30 * 24 * 3600, 'mo'],
-  ['week', 7 * 24 * 3600, 'w'],
-  ['day', 24 * 3600, 'd'],
-  ['hour', 3600, 'h'],
-  ['minute', 60, 'min'],
+import * as l10n from '@vscode/l10n';
+
+/** The units of a relative time, largest first, each with its short form ("3 d"). */
+const UNITS: [Intl.RelativeTimeFormatUnit, number, (count: number) => string][] = [
+  ['year', 365 * 24 * 3600, (n) => l10n.t('{0} y', n)],
+  ['month', 30 * 24 * 3600, (n) => l10n.t('{0} mo', n)],
+  ['week', 7 * 24 * 3600, (n) => l10n.t('{0} w', n)],
+  ['day', 24 * 3600, (n) => l10n.t('{0} d', n)],
+  ['hour', 3600, (n) => l10n.t('{0} h', n)],
+  ['minute', 60, (n) => l10n.t('{0} min', n)],
 ];
 
 /** Within this much of the future, a run's time is clock skew and reads "just now". */
@@ -21,18 +24,18 @@ const SKEW_SECONDS = 60;
  */
 export function relativeTime(iso: string, now: Date = new Date()): string {
   const then = Date.parse(iso);
-  if (Number.isNaN(then)) return 'unknown time';
+  if (Number.isNaN(then)) return l10n.t('unknown time');
   const seconds = Math.round((now.getTime() - then) / 1000);
-  if (seconds < -SKEW_SECONDS) return `⚠ in the future (${ago(-seconds)} ahead)`;
-  if (seconds < 45) return 'just now';
-  return `${ago(seconds)} ago`;
+  if (seconds < -SKEW_SECONDS) return l10n.t('⚠ in the future ({0} ahead)', ago(-seconds));
+  if (seconds < 45) return l10n.t('just now');
+  return l10n.t('{0} ago', ago(seconds));
 }
 
 function ago(seconds: number): string {
   for (const [, size, short] of UNITS) {
-    if (seconds >= size) return `${Math.floor(seconds / size)} ${short}`;
+    if (seconds >= size) return short(Math.floor(seconds / size));
   }
-  return '1 min';
+  return l10n.t('{0} min', 1);
 }
 
 /** Whether a timestamp lies further in the future than clock skew explains. */
@@ -46,16 +49,22 @@ export function isFutureTime(iso: string, now: Date = new Date()): boolean {
  * reported a duration; a negative or non-finite number is not a duration at all.
  */
 export function formatDuration(seconds: number | null | undefined): string {
-  if (seconds === null || seconds === undefined) return 'did not complete';
-  if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0) return 'invalid duration';
-  if (seconds < 1) return `${Math.round(seconds * 1000)} ms`;
-  if (seconds < 60) return `${seconds.toFixed(seconds < 10 ? 1 : 0)} s`;
+  if (seconds === null || seconds === undefined) return l10n.t('did not complete');
+  if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0) return l10n.t('invalid duration');
+  if (seconds < 1) return l10n.t('{0} ms', Math.round(seconds * 1000));
+  if (seconds < 60) return l10n.t('{0} s', seconds.toFixed(seconds < 10 ? 1 : 0));
   const whole = Math.round(seconds);
-  const pair = (big: number, bigUnit: string, small: number, smallUnit: string) => (small ? `${big} ${bigUnit} ${small} ${smallUnit}` : `${big} ${bigUnit}`);
-  if (whole < 3600) return pair(Math.floor(whole / 60), 'min', whole % 60, 's');
-  if (whole < 86_400) return pair(Math.floor(whole / 3600), 'h', Math.floor((whole % 3600) / 60), 'min');
-  const days = Math.floor(whole / 86_400);
-  return pair(days, days === 1 ? 'day' : 'days', Math.floor((whole % 86_400) / 3600), 'h');
+  if (whole < 3600) {
+    const [minutes, rest] = [Math.floor(whole / 60), whole % 60];
+    return rest ? l10n.t('{0} min {1} s', minutes, rest) : l10n.t('{0} min', minutes);
+  }
+  if (whole < 86_400) {
+    const [hours, rest] = [Math.floor(whole / 3600), Math.floor((whole % 3600) / 60)];
+    return rest ? l10n.t('{0} h {1} min', hours, rest) : l10n.t('{0} h', hours);
+  }
+  const [days, rest] = [Math.floor(whole / 86_400), Math.floor((whole % 86_400) / 3600)];
+  if (days === 1) return rest ? l10n.t('{0} day {1} h', days, rest) : l10n.t('{0} day', days);
+  return rest ? l10n.t('{0} days {1} h', days, rest) : l10n.t('{0} days', days);
 }
 
 /**

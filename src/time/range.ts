@@ -2,6 +2,7 @@
 // tree, the palette prompts, the command arguments and the results view all use it, and its
 // one preset table. Presets are relative and resolved against a clock when a query is built;
 // their end stays open so runs that land while a list is shown still count. Pure: no `vscode`.
+import * as l10n from '@vscode/l10n';
 import { parseTimestamp, parseTimestampOrNow, TIMESTAMP_EXAMPLES } from './timestamps';
 import { formatLocalMinutes } from './format';
 
@@ -26,11 +27,12 @@ const HOUR_MS = 3600_000;
 const DAY_MS = 24 * HOUR_MS;
 
 export const RANGE_PRESETS: readonly RangePreset[] = [
-  { preset: 'hour', label: 'Last hour', short: 'last hour', ms: HOUR_MS },
-  { preset: 'day', label: 'Last 24 hours', short: 'last 24 h', ms: DAY_MS },
-  { preset: 'week', label: 'Last 7 days', short: 'last 7 days', ms: 7 * DAY_MS },
-  { preset: 'month', label: 'Last 30 days', short: 'last 30 days', ms: 30 * DAY_MS },
-  { preset: 'all', label: 'All time', short: 'all time', ms: Number.POSITIVE_INFINITY },
+  // Getters: the words are looked up when shown (in the display language), not at load.
+  { preset: 'hour', get label() { return l10n.t('Last hour'); }, get short() { return l10n.t('last hour'); }, ms: HOUR_MS },
+  { preset: 'day', get label() { return l10n.t('Last 24 hours'); }, get short() { return l10n.t('last 24 h'); }, ms: DAY_MS },
+  { preset: 'week', get label() { return l10n.t('Last 7 days'); }, get short() { return l10n.t('last 7 days'); }, ms: 7 * DAY_MS },
+  { preset: 'month', get label() { return l10n.t('Last 30 days'); }, get short() { return l10n.t('last 30 days'); }, ms: 30 * DAY_MS },
+  { preset: 'all', get label() { return l10n.t('All time'); }, get short() { return l10n.t('all time'); }, ms: Number.POSITIVE_INFINITY },
 ];
 
 export function presetRange(preset: RangePresetId): TimeRange {
@@ -93,8 +95,8 @@ export type CustomRangeResult = { ok: true; range: TimeRange & { kind: 'custom' 
 /** What is wrong with a typed start, or undefined (a start in the future cannot hold runs yet). */
 export function checkRangeStart(startText: string, now: Date): string | undefined {
   const start = parseTimestamp(startText);
-  if (!start.ok) return `Start: ${start.problem}`;
-  if (start.ms > now.getTime()) return `Start: ${JSON.stringify(startText.trim())} is in the future; no run can be there yet.`;
+  if (!start.ok) return l10n.t('Start: {0}', start.problem);
+  if (start.ms > now.getTime()) return l10n.t('Start: {0} is in the future; no run can be there yet.', JSON.stringify(startText.trim()));
   return undefined;
 }
 
@@ -107,12 +109,12 @@ export function customRange(startText: string, endText: string, now: Date): Cust
   if (startProblem) return { ok: false, field: 'start', problem: startProblem };
   const start = parseTimestamp(startText) as Extract<ReturnType<typeof parseTimestamp>, { ok: true }>;
   const end = endText.trim() === '' ? parseTimestampOrNow('now', now) : parseTimestampOrNow(endText, now);
-  if (!end.ok) return { ok: false, field: 'end', problem: `End: ${end.problem}` };
+  if (!end.ok) return { ok: false, field: 'end', problem: l10n.t('End: {0}', end.problem) };
   if (end.ms < start.ms) {
     return {
       ok: false,
       field: 'end',
-      problem: `End: ${JSON.stringify(endText.trim() || 'now')} is before the start time ${JSON.stringify(startText.trim())} (${start.iso}); the range would be empty.`,
+      problem: l10n.t('End: {0} is before the start time {1} ({2}); the range would be empty.', JSON.stringify(endText.trim() || 'now'), JSON.stringify(startText.trim()), start.iso),
     };
   }
   return { ok: true, range: { kind: 'custom', start: start.iso, end: end.iso } };
@@ -132,4 +134,6 @@ export function reviveRange(value: unknown): TimeRange | undefined {
 }
 
 /** For prompts: what a custom start or end may look like. */
-export const RANGE_INPUT_HINT = `ISO 8601 (${TIMESTAMP_EXAMPLES})`;
+export function rangeInputHint(): string {
+  return l10n.t('ISO 8601 ({0})', TIMESTAMP_EXAMPLES);
+}

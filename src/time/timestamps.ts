@@ -12,6 +12,8 @@
 // typed (no precision lost), a local time given the machine's offset at that instant.
 // Pure: no `vscode`, no imports at all (the API client and the views both build on it).
 
+import * as l10n from '@vscode/l10n';
+
 export interface Timestamp {
   /** Epoch milliseconds (a fraction finer than a millisecond is kept in `iso`). */
   ms: number;
@@ -73,20 +75,20 @@ export function toLocalIso(date: Date): string {
 export function parseTimestamp(text: string, options: TimestampOptions = {}): TimestampResult {
   const trimmed = text.trim();
   const quoted = JSON.stringify(trimmed);
-  if (trimmed === '') return { ok: false, problem: `Enter a date or date-time, e.g. ${TIMESTAMP_EXAMPLES}.` };
+  if (trimmed === '') return { ok: false, problem: l10n.t('Enter a date or date-time, e.g. {0}.', TIMESTAMP_EXAMPLES) };
   const match = PATTERN.exec(trimmed);
-  if (!match) return { ok: false, problem: `${quoted} is not an ISO 8601 date or date-time (e.g. ${TIMESTAMP_EXAMPLES}).` };
+  if (!match) return { ok: false, problem: l10n.t('{0} is not an ISO 8601 date or date-time (e.g. {1}).', quoted, TIMESTAMP_EXAMPLES) };
   const [, y, mo, d, h, mi, s, fraction = '', zone] = match;
   const year = Number(y);
   const month = Number(mo);
   const day = Number(d);
-  if (month < 1 || month > 12) return { ok: false, problem: `${quoted} has month ${mo}, which does not exist.` };
-  if (day < 1 || day > daysInMonth(year, month)) return { ok: false, problem: `${quoted} is not a date: ${y}-${mo} has no day ${d}.` };
-  if (h !== undefined && Number(h) > 23) return { ok: false, problem: `${quoted} has hour ${h}; hours run 00..23.` };
-  if (mi !== undefined && Number(mi) > 59) return { ok: false, problem: `${quoted} has minute ${mi}; minutes run 00..59.` };
-  if (s !== undefined && Number(s) > 59) return { ok: false, problem: `${quoted} has second ${s}; seconds run 00..59.` };
+  if (month < 1 || month > 12) return { ok: false, problem: l10n.t('{0} has month {1}, which does not exist.', quoted, mo) };
+  if (day < 1 || day > daysInMonth(year, month)) return { ok: false, problem: l10n.t('{0} is not a date: {1}-{2} has no day {3}.', quoted, y, mo, d) };
+  if (h !== undefined && Number(h) > 23) return { ok: false, problem: l10n.t('{0} has hour {1}; hours run 00..23.', quoted, h) };
+  if (mi !== undefined && Number(mi) > 59) return { ok: false, problem: l10n.t('{0} has minute {1}; minutes run 00..59.', quoted, mi) };
+  if (s !== undefined && Number(s) > 59) return { ok: false, problem: l10n.t('{0} has second {1}; seconds run 00..59.', quoted, s) };
   if (!zone && options.requireOffset) {
-    return { ok: false, problem: `${quoted} has no UTC offset; add "Z" or an offset like "+00:00" (a time without one is ambiguous).` };
+    return { ok: false, problem: l10n.t('{0} has no UTC offset; add "Z" or an offset like "+00:00" (a time without one is ambiguous).', quoted) };
   }
   const hour = Number(h ?? 0);
   const minute = Number(mi ?? 0);
@@ -99,20 +101,20 @@ export function parseTimestamp(text: string, options: TimestampOptions = {}): Ti
       const digits = zone.replace(':', '');
       const hours = Number(digits.slice(1, 3));
       const minutes = Number(digits.slice(3, 5) || '0');
-      if (hours > 23 || minutes > 59) return { ok: false, problem: `${quoted} has offset ${zone}, which is not a valid UTC offset.` };
+      if (hours > 23 || minutes > 59) return { ok: false, problem: l10n.t('{0} has offset {1}, which is not a valid UTC offset.', quoted, zone) };
       offsetMinutes = (digits.startsWith('-') ? -1 : 1) * (hours * 60 + minutes);
     }
     const ms = Date.UTC(year, month - 1, day, hour, minute, second, millis) - offsetMinutes * 60_000;
-    if (!Number.isFinite(ms)) return { ok: false, problem: `${quoted} is not a real instant.` };
+    if (!Number.isFinite(ms)) return { ok: false, problem: l10n.t('{0} is not a real instant.', quoted) };
     const offset = zone.toUpperCase() === 'Z' ? 'Z' : formatOffset(offsetMinutes);
     return { ok: true, ms, iso: `${y}-${mo}-${d}T${clock}${offset}`, hadOffset: true };
   }
   // No offset: the machine's local time (what the tree and the local-time labels show).
   const local = new Date(year, month - 1, day, hour, minute, second, millis);
-  if (Number.isNaN(local.getTime())) return { ok: false, problem: `${quoted} is not a real instant.` };
+  if (Number.isNaN(local.getTime())) return { ok: false, problem: l10n.t('{0} is not a real instant.', quoted) };
   // A local time skipped by a daylight-saving jump does not exist; Date moves it forward.
   if (local.getFullYear() !== year || local.getMonth() !== month - 1 || local.getDate() !== day || local.getHours() !== hour || local.getMinutes() !== minute) {
-    return { ok: false, problem: `${quoted} does not exist in this machine's time zone (the clocks skip it); add an offset or pick another time.` };
+    return { ok: false, problem: l10n.t("{0} does not exist in this machine's time zone (the clocks skip it); add an offset or pick another time.", quoted) };
   }
   return { ok: true, ms: local.getTime(), iso: `${y}-${mo}-${d}T${clock}${formatOffset(localOffsetMinutes(local))}`, hadOffset: false };
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { FailingUdfSummary } from '../../src/api/recipes';
-import { cappedWindowsNotice, describeFailingRange, truncatedWindowsNotice, failingRowText, readFailingArgs, sortFailingSummaries, UNNAMED_UDF_LABEL } from '../../src/commands/failingSummary';
+import { cappedWindowsNotice, describeFailingRange, truncatedWindowsNotice, failingRowText, readFailingArgs, sortFailingSummaries, unnamedUdfLabel } from '../../src/commands/failingSummary';
 
 function summary(udf_name: string | null, failure_count: number, last_failure: string, sample_error: string | null = 'Traceback\nValueError: bad'): FailingUdfSummary {
   return { udf_name, failure_count, last_failure, sample_error, error_count: failure_count, incomplete_count: 0 };
@@ -43,7 +43,7 @@ describe('failingRowText', () => {
   });
   it('explains a failure without stderr and names unnamed runs', () => {
     const text = failingRowText({ ...summary(null, 1, '2026-11-26T01:59:30Z', null), incomplete_count: 1 }, now, 'UTC');
-    assert.equal(text.label, UNNAMED_UDF_LABEL);
+    assert.equal(text.label, unnamedUdfLabel());
     assert.match(text.description, /^1 failure · last just now .* · 1 never finished$/);
     assert.match(text.detail, /No stderr/);
   });
