@@ -91,33 +91,13 @@ const builds = [
   { ...node, entryPoints: ['src/features.ts'], outfile: 'dist/features.js', external: ['vscode'] },
 ];
 
-// The insights panel's host code is its own bundle, loaded by the first "Show UDF Insights"
-// (src/insights/registerInsights.ts imports './insightsPanel' dynamically): activation does
-// not load or parse it. The import stays a require of dist/insightsPanel.js at run time.
-const lazyInsightsPanel = {
-  name: 'lazy-insights-panel',
-  setup(build) {
-    build.onResolve({ filter: /^\.\/insightsPanel(\.js)?$/ }, (args) =>
-      args.importer.endsWith(path.join('insights', 'registerInsights.ts')) ? { path: './insightsPanel.js', external: true } : undefined,
-    );
-  },
-};
-builds[0].plugins = [lazyInsightsPanel];
-builds.push({
-  entryPoints: ['src/insights/insightsPanel.ts'],
-  outfile: 'dist/insightsPanel.js',
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  target: 'node18',
-  external: ['vscode'],
-  minify: production,
-  sourcemap: !production,
-  sourcesContent: false,
-  legalComments: 'none',
-  logLevel: 'warning',
-  metafile: true,
-});
+// The insights panel's host code (src/insights/insightsPanel.ts) is in dist/features.js: it is
+// required there on the first "Show UDF Insights" (esbuild defers a required module's
+// initialisation until then), and features.js is itself loaded only on first use. A separate
+// bundle would repeat the helpers both share (time, text, api) in the .vsix; one left by an
+// earlier build would still be packed (dist/ is shipped as a whole), so it goes.
+fs.rmSync(path.join(__dirname, 'dist', 'insightsPanel.js'), { force: true });
+fs.rmSync(path.join(__dirname, 'dist', 'insightsPanel.js.map'), { force: true });
 
 // HTTP goes through the extension host's global fetch (see src/api/client.ts), so nothing is
 // bundled for it. A dist/undici.js left by a build from before that change would still be

@@ -1,6 +1,6 @@
 // "Show UDF Insights" and the insights panels' serializer (plugged into the one activation
-// registered, src/activation/lazyHost.ts). The panel's code (insightsPanel.ts, its own bundle)
-// is imported the first time a panel opens or is restored.
+// registered, src/activation/lazyHost.ts). The panel's code (insightsPanel.ts, inside the
+// feature bundle) is initialised the first time a panel opens or is restored.
 
 import vscode = require('vscode');
 import type { FeatureHost } from '../activation/lazyHost';
@@ -21,8 +21,8 @@ export interface InsightsTreeContext {
 export function registerUdfInsights(services: FusedServices, tree: InsightsTreeContext, host: FeatureHost): vscode.Disposable {
   let panels: Promise<InsightsPanels> | undefined;
   const loadPanels = () => {
-    // A plain require of the separate bundle (esbuild.js leaves it external): an import() would
-    // load it through Node's ESM loader, around the extension host's resolution of 'vscode'.
+    // A require, not a static import: esbuild defers the module's initialisation to this call
+    // (an import() would go through Node's ESM loader, around the host's resolution of 'vscode').
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     panels ??= Promise.resolve().then(() => new (require('./insightsPanel.js') as typeof import('./insightsPanel.js')).InsightsPanels(services));
     return panels;
