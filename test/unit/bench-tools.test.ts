@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { gzipSync } from 'node:zlib';
 import { parseBenchArgs, UsageError } from '../../bench/args';
 import { SECTIONS } from '../../bench/context';
 import { markdownTable, textTable, verdict } from '../../bench/report';
+import { codeSizes, CODE_COMPRESSED_GOAL_BYTES, isCode, parseUnzipListing } from '../../bench/vsixCode';
 import { formatBytes, formatMs, formatRatio, median, quantile, ratio, summarize } from '../../bench/stats';
 
 describe('bench statistics', () => {
@@ -81,5 +83,48 @@ describe('bench options', () => {
     assert.throws(() => parseBenchArgs(['--samples', '0']), /--samples must be an integer from 1 to 50/);
     assert.throws(() => parseBenchArgs(['--fast']), /Unknown option '--fast'/);
     assert.throws(() => parseBenchArgs(['fast']), /Unexpected argument 'fast'/);
+  });
+});
+
+describe('bench code sizes (.vsix)', () => {
+  // `unzip -v` of a .vsix, as Info-ZIP prints it (names with spaces and brackets included).
+  const listing = [
+    'Archive:  fused-runs-0.1.0.vsix',
+    ' Length   Method    Size  Cmpr    Date    Time   CRC-32   Name',
+    '--------  ------  ------- ---- ---------- ----- --------  ----',
+    '     567  Defl:N      226  60% 2026-11-28 00:11 46f86288  [Content_Types].xml',
+    '    4848  Defl:N     1932  60% 2026-11-28 00:11 d5812b3d  extension/dist/extension.js',
+    '    3506  Defl:N     1062  70% 2026-11-28 00:11 ace82011  extension/dist/webview/details.css',
+    '   12000  Defl:N     9000  25% 2026-11-28 00:11 0badc0de  extension/media/icon.png',
+    '      10  Stored       10   0% 2026-11-28 00:11 0badc0df  extension/dist/a b.js',
+    '--------          -------  ---                            -------',
+    '   20931             12230  42%                            5 files',
+  ].join('\n');
+
+  it('reads every entry of the listing with its unpacked and stored size', () => {
+    const entries = parseUnzipListing(listing);
+    assert.deepEqual(
+      entries.map((entry) => [entry.name, entry.length, entry.stored, entry.method]),
+      [
+        ['[Content_Types].xml', 567, 226, 'Defl:N'],
+        ['extension/dist/extension.js', 4848, 1932, 'Defl:N'],
+        ['extension/dist/webview/details.css', 3506, 1062, 'Defl:N'],
+        ['extension/media/icon.png', 12000, 9000, 'Defl:N'],
+        ['extension/dist/a b.js', 10, 10, 'Stored'],
+      ],
+    );
+    assert.throws(() => parseUnzipListing('Archive: x\n'), /no entries/);
+  });
+
+  it('counts only code (.js, .css, .html), sums it, and judges the deflated total against 100 KB', () => {
+    const content = (name: string) => Buffer.from(name.repeat(50));
+    const sizes = codeSizes(parseUnzipListing(listing), content);
+    assert.deepEqual(sizes.files.map((file) => file.name), ['extension/dist/a b.js', 'extension/dist/extension.js', 'extension/dist/webview/details.css']);
+    assert.deepEqual({ length: sizes.total.length, stored: sizes.total.stored }, { length: 4848 + 3506 + 10, stored: 1932 + 1062 + 10 });
+    assert.equal(sizes.total.gzip9, sizes.files.reduce((sum, file) => sum + gzipSync(content(file.name), { level: 9 }).length, 0));
+    assert.equal(sizes.met, true);
+    assert.equal(codeSizes([{ name: 'extension/dist/features.js', length: 300_000, stored: CODE_COMPRESSED_GOAL_BYTES, method: 'Defl:N' }], content).met, false);
+    assert.equal(isCode('extension/dist/webview/index.html'), true);
+    assert.equal(isCode('extension/media/icon.svg'), false);
   });
 });
