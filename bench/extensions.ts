@@ -1,8 +1,8 @@
 // Extensions the benchmark generates into its scratch folder and installs beside the packaged
 // one. Neither is ever part of the product: users cannot reach them.
-//  - The empty extension: the baseline for the activation figure. It activates on the same
-//    event as ours (onLanguage:python) and does what every extension must do, require('vscode'),
-//    and nothing else.
+//  - The empty extension: the baseline for the activation figure. It declares the same
+//    activation events as ours (so it activates when ours does) and does what every extension
+//    must do, require('vscode'), and nothing else.
 //  - The probe: lets the benchmark read what only the extension host knows (VS Code's own
 //    performance marks, the host's memory after a full GC) and run commands with arguments.
 //    Activated by its own command only, so it is not loaded while activation is measured.
