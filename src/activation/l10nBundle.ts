@@ -3,7 +3,7 @@
 // l10n/bundle.l10n.json. Here it gets the translations VS Code loaded for the display language
 // (vscode.l10n.bundle: undefined in English, where t() formats the English template).
 // Each esbuild bundle has its own copy of @vscode/l10n, so each lazily loaded bundle that
-// translates calls this when it loads: dist/features.js and dist/insightsPanel.js.
+// translates calls this when it loads: dist/features.js (the only one today).
 import vscode = require('vscode');
 import * as l10n from '@vscode/l10n';
 

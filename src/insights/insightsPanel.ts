@@ -1,7 +1,7 @@
 // The insights webview of a UDF: one panel per UDF, scope and range, reused when shown again,
 // restored after a window reload from the subject the webview stored. This is the thin vscode
-// adapter, bundled on its own (dist/insightsPanel.js) and loaded by the first "Show UDF
-// Insights", so activation does not pay for it. Reading is loader.ts, numbers aggregate.ts and
+// adapter, in the feature bundle (dist/features.js) and initialised by the first "Show UDF
+// Insights", so neither activation nor the other features pay for it. Reading is loader.ts, numbers aggregate.ts and
 // viewModel.ts, messages protocol.ts: all pure.
 
 import vscode = require('vscode');
@@ -15,7 +15,8 @@ import { clampBudget, insightsQueries, InsightsRuns } from './loader';
 import { INSIGHTS_VIEW_TYPE, parseInsightsMessage, parseInsightsState, subjectKey, type InsightsHostMessage, type InsightsMessage, type InsightsSubject } from './protocol';
 import { buildInsightsView } from './viewModel';
 
-// This bundle's own copy of @vscode/l10n gets the display language's translations when it loads.
+// @vscode/l10n gets the display language's translations (features.ts has done so for the feature
+// bundle already; this keeps the module right on its own, as the unit and contract builds load it).
 configureL10n();
 
 export class InsightsPanels implements vscode.Disposable {
