@@ -4,7 +4,7 @@ import vscode = require('vscode');
 import { runStatus } from '../api/status';
 import type { AuditLogRecord } from '../api/types';
 import { labelText, markdownText } from '../text/safeText';
-import { countOf, errorSummary, formatDuration, formatLocalTime, relativeTime, runTooltipMarkdown, statusPresentation } from './presentation';
+import { countOf, errorSummary, runRowText, runTooltipMarkdown, statusPresentation } from './presentation';
 
 export interface RunItemOptions {
   /** Prefix of the TreeItem id; two views may list the same run, one view may not list it twice. Default `run:`. */
@@ -32,23 +32,18 @@ export function runCommandArg(record: AuditLogRecord): RunCommandArg {
 }
 
 /**
- * A run: label = local time, description = relative time · duration · user (· error),
- * status ThemeIcon in the theme colour, escaped Markdown tooltip. contextValue is
+ * A run: label = relative time (the UDF's name first when the list mixes UDFs), description =
+ * status · duration · user · error, status ThemeIcon in the theme colour, escaped Markdown
+ * tooltip with the local time and its zone (runRowText says why). contextValue is
  * `fusedRun.<status>` so menus can match `viewItem =~ /^fusedRun\b/`.
  */
 export function runTreeItem(record: AuditLogRecord, now: Date = new Date(), options: RunItemOptions = {}): vscode.TreeItem {
   const status = runStatus(record);
   const look = statusPresentation(status);
-  const time = formatLocalTime(record.timestamp);
-  const label = options.showUdfName ? `${labelText(record.udf_name ?? record.udf_id ?? 'Unnamed UDF', 60)} · ${labelText(time)}` : labelText(time);
-  const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.Collapsed);
+  const text = runRowText(record, status, now, { showUdfName: options.showUdfName });
+  const item = new vscode.TreeItem(text.label, vscode.TreeItemCollapsibleState.Collapsed);
   item.id = `${options.idPrefix ?? 'run:'}${record.id}`;
-  const parts = [relativeTime(record.timestamp, now), formatDuration(record.execution_time)];
-  if (record.user_email ?? record.user_id) parts.push(labelText(record.user_email ?? record.user_id, 60));
-  if (status === 'cached') parts.push('cached');
-  const error = errorSummary(record.stderr, 80);
-  if (error) parts.push(labelText(error, 80));
-  item.description = parts.join(' · ');
+  item.description = text.description;
   item.iconPath = new vscode.ThemeIcon(look.icon, new vscode.ThemeColor(look.color));
   // Plain Markdown: no command links, no HTML, no theme icons; every record value escaped.
   const tooltip = new vscode.MarkdownString(`${runTooltipMarkdown(record, status, now)}\n- Record ID: ${markdownText(record.id, { max: 200 })}`);
@@ -57,7 +52,7 @@ export function runTreeItem(record: AuditLogRecord, now: Date = new Date(), opti
   tooltip.supportThemeIcons = false;
   item.tooltip = tooltip;
   item.contextValue = `fusedRun.${status}`;
-  item.accessibilityInformation = { label: labelText(`${record.udf_name ?? 'UDF'} run at ${time}, ${look.label}`, 200) };
+  item.accessibilityInformation = { label: text.accessibleLabel };
   return item;
 }
 

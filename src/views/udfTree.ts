@@ -12,7 +12,7 @@ import type { FusedServices } from '../services';
 import { abortSignalFor } from '../util/cancellation';
 import { FailingTracker, type FailingResult } from './failingTracker';
 import { labelText, markdownText, messageText } from '../text/safeText';
-import { countOf, formatLocalMinutes, formatLocalRange, formatLocalTime, isFutureTime, relativeTime, runTooltipMarkdown, statusPresentation, udfAccessibleLabel } from './presentation';
+import { countOf, formatLocalMinutes, formatLocalRange, formatLocalTime, isFutureTime, relativeTime, runTooltipMarkdown, statusPresentation, udfAccessibleLabel, udfRowDescription } from './presentation';
 import { describeListing, incompleteExplanation, incompleteLabel, loadRootListing, scanWindowFully, type RootListing } from './rootLoader';
 import { RunPager } from './runPager';
 import { runDetailChildren, runTreeItem } from './runItems';
@@ -524,15 +524,12 @@ export class UdfTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
     const item = new vscode.TreeItem(labelText(entry.name, 80), vscode.TreeItemCollapsibleState.Collapsed);
     item.id = `udf:${pagerKey(entry)}`;
     // A latest run dated in the future shows its date, with the warning relativeTime gives.
-    const parts = [isFutureTime(latest.timestamp, now) ? `${relativeTime(latest.timestamp, now)} ${formatLocalMinutes(latest.timestamp)}` : relativeTime(latest.timestamp, now)];
-    if (entry.groupBy === 'ids') parts.push(entry.key);
+    const when = isFutureTime(latest.timestamp, now) ? `${relativeTime(latest.timestamp, now)} ${formatLocalMinutes(latest.timestamp)}` : relativeTime(latest.timestamp, now);
     const failing = this.viewState.failingOnly ? this.root?.failing?.report.summaries.find((s) => s.udf_name === latest.udf_name) : undefined;
-    if (failing) parts.push(`${failing.failure_count} failing`);
-    item.description = labelText(parts.join(' · '), 160);
     const watched = this.watched.has(entry.name);
+    item.description = udfRowDescription(when, status, { watched, udfId: entry.groupBy === 'ids' ? entry.key : undefined, failingRuns: failing?.failure_count });
     // A watched UDF shows an eye in its latest run's status colour; the status is in the tooltip and description.
     item.iconPath = new vscode.ThemeIcon(watched ? 'eye' : look.icon, new vscode.ThemeColor(look.color));
-    if (watched) item.description = labelText(`watched · ${look.label} · ${parts.join(' · ')}`, 160);
     const lines = [runTooltipMarkdown(latest, status, now).replace(/^\*\*(.*?)\*\* — /, '**$1** — latest run: ')];
     if (entry.udfId) lines.push(`- UDF ID: ${markdownText(entry.udfId, { max: 200 })}`);
     if (watched) lines.push(`- $(eye) Watched: a failing run raises a notification`);
@@ -546,7 +543,7 @@ export class UdfTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
     tooltip.supportHtml = false;
     item.tooltip = tooltip;
     item.contextValue = `${failing ? 'fusedUdf.failing' : 'fusedUdf'}${watched ? '.watched' : ''}`;
-    item.accessibilityInformation = { label: labelText(`${udfAccessibleLabel(entry.name, status, parts[0], failing?.failure_count)}${watched ? ', watched' : ''}`, 200) };
+    item.accessibilityInformation = { label: labelText(`${udfAccessibleLabel(entry.name, status, when, failing?.failure_count)}${watched ? ', watched' : ''}`, 200) };
     return item;
   }
 

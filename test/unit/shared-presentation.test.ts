@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { countOf, errorSummary, formatDuration, formatDurationTick, formatLocalTime, isFutureTime, relativeTime, runTooltipMarkdown, statusPresentation, udfAccessibleLabel } from '../../src/views/presentation';
+import { countOf, errorSummary, formatDuration, formatDurationTick, formatLocalTime, isFutureTime, relativeTime, runRowText, runTooltipMarkdown, statusPresentation, udfAccessibleLabel, udfRowDescription } from '../../src/views/presentation';
 
 describe('presentation', () => {
   const now = new Date('2026-11-26T12:00:00Z');
@@ -100,5 +100,60 @@ describe('presentation', () => {
     assert.match(markdown, /Cache: miss/);
     assert.match(markdown, /Error: boom/);
     assert.equal(statusPresentation('failed').icon, 'error');
+  });
+
+  describe('a run row', () => {
+    const zone = 'America/New_York';
+    const base = { id: 'r1', timestamp: '2026-11-26T11:55:00Z', udf_name: 'flaky_geocoder', execution_time: 4.24, user_email: 'ada@example.com', stderr: null };
+
+    it('leads with the relative time, then status, duration and user; the local time and zone only in the accessible label', () => {
+      const row = runRowText(base, 'ok', now, { timeZone: zone });
+      assert.equal(row.label, '5 min ago');
+      assert.equal(row.description, 'Succeeded · 4.2 s · ada@example.com');
+      assert.equal(row.accessibleLabel, '5 min ago, succeeded, flaky_geocoder run at 2026-11-26 06:55:00 EST, took 4.2 s, by ada@example.com');
+      // What differs between runs is within the first 35 characters a default-width side bar shows of a run row.
+      assert.ok(`${row.label} ${row.description}`.indexOf('4.2 s') < 35);
+      assert.doesNotMatch(`${row.label} ${row.description}`, /2026|EST/);
+    });
+
+    it('says a failure, its error line and a run that never finished', () => {
+      const failed = runRowText({ ...base, stderr: 'Traceback (most recent call last):\n  File "x.py", line 3\nValueError: no geometry\n' }, 'failed', now, { timeZone: zone });
+      assert.equal(failed.description, 'Failed · 4.2 s · ada@example.com · ValueError: no geometry');
+      assert.match(failed.accessibleLabel, /^5 min ago, failed, flaky_geocoder run at 2026-11-26 06:55:00 EST, took 4\.2 s, by ada@example\.com, error: ValueError: no geometry$/);
+      const never = runRowText({ ...base, execution_time: null, user_email: null, user_id: 'u-7' }, 'incomplete', now, { timeZone: zone });
+      assert.equal(never.description, 'Incomplete · did not complete · u-7');
+      assert.equal(never.accessibleLabel, '5 min ago, incomplete (never finished), flaky_geocoder run at 2026-11-26 06:55:00 EST, did not complete, by u-7');
+      assert.equal(runRowText({ ...base, user_email: null }, 'cached', now, { timeZone: zone }).description, 'Cached · 4.2 s');
+    });
+
+    it('puts the UDF name first in lists that mix UDFs', () => {
+      assert.equal(runRowText(base, 'ok', now, { showUdfName: true }).label, 'flaky_geocoder · 5 min ago');
+      assert.equal(runRowText({ ...base, udf_name: null, udf_id: 'id-9' }, 'ok', now, { showUdfName: true }).label, 'id-9 · 5 min ago');
+    });
+
+    it('shows the date beside a time in the future, and an unreadable time as it is', () => {
+      const future = runRowText({ ...base, timestamp: '2026-11-28T12:00:00Z' }, 'ok', now, { timeZone: zone });
+      assert.equal(future.label, '⚠ in the future (2 d ahead) 2026-11-28 07:00');
+      const garbage = runRowText({ ...base, timestamp: 'yesterday-ish' }, 'ok', now, { timeZone: zone });
+      assert.equal(garbage.label, 'unknown time: yesterday-ish');
+    });
+
+    it('keeps hostile record text as text on the label, description and accessible label', () => {
+      const hostile = { ...base, udf_name: '$(rocket) [x](command:evil)\u202Eexe', user_email: 'a\u0007\nb', stderr: 'boom $(alert)\u202E' };
+      const row = runRowText(hostile, 'failed', now, { showUdfName: true, timeZone: zone });
+      for (const text of [row.label, row.description, row.accessibleLabel]) {
+        // eslint-disable-next-line no-control-regex -- finding control characters is the point
+        assert.doesNotMatch(text, /\$\(|\]\(|[\u0000-\u001f\u202E]/, text);
+      }
+      assert.match(row.label, /⟨U\+202E⟩exe · 5 min ago$/);
+      assert.match(row.description, /a⟨U\+0007⟩ b · boom \$\u200c\(alert\)⟨U\+202E⟩$/);
+    });
+  });
+
+  it('leads a UDF row with its latest run\'s relative time, watched or not', () => {
+    assert.equal(udfRowDescription('3 min ago', 'failed'), '3 min ago');
+    assert.equal(udfRowDescription('3 min ago', 'failed', { watched: true }), '3 min ago · Failed · watched');
+    assert.equal(udfRowDescription('2 h ago', 'ok', { watched: true, udfId: 'u\u202E1', failingRuns: 4 }), '2 h ago · Succeeded · watched · u⟨U+202E⟩1 · 4 failing');
+    assert.equal(udfRowDescription('2 h ago', 'incomplete', { udfId: 'id-1' }), '2 h ago · id-1');
   });
 });

@@ -2,7 +2,8 @@
 import { after, afterEach, before } from 'node:test';
 import { launchWorkbench, type LaunchOptions, type Workbench } from './workbench';
 
-export { launchWorkbench, Workbench, workbenchSettings, tokenEnv, type LaunchOptions, type TreeRow } from './workbench';
+export { launchWorkbench, Workbench, workbenchSettings, tokenEnv, type LaunchOptions, type TreeRow, type TreeRowMatch } from './workbench';
+export { rowKey, runRow, runRowKey } from './runRows';
 export { runExtensionHostTests, type ExtensionHostTestOptions, type ExtensionHostTestResult } from './exthost';
 export type { FusedTestServer, StartFusedServerOptions, FaultConfig, DemoUser, ServerStats } from './fusedServer';
 export { ensureToolchain, REPO_ROOT, TEST_RESULTS_DIR } from './paths';

@@ -74,6 +74,22 @@ function asMatcher(text: string | RegExp): RegExp {
   return typeof text === 'string' ? exactText(text) : text;
 }
 
+/**
+ * Which tree row: its label exactly (a string) or by RegExp, or a part of its accessible name
+ * (`{ accessibleName }`, what a screen reader says: a run row's "<UDF> run at <local time>" stays
+ * the same while its label, a relative time, changes as time passes).
+ */
+export type TreeRowMatch = string | RegExp | { accessibleName: string };
+
+/** A CSS string literal holding `text`. */
+function cssString(text: string): string {
+  return `"${text.replace(/[\\"]/g, '\\$&').replace(/\n/g, '\\a ')}"`;
+}
+
+function describeMatch(match: TreeRowMatch): string {
+  return typeof match === 'string' || match instanceof RegExp ? String(match) : `accessible name containing ${JSON.stringify(match.accessibleName)}`;
+}
+
 export class Workbench {
   /** Uncaught errors in the workbench page (e.g. a script injected into a webview would not land here; check its frame). */
   readonly pageErrors: string[] = [];
@@ -191,19 +207,22 @@ export class Workbench {
     );
   }
 
-  /** The row whose label is exactly `label` (or matches the RegExp). */
-  treeRow(label: string | RegExp): Locator {
+  /** The row whose label is exactly `label` (or matches the RegExp), or whose accessible name contains `accessibleName`. */
+  treeRow(label: TreeRowMatch): Locator {
+    if (typeof label === 'object' && !(label instanceof RegExp)) {
+      return this.page.locator(`.part.sidebar .monaco-list-row[role="treeitem"][aria-label*=${cssString(label.accessibleName)}]`).first();
+    }
     return this.treeRowLocator().filter({ has: this.page.locator('.label-name', { hasText: asMatcher(label) }) }).first();
   }
 
-  async waitForTreeRow(label: string | RegExp, timeoutMs = 30_000): Promise<Locator> {
+  async waitForTreeRow(label: TreeRowMatch, timeoutMs = 30_000): Promise<Locator> {
     const row = this.treeRow(label);
     await row.waitFor({ state: 'visible', timeout: timeoutMs });
     return row;
   }
 
   /** Expands a collapsible row (no-op when already expanded) and waits until VS Code says it is. */
-  async expandTreeRow(label: string | RegExp): Promise<Locator> {
+  async expandTreeRow(label: TreeRowMatch): Promise<Locator> {
     const row = await this.waitForTreeRow(label);
     if ((await row.getAttribute('aria-expanded')) === 'false') {
       await row.locator('.monaco-tl-twistie').click();
@@ -280,7 +299,7 @@ export class Workbench {
    * Right-clicks the tree row `rowLabel` and clicks the context-menu entry `item` (exact text or
    * RegExp). Waits for the menu to close, pressing Enter on the entry if a click was lost.
    */
-  async treeContextMenu(rowLabel: string | RegExp, item: string | RegExp): Promise<void> {
+  async treeContextMenu(rowLabel: TreeRowMatch, item: string | RegExp): Promise<void> {
     const row = await this.waitForTreeRow(rowLabel);
     await row.click({ button: 'right' });
     const menu = this.page.locator('.context-view .monaco-menu').first();
@@ -291,7 +310,7 @@ export class Workbench {
     } catch {
       const offered = await menu.locator('.action-item .action-label').allInnerTexts();
       await this.page.keyboard.press('Escape');
-      throw new Error(`the context menu of "${String(rowLabel)}" has no "${String(item)}"; it offers: ${JSON.stringify(offered.map((t) => t.trim()).filter(Boolean))}`);
+      throw new Error(`the context menu of "${describeMatch(rowLabel)}" has no "${String(item)}"; it offers: ${JSON.stringify(offered.map((t) => t.trim()).filter(Boolean))}`);
     }
     await entry.hover();
     await entry.click();
@@ -552,8 +571,8 @@ export class Workbench {
    * Hovers over `target` (a Locator, or the label of a tree row) and returns the text of the
    * hover that appears (tree tooltips, editor hovers from a HoverProvider).
    */
-  async hover(target: Locator | string | RegExp, timeoutMs = 15_000): Promise<string> {
-    const locator = typeof target === 'string' || target instanceof RegExp ? await this.waitForTreeRow(target) : target;
+  async hover(target: Locator | TreeRowMatch, timeoutMs = 15_000): Promise<string> {
+    const locator = typeof target === 'string' || target instanceof RegExp || 'accessibleName' in target ? await this.waitForTreeRow(target) : target;
     await this.page.mouse.move(0, 0);
     await locator.hover();
     const hoverWidget = this.page

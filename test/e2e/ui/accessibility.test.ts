@@ -80,8 +80,11 @@ describe('accessibility', () => {
       { timeout: 30_000, message: `the runs of ${failed.label} are listed` },
     );
     const runs = runRows.filter((row) => row.expanded !== undefined);
-    for (const row of runs) assert.match(row.ariaLabel, new RegExp(`^${failed.label} run at .+, ${STATUS_WORDS.source}$`, 'i'), `run row ${row.label}`);
-    assert.ok(runs.some((row) => /, failed$/i.test(row.ariaLabel)), `a failed run says so: ${JSON.stringify(runs.map((row) => row.ariaLabel))}`);
+    // A run's name leads like its row does (when, then the status in words), then the UDF and the
+    // local time with its zone that the row's label leaves to the tooltip, then duration and user.
+    const runName = new RegExp(`^(just now|\\d+ (min|h|d|w|mo|y) ago), ${STATUS_WORDS.source}, ${failed.label} run at \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2} \\S+, (took [^,]+|did not complete)(, by [^,]+)?(, error: .+)?$`, 'i');
+    for (const row of runs) assert.match(row.ariaLabel, runName, `run row ${row.label}`);
+    assert.ok(runs.some((row) => /^[^,]+, failed, .*, error: \S/i.test(row.ariaLabel)), `a failed run says so, with its error: ${JSON.stringify(runs.map((row) => row.ariaLabel))}`);
     // Every row of the view has a name (Load more, notices and error rows included).
     const all = await wb.treeRows();
     assert.deepEqual(all.filter((row) => !row.ariaLabel.trim()).map((row) => row.label), [], 'rows without an accessible name');

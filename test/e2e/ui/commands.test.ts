@@ -16,9 +16,7 @@ import { isFailing } from '../../../src/api/status';
 import { RECORD_FIELDS, type AuditLogRecord } from '../../../src/api/types';
 import { parse } from 'csv-parse/sync';
 import { sortFailingSummaries, type FailingSortKey } from '../../../src/commands/failingSummary';
-import { formatLocalTime } from '../../../src/views/presentation';
-import { labelText } from '../../../src/text/safeText';
-import { useWorkbench, waitUntil, type Workbench } from '../harness';
+import { rowKey, runRowKey, useWorkbench, waitUntil, type Workbench } from '../harness';
 
 /** The export read back with an independent RFC 4180 parser (csv-parse). */
 const parseCsv = (text: string): string[][] => parse(text, { record_delimiter: '\r\n' }) as string[][];
@@ -61,11 +59,6 @@ function newestFirst(records: AuditLogRecord[]): AuditLogRecord[] {
   return [...records].sort((a, b) => Date.parse(b.timestamp) - Date.parse(a.timestamp) || (a.id < b.id ? 1 : -1));
 }
 
-/** How a run row in the results view is labelled: "name · local time". */
-function rowLabel(record: AuditLogRecord): string {
-  return `${labelText(record.udf_name ?? record.udf_id ?? 'Unnamed UDF', 60)} · ${labelText(formatLocalTime(record.timestamp))}`;
-}
-
 /** The Query Results pane: the side-bar pane whose header shows `title` (case-insensitive). */
 function resultsPane(wb: Workbench, title: string): Locator {
   const pattern = new RegExp(title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i');
@@ -76,17 +69,18 @@ async function paneHeader(pane: Locator): Promise<string> {
   return ((await pane.locator('.pane-header').innerText()) ?? '').replace(/\s+/g, ' ').trim();
 }
 
-async function paneRows(pane: Locator): Promise<{ label: string; description: string; level: number }[]> {
+async function paneRows(pane: Locator): Promise<{ label: string; description: string; ariaLabel: string; level: number }[]> {
   return pane.locator('.monaco-list-row[role="treeitem"]').evaluateAll((rows) =>
     rows.map((row) => ({
       label: (row.querySelector('.label-name')?.textContent ?? '').trim(),
       description: (row.querySelector('.label-description')?.textContent ?? '').trim(),
+      ariaLabel: row.getAttribute('aria-label') ?? '',
       level: Number(row.getAttribute('aria-level') ?? '1'),
     })),
   );
 }
 
-/** Waits until the results pane titled `title` shows level-1 rows satisfying `predicate`. */
+/** Waits until the results pane titled `title` shows level-1 rows satisfying `predicate`; a run row is given by its rowKey ("name run at local time"). */
 async function waitForResults(wb: Workbench, title: string, predicate: (labels: string[], header: string) => boolean, timeoutMs = 30_000): Promise<{ labels: string[]; header: string }> {
   let labels: string[] = [];
   let header = '';
@@ -95,7 +89,7 @@ async function waitForResults(wb: Workbench, title: string, predicate: (labels: 
       const pane = resultsPane(wb, title);
       if ((await pane.count()) === 0) return false;
       header = await paneHeader(pane);
-      labels = (await paneRows(pane)).filter((r) => r.level === 1).map((r) => r.label);
+      labels = (await paneRows(pane)).filter((r) => r.level === 1).map(rowKey);
       return predicate(labels, header) && { labels, header };
     },
     { timeout: timeoutMs, message: () => `results "${title}" match (header "${header}", rows ${JSON.stringify(labels)})` },
@@ -165,7 +159,7 @@ describe('Fused query commands', () => {
     const runs = newestFirst(mine(wb).filter((r) => r.udf_name === name));
     const title = `udf_name = ${name}`;
     const first = await waitForResults(wb, title, (labels) => labels[PAGE_SIZE] === 'Load more…');
-    assert.deepEqual(first.labels.slice(0, PAGE_SIZE), runs.slice(0, PAGE_SIZE).map(rowLabel));
+    assert.deepEqual(first.labels.slice(0, PAGE_SIZE), runs.slice(0, PAGE_SIZE).map(runRowKey));
     assert.equal(first.labels[PAGE_SIZE], 'Load more…');
     assert.match(first.header, new RegExp(`${PAGE_SIZE} runs · more available`, 'i'));
     assert.equal(count(wb, (s) => s === 'udf_name'), 1, JSON.stringify(wb.fused.stats().byQuery));
@@ -179,7 +173,7 @@ describe('Fused query commands', () => {
       await waitForResults(wb, title, (labels) => labels.filter((l) => l !== 'Load more…' && l !== 'Loading…').length >= Math.min(runs.length, (pages + 1) * PAGE_SIZE));
     }
     const all = await waitForResults(wb, title, (labels) => !labels.includes('Load more…') && !labels.includes('Loading…'));
-    assert.deepEqual(all.labels, runs.map(rowLabel));
+    assert.deepEqual(all.labels, runs.map(runRowKey));
     assert.equal(new Set(all.labels).size, all.labels.length, 'no run twice');
     assert.match(all.header, new RegExp(`${runs.length} runs`, 'i'));
     assert.equal(count(wb, (s) => s === 'udf_name+page'), Math.ceil(runs.length / PAGE_SIZE) - 1);
@@ -215,8 +209,12 @@ describe('Fused query commands', () => {
     assert.equal(await wb.quickInputVisible(), true, 'invalid input does not close the prompt');
     await wb.fillQuickInput(record.id);
     await wb.acceptQuickInput();
-    const shown = await waitForResults(wb, `id = ${record.id}`, (labels) => labels[0] === rowLabel(record));
-    assert.deepEqual(shown.labels, [rowLabel(record)]);
+    const shown = await waitForResults(wb, `id = ${record.id}`, (labels) => labels[0] === runRowKey(record));
+    assert.deepEqual(shown.labels, [runRowKey(record)]);
+    // A list that mixes UDFs labels a run "name · 5 min ago"; the description starts with its status.
+    const [row] = (await paneRows(resultsPane(wb, `id = ${record.id}`))).filter((r) => r.level === 1);
+    assert.match(row.label, new RegExp(`^${record.udf_name} · (just now|\\d+ (min|h|d|w|mo|y) ago)$`), `results row label ${row.label}`);
+    assert.match(row.description, /^(Succeeded|Failed|Incomplete|Cached) · /, `results row description ${row.description}`);
     // ...and its details open beside (the details webview, titled with the UDF name and time).
     await waitUntil(async () => (await wb.tabTitles()).some((t) => t.startsWith(`${record.udf_name} ·`)), {
       timeout: 15_000,
@@ -247,7 +245,7 @@ describe('Fused query commands', () => {
     await wb.fillQuickInput(udfId);
     await waitForItems(wb, (list) => list.length === 1);
     await wb.acceptQuickInput();
-    const expected = newestFirst(runs).slice(0, PAGE_SIZE).map(rowLabel);
+    const expected = newestFirst(runs).slice(0, PAGE_SIZE).map(runRowKey);
     const shown = await waitForResults(wb, `udf_id = ${udfId}`, (labels) => expected.every((label, i) => labels[i] === label));
     assert.deepEqual(shown.labels.slice(0, expected.length), expected);
   });
@@ -265,7 +263,7 @@ describe('Fused query commands', () => {
     await waitForMessage(wb, /no spaces/);
     await wb.fillQuickInput(`https://www.fused.io/server/v1/realtime-shared/${token}/run/file?dtype_out_raster=png`);
     await wb.acceptQuickInput();
-    const expected = runs.slice(0, PAGE_SIZE).map(rowLabel);
+    const expected = runs.slice(0, PAGE_SIZE).map(runRowKey);
     const shown = await waitForResults(wb, `shared_token = ${token}`, (labels) => expected.every((label, i) => labels[i] === label));
     assert.deepEqual(shown.labels.slice(0, expected.length), expected);
   });
@@ -293,7 +291,7 @@ describe('Fused query commands', () => {
     await wb.pickQuickPickItem('Last 24 hours');
     await waitForQuickInputTitle(wb, /scope/);
     await wb.pickQuickPickItem(/Execution environment/);
-    const expected = newestFirst(inEnv(wb).filter((r) => Date.now() - Date.parse(r.timestamp) <= DAY - SLACK_MS)).slice(0, PAGE_SIZE).map(rowLabel);
+    const expected = newestFirst(inEnv(wb).filter((r) => Date.now() - Date.parse(r.timestamp) <= DAY - SLACK_MS)).slice(0, PAGE_SIZE).map(runRowKey);
     assert.equal(expected.length, PAGE_SIZE, 'the demo data has runs in the last day');
     const shown = await waitForResults(wb, 'exec env', (labels) => expected.every((label, i) => labels[i] === label));
     assert.deepEqual(shown.labels.slice(0, PAGE_SIZE), expected);
@@ -317,7 +315,7 @@ describe('Fused query commands', () => {
     // Runs without a udf_id form one group of their own (the local server's reading of "one record per unique UDF").
     const newestById = new Map<string | null, AuditLogRecord>();
     for (const r of newestFirst(env)) if (!newestById.has(r.udf_id ?? null)) newestById.set(r.udf_id ?? null, r);
-    const expectedLabels = new Set([...newestById.values()].map(rowLabel));
+    const expectedLabels = new Set([...newestById.values()].map(runRowKey));
     const shown = await waitForResults(
       wb,
       'distinct ids',
@@ -358,10 +356,10 @@ describe('Fused query commands', () => {
     assert.ok(target?.udf_name);
     await wb.pickQuickPickItem(target.udf_name);
     const failing = inWeek.filter((r) => r.udf_name === target.udf_name && isFailing(r));
-    const expectedFailing = failing.slice(0, 10).map(rowLabel);
+    const expectedFailing = failing.slice(0, 10).map(runRowKey);
     const shown = await waitForResults(wb, `udf_name = ${target.udf_name} · failing`, (labels) => expectedFailing.every((label, i) => labels[i] === label));
     const runs = shown.labels.filter((l) => l !== 'Load more…');
-    assert.deepEqual(runs.slice(0, Math.min(failing.length, 10)), failing.slice(0, 10).map(rowLabel));
+    assert.deepEqual(runs.slice(0, Math.min(failing.length, 10)), failing.slice(0, 10).map(runRowKey));
     assert.match(shown.header, /failing runs only/i);
 
     // Exporting these results writes what the view lists: the UDF's failing runs only.
@@ -402,7 +400,7 @@ describe('Fused query commands', () => {
     for (const r of newestFirst(mine(wb).filter((x) => now - Date.parse(x.timestamp) <= 7 * DAY - SLACK_MS))) {
       if (r.udf_name && !newestByName.has(r.udf_name)) newestByName.set(r.udf_name, r);
     }
-    const expected = [...newestByName.values()].map(rowLabel);
+    const expected = [...newestByName.values()].map(runRowKey);
     const shown = await waitForResults(wb, 'recently used UDF names', (labels) => expected.slice(0, 8).every((label, i) => labels[i] === label), 60_000);
     assert.deepEqual(shown.labels.slice(0, 8), expected.slice(0, 8));
   });
@@ -518,7 +516,7 @@ describe('Fused query commands', () => {
     }
     const pane = resultsPane(wb, `udf_name = ${name}`);
     await pane.locator('.monaco-list-row[role="treeitem"]').first().click();
-    const expected = newestFirst(mine(wb).filter((r) => r.udf_name === name)).slice(0, PAGE_SIZE).map(rowLabel);
+    const expected = newestFirst(mine(wb).filter((r) => r.udf_name === name)).slice(0, PAGE_SIZE).map(runRowKey);
     const recovered = await waitForResults(wb, `udf_name = ${name}`, (labels) => expected.every((label, i) => labels[i] === label));
     assert.deepEqual(recovered.labels.slice(0, PAGE_SIZE), expected);
   });
@@ -533,7 +531,7 @@ describe('Fused query commands', () => {
       await waitForQuickInputTitle(wb, /Show Run by Record ID/);
       await wb.fillQuickInput(record.id);
       await wb.acceptQuickInput();
-      await waitForResults(wb, `id = ${record.id}`, (labels) => labels[0] === rowLabel(record));
+      await waitForResults(wb, `id = ${record.id}`, (labels) => labels[0] === runRowKey(record));
     }
     assert.equal((await wb.viewHeaders()).length, 2, 'the UDFs view and the results view show');
     await wb.runCommand('Fused: Clear Query Results');

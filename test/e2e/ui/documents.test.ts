@@ -14,7 +14,7 @@ import { stripAnsi } from '../../../src/text/ansi';
 import { parseUdfData } from '../../../src/shared/udfData';
 import { formatLocalTime } from '../../../src/views/presentation';
 import { compareRecords, demoFixtures, type DemoFixtures } from '../../server/generator';
-import { useWorkbench, waitUntil, type Workbench } from '../harness';
+import { runRow, useWorkbench, waitUntil, type Workbench } from '../harness';
 
 const LOCAL_FILE = 'local_udf.py';
 const LOCAL_CODE = '@fused.udf\ndef udf():\n    return 42\n';
@@ -119,8 +119,7 @@ describe('run documents in a real VS Code', () => {
     assert.ok(run, 'the demo user has runs in the last 24 h');
 
     await wb.expandTreeRow(run.udf_name as string);
-    const runLabel = formatLocalTime(run.timestamp);
-    await wb.expandTreeRow(runLabel);
+    await wb.expandTreeRow(runRow(run));
     await (await wb.waitForTreeRow('stderr')).click();
     const stderr = stripAnsi(run.stderr ?? '').text;
     const expectedStderr = stderr ? firstLine(stderr) : `# This run recorded no stderr: ${run.stderr === '' ? 'stderr is empty' : 'stderr is null'}.`;

@@ -15,9 +15,8 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Locator } from 'playwright-core';
 import { labelText } from '../../../src/text/safeText';
-import { formatLocalTime } from '../../../src/views/presentation';
 import { hostileRecords, type HostileRecords } from '../../fixtures/hostile';
-import { useWorkbench, waitUntil, type LaunchOptions, type Workbench } from '../harness';
+import { runRow as runRowMatch, useWorkbench, waitUntil, type LaunchOptions, type TreeRowMatch, type Workbench } from '../harness';
 
 // The pixel: a listener on its own loopback port that counts every request it gets.
 const pixel = { server: undefined as http.Server | undefined, url: '', hits: [] as string[] };
@@ -75,7 +74,7 @@ async function hoverWidget(wb: Workbench, showing: RegExp = /\S/): Promise<Locat
 }
 
 /** A row's context-menu entry; once more if a tooltip over the row took the first try. */
-async function contextMenu(wb: Workbench, row: string, entry: string): Promise<void> {
+async function contextMenu(wb: Workbench, row: TreeRowMatch, entry: string): Promise<void> {
   try {
     await wb.treeContextMenu(row, entry);
   } catch {
@@ -102,12 +101,13 @@ const hostileRow = /Open terminal/;
  * uses, so none depends on a test before it having expanded them (in CI on 2026-11-27 the three
  * tests after the tooltips waited 30 s each for a run row that no test had expanded).
  */
-async function runRow(wb: Workbench, record: HostileRecords['all']): Promise<string> {
+async function runRow(wb: Workbench, record: HostileRecords['all']): Promise<TreeRowMatch> {
   await wb.openView();
   await wb.expandTreeRow(hostileRow);
-  const label = labelText(formatLocalTime(record.timestamp));
-  await wb.waitForTreeRow(label);
-  return label;
+  // Found by its accessible name's "<UDF> run at <local time>": the label is a relative time.
+  const row = runRowMatch(record);
+  await wb.waitForTreeRow(row);
+  return row;
 }
 
 describe('hostile record text stays text', () => {
@@ -156,6 +156,10 @@ describe('hostile record text stays text', () => {
     await dismiss(wb);
 
     const runLabel = await runRow(wb, hostile.all);
+    // The run row itself: its description leads with the status and ends with the error line, as text.
+    const runText = await assertInert(wb.treeRow(runLabel).locator('.monaco-icon-label'), 'a run row');
+    assert.ok(runText.includes('Failed · '), runText);
+    assert.ok(runText.includes('ValueError: [Open terminal](command:workbench.action.terminal.new)'), runText);
     await wb.hover(wb.treeRow(runLabel));
     tooltip = await assertInert(await hoverWidget(wb), 'the run tooltip', { icons: 0 });
     assert.ok(tooltip.includes(`Record ID: ${read(labelText(hostile.all.id, 200))}`), tooltip);

@@ -8,8 +8,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { isFailing } from '../../../src/api/status';
 import type { AuditLogRecord } from '../../../src/api/types';
-import { formatLocalTime } from '../../../src/views/presentation';
-import { useWorkbench, waitUntil, type TreeRow, type Workbench } from '../harness';
+import { formatLocalTime, statusPresentation } from '../../../src/views/presentation';
+import { runStatus } from '../../../src/api/status';
+import { rowKey, runRow, runRowKey, useWorkbench, waitUntil, type TreeRow, type Workbench } from '../harness';
 
 const PAGE_SIZE = 5;
 const session = useWorkbench({
@@ -272,14 +273,23 @@ describe('Fused Runs tree', () => {
       .sort((a, b) => Date.parse(b.timestamp) - Date.parse(a.timestamp));
     wb.fused.resetStats();
     await wb.expandTreeRow(name);
-    const firstRun = formatLocalTime(mine[0].timestamp);
+    const firstRun = runRow(mine[0]);
     await wb.waitForTreeRow(firstRun);
     const shapes = byShape(wb);
     assert.deepEqual(Object.values(shapes).reduce((a, b) => a + b, 0), 1, `expansion requests: ${JSON.stringify(shapes)}`);
     assert.equal(count(shapes, (s) => s.startsWith('udf_name')), 1);
     const runs = (await wb.treeRows()).filter((r) => r.level === 2 && r.expanded !== undefined);
-    const expected = mine.slice(0, PAGE_SIZE).map((r) => formatLocalTime(r.timestamp));
-    assert.deepEqual(runs.map((r) => r.label).slice(0, expected.length), expected);
+    const expected = mine.slice(0, PAGE_SIZE);
+    assert.deepEqual(runs.map(rowKey).slice(0, expected.length), expected.map(runRowKey));
+    // A run row leads with what tells runs apart: the relative time, then the status in a word;
+    // the local date and zone (the same on every row) are in the tooltip, not the label.
+    for (const [index, row] of runs.slice(0, expected.length).entries()) {
+      assert.match(row.label, /^(just now|\d+ (min|h|d|w|mo|y) ago)$/, `run row label ${row.label}`);
+      assert.ok(row.description.startsWith(`${statusPresentation(runStatus(expected[index])).short} · `), `run row description ${row.description}`);
+    }
+    const tooltip = await wb.hover(firstRun);
+    assert.ok(tooltip.includes(formatLocalTime(mine[0].timestamp)), `the tooltip has the local time with its zone: ${tooltip}`);
+    await wb.clearHover();
     await wb.expandTreeRow(firstRun);
     // aria-expanded flips before the children render; under load they can come a moment later.
     await wb.waitForTreeRow('Details');
@@ -462,9 +472,9 @@ describe('Fused Runs tree', () => {
       });
       assert.ok(clicks < 20, 'Load more ends');
     }
-    const expected = [...runs].sort((a, b) => Date.parse(b.timestamp) - Date.parse(a.timestamp)).map((r) => formatLocalTime(r.timestamp));
-    const shown = (await wb.treeRows()).filter((r) => r.level === 2 && r.expanded !== undefined).map((r) => r.label);
-    assert.deepEqual(shown, expected);
+    const expected = [...runs].sort((a, b) => Date.parse(b.timestamp) - Date.parse(a.timestamp));
+    const shown = (await wb.treeRows()).filter((r) => r.level === 2 && r.expanded !== undefined);
+    assert.deepEqual(shown.map(rowKey), expected.map(runRowKey));
     const pages = Math.ceil(runs.length / PAGE_SIZE);
     const requests = count(byShape(wb), (s) => s.startsWith('udf_name'));
     // One request per page; when the last page is exactly full the server may hand out one more (empty) page.
@@ -523,7 +533,7 @@ describe('Fused Runs tree', () => {
     const newest = inScope(wb, 'mine')
       .filter((r) => r.udf_name === name)
       .sort((a, b) => Date.parse(b.timestamp) - Date.parse(a.timestamp))[0];
-    await wb.waitForTreeRow(formatLocalTime(newest.timestamp));
+    await wb.waitForTreeRow(runRow(newest));
     assert.equal((await wb.treeRows()).some((r) => r.label === 'Could not load runs'), false);
     await (await wb.waitForTreeRow(name)).locator('.monaco-tl-twistie').click();
   });

@@ -29,6 +29,18 @@ const session = useWorkbench({
   server: { onRequest: (entry) => requests.push({ at: Date.now(), entry }) },
 });
 
+/**
+ * Whether a UDF row's description says it is watched ("5 min ago · Failed · watched"): it leads
+ * with the latest run's relative time, which a narrow side bar must not cut off. undefined when
+ * the row is not shown, or says "watched" elsewhere than after the relative time and status.
+ */
+function saysWatched(description: string | undefined): boolean | undefined {
+  if (description === undefined) return undefined;
+  if (!/\bwatched\b/.test(description)) return false;
+  // Says "watched" but not after the relative time and status: neither answer (the wait times out).
+  return /^(just now|\d+ (min|h|d|w|mo|y) ago) · (Succeeded|Failed|Incomplete|Cached) · watched( · |$)/.test(description) || undefined;
+}
+
 /** When the first UDF was watched: the watch's polls read from there on; the tree and hovers read from days back or with no start. */
 let watchBeganMs = Number.POSITIVE_INFINITY;
 
@@ -123,7 +135,7 @@ describe('Watch a UDF', () => {
     await wb.openView();
     watchBeganMs = Date.now();
     await wb.treeContextMenu(name, 'Watch UDF');
-    await waitUntil(async () => (await wb.treeRows()).find((row) => row.label === name)?.description.startsWith('watched'), { timeout: 30_000, message: () => `the row of ${name} says it is watched` });
+    await waitUntil(async () => saysWatched((await wb.treeRows()).find((row) => row.label === name)?.description), { timeout: 30_000, message: () => `the row of ${name} says it is watched` });
     await waitUntil(async () => (await wb.statusBarItems()).some((item) => item.includes(name)), { timeout: 30_000, message: () => 'the status bar shows the watched UDF' });
     const row = await wb.waitForTreeRow(name);
     assert.ok(await row.locator('.codicon-eye').count(), 'the row shows an eye icon');
@@ -142,7 +154,7 @@ describe('Watch a UDF', () => {
     const widget = wb.page.locator('.monaco-hover:not(.hidden)').filter({ visible: true }).last();
     await widget.getByRole('link', { name: 'Watch', exact: true }).click();
     await waitUntil(async () => (await wb.statusBarItems()).some((item) => item.includes('2 watched')), { timeout: 30_000, message: () => 'the status bar counts two watched UDFs' });
-    await waitUntil(async () => (await wb.treeRows()).find((row) => row.label === other)?.description.startsWith('watched'), { timeout: 30_000, message: () => `the row of ${other} says it is watched` });
+    await waitUntil(async () => saysWatched((await wb.treeRows()).find((row) => row.label === other)?.description), { timeout: 30_000, message: () => `the row of ${other} says it is watched` });
     // Polls from now on: each reads every watched UDF of the scope in one unfiltered request.
     const from = requests.length;
     const polls = await waitForPolls(3, from);
@@ -209,7 +221,7 @@ describe('Watch a UDF', () => {
       await wb.runCommand('Fused: Stop Watching UDF');
       await wb.page.locator('.quick-input-widget .quick-input-title').filter({ hasText: 'Stop Watching UDF' }).waitFor({ state: 'visible', timeout: 15_000 });
       await wb.pickQuickPickItem(watched);
-      await waitUntil(async () => (await wb.treeRows()).find((row) => row.label === watched)?.description.startsWith('watched') === false, { timeout: 30_000, message: () => `the row of ${watched} is no longer watched` });
+      await waitUntil(async () => saysWatched((await wb.treeRows()).find((row) => row.label === watched)?.description) === false, { timeout: 30_000, message: () => `the row of ${watched} is no longer watched` });
     }
     await waitUntil(async () => !(await wb.statusBarItems()).some((item) => item.includes('watched') || item.includes(name)), { timeout: 30_000, message: () => 'no watch status bar item' });
     const from = requests.length;
