@@ -20,6 +20,7 @@ const SHOTS = [
   { file: 'screenshot-diff.png', what: 'Compare with Previous Run: the code that changed between two runs' },
   { file: 'screenshot-check-connection.png', what: 'Fused: Check Connection: where requests go and which credentials answer' },
   { file: 'screenshot-failing.png', what: 'the tree showing failing UDFs only, one expanded' },
+  { file: 'screenshot-insights.png', what: 'Fused: Show UDF Insights: runs over time by status, durations, failure and cache ratios, error groups' },
 ];
 
 function firstLine(text) {
@@ -104,6 +105,8 @@ async function takeScreenshots(modules, fused, codeServer, runDir, workspaceDir,
     // The pointer rests on empty editor space, so no tooltip of the last click is in the picture.
     await page.mouse.move(VIEWPORT.width - 200, VIEWPORT.height - 120).catch(() => undefined);
     await page.locator('.workbench-hover, .monaco-hover:not(.hidden)').filter({ visible: true }).first().waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => undefined);
+    // Nor VS Code's own passing "Saving 'settings.json'…" in the status bar.
+    await waitUntil(page, 'a quiet status bar', async () => !(await wb.statusBarItems()).some((item) => /^Saving /.test(item)), 10_000).catch(() => undefined);
     await page.screenshot({ path: out });
     const { before, after } = await optimise(out);
     taken.push(out);
@@ -217,6 +220,20 @@ async function takeScreenshots(modules, fused, codeServer, runDir, workspaceDir,
     await wb.expandTreeRow(firstFailing.label);
     await waitUntil(page, 'the runs of the failing UDF', async () => (await wb.treeRows()).some((row) => row.level === 2));
     await shoot(SHOTS[7].file, `expanded ${JSON.stringify(firstFailing.label)}`);
+
+    // 8. The insights of the failing UDF with the most runs of the day, from its row's context menu.
+    await closeEditors(wb);
+    const shown = new Set((await wb.treeRows()).filter((row) => row.level === 1).map((row) => row.label));
+    const dayAgo = Date.now() - 24 * 3600_000;
+    const runsOf = (name) => fused.records.filter((r) => r.udf_name === name && r.user_email === fixtures.demoEmail && Date.parse(r.timestamp) >= dayAgo).length;
+    const busiest = [...shown].filter((name) => /^[\w-]+$/.test(name)).sort((a, b) => runsOf(b) - runsOf(a))[0] || firstFailing.label;
+    await wb.treeContextMenu(busiest, 'Show UDF Insights');
+    const insights = wb.webviewFrame();
+    await insights.locator('h1[data-testid="insights-title"]').filter({ hasText: busiest }).waitFor({ state: 'visible', timeout: 60_000 });
+    await insights.locator('main#app[aria-busy="false"]').waitFor({ state: 'attached', timeout: 60_000 });
+    await insights.locator('body[data-drawn-runs]').waitFor({ state: 'attached', timeout: 30_000 });
+    await page.waitForTimeout(500); // the charts' last layout pass
+    await shoot(SHOTS[8].file, `${busiest}: ${runsOf(busiest)} runs in the last 24 h`);
     return taken;
   } catch (error) {
     const failed = path.join(dir, 'FAILED-screenshot.png');
