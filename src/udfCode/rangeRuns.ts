@@ -4,6 +4,7 @@
 // names in the range (to choose between a file's name candidates, and to date the UDFs a full
 // page left out). When the page was full, counts are "at least" and say so. Pure.
 import * as l10n from '@vscode/l10n';
+import { isNewerRun } from '../api/instants';
 import { runStatus } from '../api/status';
 import type { AuditLogRecord, RunStatus } from '../api/types';
 import { formatCount } from '../text/counts';
@@ -64,6 +65,36 @@ export function runsFromOwnQuery(records: readonly AuditLogRecord[], hasMore: bo
   if (records[0]) runs.latest = records[0];
   if (hasMore && records.length) runs.coveredSince = records[records.length - 1].timestamp;
   return runs;
+}
+
+/** The page with the newest run of each name a distinct query returned (the newer one wins). */
+export function withLatestByName(range: RangeRuns, distinct: readonly AuditLogRecord[]): RangeRuns {
+  const latest = new Map(range.latestByName ?? []);
+  for (const record of distinct) {
+    const name = record.udf_name;
+    if (!name) continue;
+    const known = latest.get(name);
+    if (!known || isNewerRun(record, known)) latest.set(name, record);
+  }
+  return { ...range, latestByName: latest };
+}
+
+/**
+ * A hover's runs from the shared page, when it holds at least one run of the target: they are
+ * then its newest runs in the scope and range (all of them unless the page was full). undefined:
+ * the page has none, and the hover asks the audit log itself (its runs may be older than the range).
+ */
+export function hoverRunsFromPage(range: RangeRuns | undefined, target: RunsTarget): TargetRuns | undefined {
+  if (!range) return undefined;
+  const runs = runsInPage(range, target);
+  return runs.records.length ? runs : undefined;
+}
+
+/** What a hover answered from the page counted: "12 runs in the last 24 h (your runs)", "300+ runs … since 14:05". */
+export function pageRunsHeading(runs: TargetRuns, scopeLabel: string, rangeLabel: string): string {
+  const count = formatCount(runs.records.length);
+  if (runs.complete) return runs.records.length === 1 ? l10n.t('{0} run in {1} ({2})', count, rangeLabel, scopeLabel) : l10n.t('{0} runs in {1} ({2})', count, rangeLabel, scopeLabel);
+  return l10n.t('{0}+ runs in {1} ({2}; counted back to {3}, the range holds more)', count, rangeLabel, scopeLabel, formatLocalMinutes(runs.coveredSince ?? ''));
 }
 
 /** Whether the shared page answers for this UDF without a query of its own. */

@@ -8,7 +8,7 @@ import * as l10n from '@vscode/l10n';
 import { userMessage } from '../api/errors';
 import type { FusedServices } from '../services';
 import { META_JSON_MAX_BYTES, parseMetaJson, type MetaUdfStep } from '../udfCode/metaJson';
-import { knowsName, type RangeRuns } from '../udfCode/rangeRuns';
+import { knowsName, withLatestByName, type RangeRuns } from '../udfCode/rangeRuns';
 import { analyzePythonUdfs, emptyImports, type FusedImports, type PythonUdfSource, type UdfDefinition } from '../udfCode/udfSource';
 import { chooseName, nameCandidates, type ChosenName } from '../udfCode/udfNames';
 import { describeRange } from '../time/range';
@@ -43,13 +43,24 @@ interface RangePage {
   key: string;
   promise: Promise<RangeRuns>;
   settled?: RangeRuns;
+  /** When the page was asked (Date.now()). */
+  askedAt: number;
+  /** The one distinct-names query of this scope and range, when something needed it. */
+  names?: Promise<RangeRuns>;
 }
+
+/** A root load this soon after a requested refresh is that refresh's. */
+const REFRESH_FOLLOW_MS = 60_000;
+/** How far back the distinct query scans (the API's largest). */
+const DISTINCT_SCAN = 5000;
 
 export class DocumentUdfs implements vscode.Disposable {
   private readonly parsed = new Map<string, ParsedDocument>();
   private readonly cellImports = new Map<string, { version: number; imports: FusedImports }>();
   private readonly metas = new Map<string, MetaEntry>();
   private page: RangePage | undefined;
+  /** When the last refresh was asked, until the root load it causes (if any) arrives. */
+  private refreshRequestedAt: number | undefined;
   private readonly changed = new vscode.EventEmitter<void>();
   /** The shared page was dropped (the tree refreshed, the connection changed): lenses re-read. */
   readonly onDidChange = this.changed.event;
@@ -68,7 +79,9 @@ export class DocumentUdfs implements vscode.Disposable {
       this.changed,
       this.pageRead,
       // The tree refreshed (a click, auto-refresh, another scope or range): counts follow it.
-      tree.onDidLoadRoot(() => this.invalidate()),
+      tree.onDidLoadRoot(() => this.rootLoaded()),
+      // Fused: Refresh and auto-refresh: re-read at once; with the view hidden no root load follows.
+      tree.onDidRequestRefresh(() => this.refreshRequested()),
       tree.onDidChangeState(() => this.invalidate()),
       services.onDidChangeConnection(() => this.invalidate()),
       vscode.workspace.onDidCloseTextDocument((document) => {
@@ -85,6 +98,28 @@ export class DocumentUdfs implements vscode.Disposable {
   private invalidate(): void {
     this.page = undefined;
     this.changed.fire();
+  }
+
+  /** A refresh was asked: re-read now (the tree may be hidden and load nothing). */
+  private refreshRequested(): void {
+    this.refreshRequestedAt = Date.now();
+    this.invalidate();
+  }
+
+  /**
+   * The root loaded: re-read, unless the page was asked after the refresh that caused this load
+   * (it already holds what the refresh was for; one page per refresh, not two).
+   */
+  private rootLoaded(): void {
+    const requestedAt = this.refreshRequestedAt;
+    this.refreshRequestedAt = undefined;
+    if (requestedAt !== undefined && Date.now() - requestedAt < REFRESH_FOLLOW_MS && this.page && this.page.askedAt >= requestedAt) return;
+    this.invalidate();
+  }
+
+  /** Drops the shared page when it was asked more than `maxAgeMs` ago (a hover wants fresh runs). */
+  expireOlderThan(maxAgeMs: number, now = Date.now()): void {
+    if (this.page?.settled && now - this.page.askedAt > maxAgeMs) this.invalidate();
   }
 
   /** The file's UDF definitions and calls; notebook cells see the fused imports of the other cells. */
@@ -141,6 +176,7 @@ export class DocumentUdfs implements vscode.Disposable {
     this.requests++;
     const entry: RangePage = {
       key,
+      askedAt: Date.now(),
       promise: this.services.query(query).then((page) => ({ records: page.items, capped: Boolean(page.next_page_token) })),
     };
     entry.promise.then(
@@ -160,6 +196,45 @@ export class DocumentUdfs implements vscode.Disposable {
   /** The shared page when it has arrived (hovers answer from it without waiting). */
   settledRangeRuns(): RangeRuns | undefined {
     return this.page?.settled;
+  }
+
+  /**
+   * The shared page with the newest run of every name in the scope and range (one distinct
+   * query, asked at most once per page and shared by every file): for a full page that cannot
+   * tell whether the audit log knows a name, or when a UDF's runs are older than the page.
+   */
+  rangeRunsWithNames(): Promise<RangeRuns> {
+    const page = this.rangeRuns();
+    const entry = this.page;
+    if (!entry) return page;
+    if (!entry.names) {
+      const state: ViewState = this.tree.state;
+      const bounds = rangeRunsQuery(state, 1, new Date());
+      const names = page.then(async (runs) => {
+        if (!runs.capped) return runs;
+        this.requests++;
+        const distinct = await this.services.query({
+          ...(bounds.exec_env ? { exec_env: true } : {}),
+          ...(bounds.start_timestamp ? { start_timestamp: bounds.start_timestamp } : {}),
+          ...(bounds.end_timestamp ? { end_timestamp: bounds.end_timestamp } : {}),
+          distinct: true,
+          distinct_type: 'names',
+          max_records_to_scan: DISTINCT_SCAN,
+        });
+        return withLatestByName(runs, distinct.items);
+      });
+      entry.names = names;
+      names.then(
+        (runs) => {
+          if (this.page === entry) entry.settled = runs;
+        },
+        () => {
+          // Not kept: the next reader asks again.
+          if (this.page === entry) entry.names = undefined;
+        },
+      );
+    }
+    return entry.names.catch(() => page);
   }
 
   /** meta.json's UDF steps beside a saved file (never for notebooks or unsaved files). */
@@ -213,6 +288,11 @@ export class DocumentUdfs implements vscode.Disposable {
     const treeNames = this.tree.loadedUdfNames();
     let page = this.settledRangeRuns();
     if (!page && ask && !treeNames) page = await this.rangeRuns().catch(() => undefined);
-    return chooseName(candidates, (name) => (treeNames?.has(name) ? true : knowsName(page, name) ?? (treeNames ? false : undefined)));
+    const knows = (name: string) => (treeNames?.has(name) ? true : knowsName(page, name) ?? (treeNames ? false : undefined));
+    // A full page that holds none of the candidates cannot tell: the distinct query can.
+    if (ask && !treeNames && page && candidates.every((candidate) => knows(candidate.name) === undefined)) {
+      page = await this.rangeRunsWithNames().catch(() => page);
+    }
+    return chooseName(candidates, knows);
   }
 }

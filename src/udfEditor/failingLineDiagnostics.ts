@@ -1,10 +1,11 @@
 // Issue 11's "failing line in your own file": when fusedRuns.diagnostics.enabled is on, a
 // diagnostic (source "Fused") on the local line that raised in a UDF's latest run, when that run
-// failed and ran the code the file holds. It makes no request: it reads the runs the hovers load
-// (their warm-up when a file opens, a hover on a stale name) and the code lenses' shared page of
-// the range (re-read when the tree refreshes), and remembers each name's newest run. Re-read on
+// failed and ran the code the file holds. It makes no request of its own: it reads the shared
+// page of the tree's scope and range that the lenses and hovers read (asking for it when a file
+// that defines a UDF opens, and again after Fused: Refresh or auto-refresh, even with the view
+// hidden), and the runs a hover reads itself, and remembers each name's newest run. Re-read on
 // every edit from what it remembers, so an edit to the function clears it at once, and a later
-// successful run clears it when the hovers or the lenses next read runs of that UDF.
+// successful run clears it when the page is next read.
 import vscode = require('vscode');
 import * as l10n from '@vscode/l10n';
 import { userMessage } from '../api/errors';
@@ -58,6 +59,18 @@ export function registerFailingLineDiagnostics(services: FusedServices, udfs: Do
   const refreshAll = () => {
     for (const document of vscode.workspace.textDocuments) update(document);
   };
+  /**
+   * Reads the shared page of the range when an open file defines a UDF: it is the page the
+   * lenses and hovers read (one request for all of them, none when already read), asked here
+   * too so a refresh reaches the diagnostics with the lenses off or the view hidden.
+   */
+  const readPage = () => {
+    if (!enabled()) return;
+    const defines = vscode.workspace.textDocuments.some(
+      (document) => document.languageId === 'python' && document.uri.scheme !== RUN_SCHEME && !document.isClosed && udfs.source(document).definitions.length > 0,
+    );
+    if (defines) void udfs.rangeRuns().catch((error: unknown) => services.log.warn(`Failing-line diagnostics: could not read runs: ${userMessage(error)}`));
+  };
 
   return vscode.Disposable.from(
     collection,
@@ -69,16 +82,24 @@ export function registerFailingLineDiagnostics(services: FusedServices, udfs: Do
     udfs.onDidReadRangeRuns((page) => {
       if (latest.offerAll(page.records)) refreshAll();
     }),
+    // The page was dropped (Fused: Refresh, auto-refresh, another scope or range): read it again.
+    udfs.onDidChange(readPage),
     vscode.workspace.onDidChangeTextDocument((event) => {
       if (event.contentChanges.length) update(event.document);
     }),
-    vscode.workspace.onDidOpenTextDocument(update),
+    vscode.workspace.onDidOpenTextDocument((document) => {
+      update(document);
+      readPage();
+    }),
     vscode.workspace.onDidCloseTextDocument((document) => {
       collection.delete(document.uri);
       generation.delete(document.uri.toString());
     }),
     vscode.workspace.onDidChangeConfiguration((event) => {
-      if (event.affectsConfiguration('fusedRuns.diagnostics.enabled')) refreshAll();
+      if (event.affectsConfiguration('fusedRuns.diagnostics.enabled')) {
+        refreshAll();
+        readPage();
+      }
     }),
     // Another server or account: its runs are not these.
     services.onDidChangeConnection(() => {

@@ -2,7 +2,8 @@
 // tree's scope and range (`no runs in last 24 h` when none), and `Insights` (the UDF's insights
 // panel for the same scope and range; it costs no request until clicked). Every lens of every file reads
 // one shared page of the range's runs: opening a file with 20 UDFs costs one request, and
-// none once the page is read. Refreshed when the tree refreshes. Clicking reveals the UDF in
+// none once the page is read; when that page was full and missed a UDF, one distinct query of
+// the range (shared too) dates its last run. Refreshed when the tree refreshes. Clicking reveals the UDF in
 // the tree with its runs expanded. Titles are our text only (counts and ages); a name from
 // the file appears only in the tooltip, as plain text.
 import vscode = require('vscode');
@@ -12,7 +13,7 @@ import type { FeatureHost } from '../activation/lazyHost';
 import type { FusedServices } from '../services';
 import { messageText } from '../text/safeText';
 import { SHOW_INSIGHTS_COMMAND } from '../insights/registerInsights';
-import { lensTitle, lensTooltip, runsInPage } from '../udfCode/rangeRuns';
+import { lensTitle, lensTooltip, pageAnswers, runsInPage } from '../udfCode/rangeRuns';
 import type { UdfDefinition } from '../udfCode/udfSource';
 import type { UdfTreeProvider } from '../views/udfTree';
 import type { DocumentUdfs } from './documentUdfs';
@@ -59,8 +60,12 @@ export function registerUdfCodeLenses(services: FusedServices, udfs: DocumentUdf
         return lens;
       }
       try {
-        const page = await udfs.rangeRuns();
-        const runs = runsInPage(page, { kind: 'udf_name', value: chosen.name });
+        const target = { kind: 'udf_name', value: chosen.name } as const;
+        let page = await udfs.rangeRuns();
+        // A full page without this UDF: when did it last run? The range's one distinct query (shared by every lens) says.
+        if (!pageAnswers(page, target) && !page.latestByName) page = await udfs.rangeRunsWithNames();
+        if (token.isCancellationRequested) return lens;
+        const runs = runsInPage(page, target);
         lens.command = {
           title: lensTitle(runs, udfs.rangeLabel, new Date()),
           tooltip: lensTooltip(runs, chosen.name, udfs.scopeLabel, udfs.rangeLabel, PAGE_SIZE),

@@ -57,6 +57,13 @@ export class UdfTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
   readonly onDidLoadRoot = this.rootLoaded.event;
   private readonly stateChanged = new vscode.EventEmitter<ViewState>();
   readonly onDidChangeState = this.stateChanged.event;
+  private readonly refreshRequested = new vscode.EventEmitter<void>();
+  /**
+   * Fires when a refresh is asked (Fused: Refresh, auto-refresh, a new connection), before any
+   * root load: VS Code asks a hidden view for nothing, so onDidLoadRoot may never follow, and the
+   * code lenses and failing-line diagnostics must re-read the runs all the same.
+   */
+  readonly onDidRequestRefresh = this.refreshRequested.event;
 
   private viewState: ViewState;
   private root: RootData | undefined;
@@ -178,6 +185,7 @@ export class UdfTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
   refresh(): void {
     this.rootStale = true;
     this.failing.invalidate();
+    this.refreshRequested.fire();
     this.changed.fire(undefined);
   }
 
@@ -190,6 +198,7 @@ export class UdfTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
   async refreshAndWait(): Promise<{ ok: boolean; error?: unknown }> {
     this.rootStale = true;
     this.failing.invalidate();
+    this.refreshRequested.fire();
     const outcome = new Promise<{ ok: boolean; error?: unknown }>((resolve) => {
       const subscription = this.onDidLoadRoot((result) => {
         subscription.dispose();
@@ -575,6 +584,7 @@ export class UdfTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
     this.changed.dispose();
     this.rootLoaded.dispose();
     this.stateChanged.dispose();
+    this.refreshRequested.dispose();
   }
 }
 

@@ -10,7 +10,7 @@ import type { AuditLogRecord } from '../../src/api/types';
 import { failingLine } from '../../src/udfCode/failingLine';
 import { failingLinesOf, LatestRuns } from '../../src/udfCode/failingLines';
 import { META_JSON_MAX_BYTES, parseMetaJson } from '../../src/udfCode/metaJson';
-import { knowsName, lensTitle, lensTooltip, runsInPage, type RangeRuns } from '../../src/udfCode/rangeRuns';
+import { hoverRunsFromPage, knowsName, lensTitle, lensTooltip, pageAnswers, pageRunsHeading, runsInPage, withLatestByName, type RangeRuns } from '../../src/udfCode/rangeRuns';
 import { chooseName, describeNameChoice, nameCandidates } from '../../src/udfCode/udfNames';
 import { analyzePythonUdfs, splitLines } from '../../src/udfCode/udfSource';
 
@@ -139,6 +139,55 @@ describe('code lens counts from one shared page', () => {
     assert.equal(knowsName({ ...page, capped: true }, 'udf_v2'), undefined, 'a full page cannot tell');
     assert.equal(knowsName({ ...page, capped: true, latestByName: new Map() }, 'udf_v2'), false);
     assert.equal(knowsName(undefined, 'hexify'), undefined);
+  });
+});
+
+describe('hovers and the distinct query from the same shared page', () => {
+  const page: RangeRuns = {
+    records: [
+      record({ id: '1', timestamp: '2026-11-27T11:55:00Z', udf_name: 'hexify' }),
+      record({ id: '2', timestamp: '2026-11-27T11:00:00Z', udf_name: 'hexify', stderr: 'KeyError: lat' }),
+      record({ id: '3', timestamp: '2026-11-27T10:00:00Z', udf_name: 'other', shared_token: 'fsh_abc' }),
+    ],
+    capped: false,
+  };
+
+  it('answers a hover from the page only when the page holds runs of it (else the hover asks, its runs may be older)', () => {
+    const hexify = hoverRunsFromPage(page, { kind: 'udf_name', value: 'hexify' });
+    assert.deepEqual(hexify?.records.map((r) => r.id), ['1', '2']);
+    assert.equal(hexify?.complete, true);
+    assert.deepEqual(hoverRunsFromPage(page, { kind: 'shared_token', value: 'fsh_abc' })?.records.map((r) => r.id), ['3']);
+    assert.equal(hoverRunsFromPage(page, { kind: 'udf_name', value: 'never_ran' }), undefined);
+    assert.equal(hoverRunsFromPage(undefined, { kind: 'udf_name', value: 'hexify' }), undefined, 'no page (it failed): the hover asks');
+  });
+
+  it('says what a hover from the page counted, and "at least" when the page was full', () => {
+    const full = hoverRunsFromPage(page, { kind: 'udf_name', value: 'hexify' });
+    assert.ok(full);
+    assert.equal(pageRunsHeading(full, 'your runs', 'the last 24 h'), '2 runs in the last 24 h (your runs)');
+    const one = hoverRunsFromPage(page, { kind: 'udf_name', value: 'other' });
+    assert.ok(one);
+    assert.equal(pageRunsHeading(one, 'your runs', 'the last 24 h'), '1 run in the last 24 h (your runs)');
+    const capped = hoverRunsFromPage({ ...page, capped: true }, { kind: 'udf_name', value: 'hexify' });
+    assert.ok(capped);
+    assert.match(pageRunsHeading(capped, 'your runs', 'the last 24 h'), /^2\+ runs in the last 24 h \(your runs; counted back to .+, the range holds more\)$/);
+  });
+
+  it('a full page missing a UDF needs the distinct query; it adds the newest run of each name, the newer winning', () => {
+    const capped: RangeRuns = { ...page, capped: true };
+    assert.equal(pageAnswers(capped, { kind: 'udf_name', value: 'older' }), false);
+    assert.equal(pageAnswers(capped, { kind: 'udf_name', value: 'hexify' }), true);
+    assert.equal(pageAnswers(page, { kind: 'udf_name', value: 'older' }), true, 'a complete page answers "none" itself');
+    const named = withLatestByName(capped, [
+      record({ id: 'a', timestamp: '2026-11-27T03:00:00Z', udf_name: 'older' }),
+      record({ id: 'b', timestamp: '2026-11-27T05:00:00Z', udf_name: 'older' }),
+      record({ id: 'c', timestamp: '2026-11-27T04:00:00Z', udf_name: null }),
+    ]);
+    assert.equal(named.latestByName?.get('older')?.id, 'b');
+    assert.equal(named.latestByName?.size, 1, 'records without a name are skipped');
+    assert.equal(named.records, capped.records, 'the page itself is unchanged');
+    assert.equal(knowsName(named, 'older'), true);
+    assert.equal(knowsName(named, 'udf_v2'), false);
   });
 });
 
