@@ -42,6 +42,10 @@ export function writeEmptyExtension(parent: string, activationEvents: string[]):
  *   exec {command, args}   runs a command, returns how long it took and whether it returned an editor
  *   execMany {calls}       several exec in sequence
  *   documents              the documents the extension host still holds, by scheme
+ *   hovers {file, positions}  vscode.executeHoverProvider at each position of a workspace file,
+ *                          one after another: each one's time in this host (the providers'
+ *                          own time and VS Code's API round trip; no hover delay, no rendering)
+ *                          and the hover's text
  */
 const PROBE_SOURCE = String.raw`'use strict';
 const fs = require('fs');
@@ -87,6 +91,18 @@ const actions = {
   execMany: async (request) => {
     const results = [];
     for (const call of request.calls) results.push(await exec(call));
+    return results;
+  },
+  hovers: async (request) => {
+    const uri = vscode.Uri.joinPath(vscode.workspace.workspaceFolders[0].uri, request.file);
+    const results = [];
+    for (const position of request.positions) {
+      const started = performance.now();
+      const hovers = await vscode.commands.executeCommand('vscode.executeHoverProvider', uri, new vscode.Position(position.line, position.character));
+      const ms = performance.now() - started;
+      const text = (hovers || []).flatMap((hover) => hover.contents.map((content) => (typeof content === 'string' ? content : content.value))).join('\n');
+      results.push({ ms, text });
+    }
     return results;
   },
   documents: () => {
