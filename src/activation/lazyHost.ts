@@ -8,7 +8,7 @@
 // Only `vscode` and the ids in shared/contributions.ts are imported here (and by extension.ts),
 // so activation loads no feature code.
 import vscode = require('vscode');
-import { READONLY_MESSAGE, RUN_SCHEME, UDF_TREE_VIEW_ID, WATCH_STATE_KEY } from '../shared/contributions';
+import { RUN_SCHEME, UDF_TREE_VIEW_ID, WATCH_STATE_KEY } from '../shared/contributions';
 
 /** What the feature bundle plugs into the entry points activation registered. */
 export interface FeatureHost {
@@ -135,7 +135,8 @@ export class LazyFeatures implements vscode.Disposable {
           delete: (uri, options) => files.get().delete(uri, options),
           rename: (oldUri, newUri, options) => files.get().rename(oldUri, newUri, options),
         },
-        { isReadonly: new vscode.MarkdownString(READONLY_MESSAGE), isCaseSensitive: true },
+        // vscode.l10n.t, not @vscode/l10n: activation loads nothing but vscode and the ids.
+        { isReadonly: new vscode.MarkdownString(vscode.l10n.t('These are recorded Fused runs; they cannot be edited.')), isCaseSensitive: true },
       ),
     );
     this.registerSerializerStubs();

@@ -7,6 +7,7 @@
 // corporate proxies and TLS-inspecting firewalls. Node implements `fetch` with undici too, so
 // plain Node (the contract tests) exercises the same transport.
 
+import * as l10n from '@vscode/l10n';
 import { type Logger, silentLogger } from '../util/logger';
 import { CancelledError, FusedApiError, InvalidResponseError, NetworkError, NotFoundError, NotSignedInError, TimeoutError, userMessage } from './errors';
 import { interpretStatus } from './httpStatus';
@@ -134,13 +135,13 @@ export class AuditLogClient {
     try {
       base = new URL(options.baseUrl);
     } catch {
-      throw new FusedApiError('validation', `The Fused base URL "${options.baseUrl}" is not a URL. Check "fusedRuns.api.baseUrl".`);
+      throw new FusedApiError('validation', l10n.t('The Fused base URL "{0}" is not a URL. Check "fusedRuns.api.baseUrl".', options.baseUrl));
     }
     if (base.protocol !== 'https:' && base.protocol !== 'http:') {
-      throw new FusedApiError('validation', `The Fused base URL must start with https:// (or http:// for a local server); got "${options.baseUrl}".`);
+      throw new FusedApiError('validation', l10n.t('The Fused base URL must start with https:// (or http:// for a local server); got "{0}".', options.baseUrl));
     }
     if (base.username || base.password) {
-      throw new FusedApiError('validation', 'The Fused base URL must not contain a user name or password; use "Fused: Set API Token" instead.');
+      throw new FusedApiError('validation', l10n.t('The Fused base URL must not contain a user name or password; use "Fused: Set API Token" instead.'));
     }
     this.base = base;
     const basePath = base.pathname.replace(/\/+$/, '');
@@ -198,9 +199,9 @@ export class AuditLogClient {
     const record = page.items.find((item) => item.id === id);
     if (!record) {
       if (page.items.length > 0) {
-        throw new InvalidResponseError(`Fused answered a request for record ${id} with a different record (${page.items[0].id}).`, 'items[0].id');
+        throw new InvalidResponseError(l10n.t('Fused answered a request for record {0} with a different record ({1}).', id, page.items[0].id), 'items[0].id');
       }
-      throw new NotFoundError(`No audit-log record with id ${id}. It may have been deleted, or belong to another user or execution environment.`);
+      throw new NotFoundError(l10n.t('No audit-log record with id {0}. It may have been deleted, or belong to another user or execution environment.', id));
     }
     return record;
   }
@@ -217,7 +218,7 @@ export class AuditLogClient {
       credentials = await this.options.getCredentials();
     } catch (error) {
       if (error instanceof FusedApiError) throw error;
-      throw new NotSignedInError(`Could not read the Fused credentials: ${userMessage(error)}`, { cause: error });
+      throw new NotSignedInError(l10n.t('Could not read the Fused credentials: {0}', userMessage(error)), { cause: error });
     }
     throwIfAborted(signal);
     if (!credentials || !credentials.token) throw new NotSignedInError();
@@ -338,7 +339,7 @@ export class AuditLogClient {
 
   private tooLarge(): InvalidResponseError {
     return new InvalidResponseError(
-      `Fused sent a response larger than ${Math.round(this.maxResponseBytes / 1024 / 1024)} MiB; ask for fewer records per page (a smaller limit).`,
+      l10n.t('Fused sent a response larger than {0} MiB; ask for fewer records per page (a smaller limit).', Math.round(this.maxResponseBytes / 1024 / 1024)),
     );
   }
 
@@ -359,21 +360,21 @@ export class AuditLogClient {
         return { error: new TimeoutError('connect', this.timeoutMs, { cause: error }), retryable: false };
       case 'ECONNREFUSED':
         return {
-          error: new NetworkError(`Could not connect to ${host}: connection refused. Is the server running, and is "fusedRuns.api.baseUrl" right?`, { cause: error }),
+          error: new NetworkError(l10n.t('Could not connect to {0}: connection refused. Is the server running, and is "fusedRuns.api.baseUrl" right?', host), { cause: error }),
           retryable: false,
         };
       case 'ENOTFOUND':
       case 'EAI_AGAIN':
         return {
           error: new NetworkError(
-            `Could not find the host ${host} (DNS lookup failed). Check your network, your proxy settings ("http.proxy") and "fusedRuns.api.baseUrl".`,
+            l10n.t('Could not find the host {0} (DNS lookup failed). Check your network, your proxy settings ("http.proxy") and "fusedRuns.api.baseUrl".', host),
             { cause: error },
           ),
           retryable: false,
         };
       case 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH':
         return {
-          error: new InvalidResponseError(`Fused sent a truncated response (${progress?.bytesRead ?? 0} bytes, fewer than its Content-Length said). Try again.`, undefined, {
+          error: new InvalidResponseError(l10n.t('Fused sent a truncated response ({0} bytes, fewer than its Content-Length said). Try again.', progress?.bytesRead ?? 0), undefined, {
             cause: error,
             truncated: true,
           }),
@@ -383,7 +384,11 @@ export class AuditLogClient {
     if (/certificate|self[- ]signed|CERT_|UNABLE_TO_VERIFY|DEPTH_ZERO/i.test(`${code} ${detail}`)) {
       return {
         error: new NetworkError(
-          `Could not verify the TLS certificate of ${host} (${detail}). Behind a TLS-inspecting proxy, install its certificate in the operating system (VS Code uses the system's certificates), or check "fusedRuns.api.baseUrl".`,
+          l10n.t(
+            'Could not verify the TLS certificate of {0} ({1}). Behind a TLS-inspecting proxy, install its certificate in the operating system (VS Code uses the system\'s certificates), or check "fusedRuns.api.baseUrl".',
+            host,
+            detail,
+          ),
           { cause: error },
         ),
         retryable: false,
@@ -391,18 +396,18 @@ export class AuditLogClient {
     }
     const inBody = progress?.started === true;
     if (RETRYABLE_NETWORK_CODES.has(code) || (inBody && /terminated|other side closed|premature close/i.test(`${detail} ${(error as Error)?.message}`))) {
-      return { error: new NetworkError(inBody ? truncatedMessage(host, progress, detail) : `The connection to ${host} was reset (${detail}). Check your network and try again.`, { cause: error }), retryable: true };
+      return { error: new NetworkError(inBody ? truncatedMessage(host, progress, detail) : l10n.t('The connection to {0} was reset ({1}). Check your network and try again.', host, detail), { cause: error }), retryable: true };
     }
     if (progress?.encoded && /incorrect header|unexpected end of file|invalid (stored )?block|zlib|decompress/i.test(detail)) {
       return {
-        error: new InvalidResponseError(`Fused sent a compressed response that could not be decompressed (${detail}); it was probably cut short. Try again.`, undefined, {
+        error: new InvalidResponseError(l10n.t('Fused sent a compressed response that could not be decompressed ({0}); it was probably cut short. Try again.', detail), undefined, {
           cause: error,
           truncated: true,
         }),
         retryable: true,
       };
     }
-    return { error: new NetworkError(`Could not reach ${host}: ${detail}${code ? ` (${code})` : ''}.`, { cause: error }), retryable: false };
+    return { error: new NetworkError(code ? l10n.t('Could not reach {0}: {1} ({2}).', host, detail, code) : l10n.t('Could not reach {0}: {1}.', host, detail), { cause: error }), retryable: false };
   }
 
   private parsePage(response: RawResponse): AuditLogPage {
@@ -421,8 +426,10 @@ export class AuditLogClient {
       const truncated = shortOfLength || endedEarly;
       throw new InvalidResponseError(
         truncated
-          ? `Fused sent an incomplete response: the JSON ends early after ${response.bytes} bytes${shortOfLength ? ` of ${declared}` : ''} (the response was truncated). Try again.`
-          : `Fused sent a response that is not valid JSON (${(error as Error).message}).`,
+          ? shortOfLength
+            ? l10n.t('Fused sent an incomplete response: the JSON ends early after {0} bytes of {1} (the response was truncated). Try again.', response.bytes, declared as number)
+            : l10n.t('Fused sent an incomplete response: the JSON ends early after {0} bytes (the response was truncated). Try again.', response.bytes)
+          : l10n.t('Fused sent a response that is not valid JSON ({0}).', (error as Error).message),
         undefined,
         { cause: error, truncated },
       );
@@ -435,14 +442,15 @@ export class AuditLogClient {
 function truncatedMessage(host: string, progress: BodyProgress, detail: string): string {
   const { bytesRead, declaredLength, wireLength, encoded } = progress;
   if (!encoded && declaredLength !== undefined) {
-    return `The connection to ${host} closed after ${bytesRead} of ${declaredLength} bytes of the response, so the response was truncated (${detail}). Try again.`;
+    return l10n.t('The connection to {0} closed after {1} of {2} bytes of the response, so the response was truncated ({3}). Try again.', host, bytesRead, declaredLength, detail);
   }
-  const announced = wireLength !== undefined ? `; it announced ${wireLength}${encoded ? ' compressed' : ''} bytes` : '';
-  return `The connection to ${host} closed before the whole response arrived (${bytesRead} bytes${encoded ? ' decoded' : ''}${announced}), so the response was truncated (${detail}). Try again.`;
+  const read = encoded ? l10n.t('{0} bytes decoded', bytesRead) : l10n.t('{0} bytes', bytesRead);
+  const announced = wireLength === undefined ? '' : encoded ? l10n.t('; it announced {0} compressed bytes', wireLength) : l10n.t('; it announced {0} bytes', wireLength);
+  return l10n.t('The connection to {0} closed before the whole response arrived ({1}), so the response was truncated ({2}). Try again.', host, read + announced, detail);
 }
 
 function closedError(): NetworkError {
-  return new NetworkError('The Fused connection was closed (the settings changed); run the command again.');
+  return new NetworkError(l10n.t('The Fused connection was closed (the settings changed); run the command again.'));
 }
 
 /** The deepest `cause` of an error chain (fetch nests the socket's error one or two levels down). */

@@ -30,6 +30,7 @@
 // Neighbouring parts share their boundary instant (ranges are inclusive), so runs are
 // de-duplicated by id. No `vscode` import.
 
+import * as l10n from '@vscode/l10n';
 import { mapWithConcurrency } from './concurrency';
 import { FusedApiError } from './errors';
 import { hasOffset, isNewerRun, isoMicros, newestRunFirst } from './instants';
@@ -156,11 +157,11 @@ interface Leaf {
 
 function boundOf(value: Date | string, field: string): Bound {
   if (value instanceof Date) {
-    if (Number.isNaN(value.getTime())) throw new FusedApiError('validation', `${field} is not a valid date.`);
+    if (Number.isNaN(value.getTime())) throw new FusedApiError('validation', l10n.t('{0} is not a valid date.', field));
     return { iso: value.toISOString(), micros: value.getTime() * 1000 };
   }
   const parsed = parseIsoTimestamp(value);
-  if ('problem' in parsed) throw new FusedApiError('validation', `${field} "${value}" ${parsed.problem}.`);
+  if ('problem' in parsed) throw new FusedApiError('validation', l10n.t('{0} "{1}" {2}.', field, value, parsed.problem));
   return { iso: value, micros: isoMicros(value) ?? parsed.ms * 1000 };
 }
 
@@ -198,7 +199,7 @@ function compareEstimates(a: number, b: number): number {
 export async function provenDistinct(source: PageSource, options: ProofOptions): Promise<ProofResult> {
   const budget = options.budget ?? DEFAULT_PROOF_BUDGET;
   if (!Number.isInteger(budget) || budget < MIN_PROOF_BUDGET) {
-    throw new FusedApiError('validation', `The request budget must be a whole number of at least ${MIN_PROOF_BUDGET}; got ${String(budget)}.`);
+    throw new FusedApiError('validation', l10n.t('The request budget must be a whole number of at least {0}; got {1}.', MIN_PROOF_BUDGET, String(budget)));
   }
   const pageLimit = options.pageLimit ?? LIMITS.maxLimit;
   const scanCap = options.maxRecordsToScan ?? LIMITS.maxRecordsToScan;
@@ -208,7 +209,7 @@ export async function provenDistinct(source: PageSource, options: ProofOptions):
   const scope: Pick<AuditLogQuery, 'exec_env'> = options.execEnv ? { exec_env: true } : {};
   const start = options.start !== undefined ? boundOf(options.start, 'start') : undefined;
   const end = options.end !== undefined ? boundOf(options.end, 'end') : undefined;
-  if (start && end && start.micros > end.micros) throw new FusedApiError('validation', 'The start of the range is after its end.');
+  if (start && end && start.micros > end.micros) throw new FusedApiError('validation', l10n.t('The start of the range is after its end.'));
   const openEnd = end ?? msBound((options.now ?? new Date()).getTime());
   // A few requests stay in reserve for the distinct queries over what cannot be proven.
   const reserve = Math.min(MAX_UNPROVEN_WINDOWS, Math.max(1, Math.ceil(budget / 8)));

@@ -1,6 +1,7 @@
 // Typed errors of the audit-log client. Every message is written for the person using the
 // extension: it says what went wrong and what to do about it, and never contains the token.
 
+import * as l10n from '@vscode/l10n';
 import type { AuditLogRecord } from './types';
 
 export type FusedApiErrorKind =
@@ -47,7 +48,10 @@ export class QueryValidationError extends FusedApiError {
 }
 
 export class NotSignedInError extends FusedApiError {
-  constructor(message = 'No Fused API token is set. Run "Fused: Set API Token", set FUSED_AUTH_TOKEN, or sign in with the Fused Python SDK (fused.api.login()).', options?: { cause?: unknown }) {
+  constructor(
+    message = l10n.t('No Fused API token is set. Run "Fused: Set API Token", set FUSED_AUTH_TOKEN, or sign in with the Fused Python SDK (fused.api.login()).'),
+    options?: { cause?: unknown },
+  ) {
     super('not-signed-in', message, options);
   }
 }
@@ -62,8 +66,8 @@ export class AuthenticationError extends FusedApiError {
       'authentication',
       message ??
         (status === 403
-          ? 'Fused refused access with this API token (403). The token is valid but not allowed to read these audit logs; check the account, or use a token of a user in this execution environment.'
-          : `Fused rejected the API token (${status}). Run "Fused: Set API Token" or refresh your Fused SDK credentials.`),
+          ? l10n.t('Fused refused access with this API token (403). The token is valid but not allowed to read these audit logs; check the account, or use a token of a user in this execution environment.')
+          : l10n.t('Fused rejected the API token ({0}). Run "Fused: Set API Token" or refresh your Fused SDK credentials.', status)),
     );
   }
 }
@@ -102,7 +106,7 @@ export class RequestRejectedError extends FusedApiError {
     readonly detail: string,
     readonly status = 422,
   ) {
-    super('rejected', `Fused rejected the query (${status}): ${detail}`);
+    super('rejected', l10n.t('Fused rejected the query ({0}): {1}', status, detail));
   }
 }
 
@@ -112,8 +116,8 @@ export class RateLimitedError extends FusedApiError {
     super(
       'rate-limited',
       retryAfterMs === undefined
-        ? 'Fused is rate limiting requests (429). Wait a moment and try again.'
-        : `Fused is rate limiting requests (429). Try again in ${Math.max(1, Math.ceil(retryAfterMs / 1000))} s.`,
+        ? l10n.t('Fused is rate limiting requests (429). Wait a moment and try again.')
+        : l10n.t('Fused is rate limiting requests (429). Try again in {0} s.', Math.max(1, Math.ceil(retryAfterMs / 1000))),
     );
   }
 }
@@ -125,7 +129,9 @@ export class ServerError extends FusedApiError {
   ) {
     super(
       'server',
-      `Fused had a server error (${status})${detail ? `: ${detail}` : ''}. This is on Fused's side; try again later.`,
+      detail
+        ? l10n.t("Fused had a server error ({0}): {1}. This is on Fused's side; try again later.", status, detail)
+        : l10n.t("Fused had a server error ({0}). This is on Fused's side; try again later.", status),
     );
   }
 }
@@ -143,10 +149,10 @@ export class TimeoutError extends FusedApiError {
     // 'headers' timeout names both (and the proxy, which is often the reason behind a firewall).
     const message =
       phase === 'connect'
-        ? `Could not connect to Fused within ${seconds} s. Check your network and proxy settings ("http.proxy"), or raise "fusedRuns.api.timeoutSeconds".`
+        ? l10n.t('Could not connect to Fused within {0} s. Check your network and proxy settings ("http.proxy"), or raise "fusedRuns.api.timeoutSeconds".', seconds)
         : phase === 'headers'
-          ? `Fused did not answer within ${seconds} s (no connection, or no response yet). Check your network and proxy settings ("http.proxy"), or raise "fusedRuns.api.timeoutSeconds".`
-          : `Fused stopped sending its response within ${seconds} s. Check your network, or raise "fusedRuns.api.timeoutSeconds".`;
+          ? l10n.t('Fused did not answer within {0} s (no connection, or no response yet). Check your network and proxy settings ("http.proxy"), or raise "fusedRuns.api.timeoutSeconds".', seconds)
+          : l10n.t('Fused stopped sending its response within {0} s. Check your network, or raise "fusedRuns.api.timeoutSeconds".', seconds);
     super('timeout', message, options);
   }
 }
@@ -174,7 +180,7 @@ export class InvalidResponseError extends FusedApiError {
 }
 
 export class CancelledError extends FusedApiError {
-  constructor(message = 'The request was cancelled.') {
+  constructor(message = l10n.t('The request was cancelled.')) {
     super('cancelled', message);
   }
 }
@@ -218,11 +224,11 @@ function clip(text: string): string {
  */
 export function describeErrorBody(bodyText: string): string {
   const trimmed = bodyText.trim();
-  if (!trimmed) return 'no details given';
+  if (!trimmed) return l10n.t('no details given');
   if (/^<(!doctype|html|head|body)\b/i.test(trimmed)) {
     // Gateways answer with an HTML page; its title ("502 Bad Gateway") is the useful part.
     const title = /<title[^>]*>([^<]*)<\/title>/i.exec(trimmed)?.[1] ?? /<h1[^>]*>([^<]*)<\/h1>/i.exec(trimmed)?.[1];
-    return title ? clip(title) : 'an HTML error page';
+    return title ? clip(title) : l10n.t('an HTML error page');
   }
   let parsed: unknown;
   try {
@@ -244,7 +250,7 @@ export function describeErrorBody(bodyText: string): string {
         const message = typeof msg === 'string' ? msg : JSON.stringify(entry);
         return location ? `${location}: ${message}` : message;
       });
-      return parts.length ? clip(parts.join('; ')) : 'no details given';
+      return parts.length ? clip(parts.join('; ')) : l10n.t('no details given');
     }
     if (detail !== undefined) return clip(JSON.stringify(detail));
   }

@@ -1,5 +1,6 @@
 // What an HTTP status from the audit-log endpoint means, as one table from status to error.
 // Pure: the client hands in what it knows about the request and the response.
+import * as l10n from '@vscode/l10n';
 import {
   AuthenticationError,
   type FusedApiError,
@@ -53,15 +54,16 @@ export function parseRetryAfter(value: string | string[] | undefined, now = Date
 function signInHint(source: Credentials['source']): string {
   switch (source) {
     case 'environment':
-      return 'Update the FUSED_AUTH_TOKEN environment variable, or run "Fused: Set API Token".';
+      return l10n.t('Update the FUSED_AUTH_TOKEN environment variable, or run "Fused: Set API Token".');
     case 'fused-sdk':
-      return 'Refresh your Fused SDK credentials (run fused.api.login() in Python), or run "Fused: Set API Token".';
+      return l10n.t('Refresh your Fused SDK credentials (run fused.api.login() in Python), or run "Fused: Set API Token".');
     default:
-      return 'Run "Fused: Set API Token" with a current token, or refresh your Fused SDK credentials.';
+      return l10n.t('Run "Fused: Set API Token" with a current token, or refresh your Fused SDK credentials.');
   }
 }
 
-const PATH_ADVICE = 'Check "fusedRuns.api.baseUrl" and "fusedRuns.api.auditLogPath", or use the Python SDK back end ("fusedRuns.api.backend": "python-sdk").';
+const pathAdvice = (): string =>
+  l10n.t('Check "fusedRuns.api.baseUrl" and "fusedRuns.api.auditLogPath", or use the Python SDK back end ("fusedRuns.api.backend": "python-sdk").');
 
 const rejected: Rule = ({ status, bodyText }) => ({ error: new RequestRejectedError(describeErrorBody(bodyText), status), retryable: false });
 
@@ -69,8 +71,8 @@ const authentication: Rule = ({ status, credentialsSource }) => ({
   error: new AuthenticationError(
     status,
     status === 401
-      ? `Fused rejected the API token (401). ${signInHint(credentialsSource)}`
-      : `Fused refused access with this API token (403): it is not allowed to read these audit logs. ${signInHint(credentialsSource)}`,
+      ? l10n.t('Fused rejected the API token (401). {0}', signInHint(credentialsSource))
+      : l10n.t('Fused refused access with this API token (403): it is not allowed to read these audit logs. {0}', signInHint(credentialsSource)),
   ),
   retryable: false,
 });
@@ -86,25 +88,25 @@ function serverError(retryable: boolean, honoursRetryAfter: boolean): Rule {
 
 const redirect: Rule = ({ status, location, origin }) => {
   // Redirects are never followed, so the token cannot leak to another origin; say where it pointed.
-  let where = ' (without a Location)';
+  let where = l10n.t(' (without a Location)');
   if (location) {
     try {
       const target = new URL(location, origin);
-      where = target.origin === origin ? ` to ${target.pathname}` : ` to another site (${target.origin})`;
+      where = target.origin === origin ? l10n.t(' to {0}', target.pathname) : l10n.t(' to another site ({0})', target.origin);
     } catch {
-      where = ' to an address that is not a URL';
+      where = l10n.t(' to an address that is not a URL');
     }
   }
   return {
     error: new InvalidResponseError(
-      `Fused answered with a redirect (${status})${where}. Redirects are not followed so the API token only goes to ${origin}; check "fusedRuns.api.baseUrl" and "fusedRuns.api.auditLogPath".`,
+      l10n.t('Fused answered with a redirect ({0}){1}. Redirects are not followed so the API token only goes to {2}; check "fusedRuns.api.baseUrl" and "fusedRuns.api.auditLogPath".', status, where, origin),
     ),
     retryable: false,
   };
 };
 
 const unexpected: Rule = ({ status, bodyText }) => ({
-  error: new InvalidResponseError(`Fused answered with an unexpected status ${status}: ${describeErrorBody(bodyText)}`),
+  error: new InvalidResponseError(l10n.t('Fused answered with an unexpected status {0}: {1}', status, describeErrorBody(bodyText))),
   retryable: false,
 });
 
@@ -115,13 +117,13 @@ export const STATUS_TABLE: Readonly<Record<number, Rule>> = {
   403: authentication,
   404: ({ recordId, endpointPath }) =>
     recordId !== undefined
-      ? { error: new NotFoundError(`No audit-log record with id ${recordId}. It may have been deleted, or belong to another user or execution environment.`, { status: 404 }), retryable: false }
+      ? { error: new NotFoundError(l10n.t('No audit-log record with id {0}. It may have been deleted, or belong to another user or execution environment.', recordId), { status: 404 }), retryable: false }
       : {
-          error: new NotFoundError(`Fused answered 404 for ${endpointPath}: the audit-log endpoint was not found. ${PATH_ADVICE}`, { endpointMissing: true, status: 404 }),
+          error: new NotFoundError(l10n.t('Fused answered 404 for {0}: the audit-log endpoint was not found. {1}', endpointPath, pathAdvice()), { endpointMissing: true, status: 404 }),
           retryable: false,
         },
   405: ({ endpointPath }) => ({
-    error: new NotFoundError(`Fused answered 405 (method not allowed) for ${endpointPath}: this path does not serve the audit log here. ${PATH_ADVICE}`, {
+    error: new NotFoundError(l10n.t('Fused answered 405 (method not allowed) for {0}: this path does not serve the audit log here. {1}', endpointPath, pathAdvice()), {
       endpointMissing: true,
       status: 405,
     }),

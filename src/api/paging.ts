@@ -7,6 +7,7 @@
 // gave or a page that has a token but adds no new record (a server that would otherwise be
 // followed forever). What was read before such an error is kept (collectRecords: error.partial).
 
+import * as l10n from '@vscode/l10n';
 import { CancelledError, FusedApiError, InvalidResponseError } from './errors';
 import { LIMITS, type AuditLogPage, type AuditLogQuery, type AuditLogRecord } from './types';
 
@@ -55,7 +56,7 @@ export function isSinglePageQuery(query: AuditLogQuery): boolean {
 
 function checkPositiveInteger(name: string, value: number | undefined): void {
   if (value !== undefined && (!Number.isInteger(value) || value < 1)) {
-    throw new FusedApiError('validation', `${name} must be a whole number of at least 1; got ${String(value)}.`);
+    throw new FusedApiError('validation', l10n.t('{0} must be a whole number of at least 1; got {1}.', name, String(value)));
   }
 }
 
@@ -112,7 +113,12 @@ export async function* iteratePages(source: PageSource, query: AuditLogQuery, op
     const next = single ? null : page.next_page_token;
     if (next !== null && fresh.length === 0) {
       throw new InvalidResponseError(
-        `Fused sent page ${pageNumber} with a next-page token but no new record${page.items.length ? ` (all ${page.items.length} were already read)` : ''}, so paging would never end. Stopped; the ${seenIds.size} record${seenIds.size === 1 ? '' : 's'} read so far are kept.`,
+        l10n.t(
+          'Fused sent page {0} with a next-page token but no new record{1}, so paging would never end. Stopped; the {2} read so far are kept.',
+          pageNumber,
+          page.items.length ? l10n.t(' (all {0} were already read)', page.items.length) : '',
+          seenIds.size === 1 ? l10n.t('{0} record', seenIds.size) : l10n.t('{0} records', seenIds.size),
+        ),
         'next_page_token',
       );
     }
@@ -131,7 +137,7 @@ export async function* iteratePages(source: PageSource, query: AuditLogQuery, op
     if (next === null || stoppedBy) return;
     if (seenTokens.has(next) || next === pageToken) {
       throw new InvalidResponseError(
-        'Fused returned a page token it had already returned, so paging would never end. Stopped to avoid a loop; the records read so far are kept.',
+        l10n.t('Fused returned a page token it had already returned, so paging would never end. Stopped to avoid a loop; the records read so far are kept.'),
         'next_page_token',
       );
     }

@@ -8,6 +8,7 @@
 // started (an `import fused` that never returns fails within the timeout, and Cancel works);
 // close() kills the worker, waits until it is gone, and refuses later queries; and the worker
 // exits by itself when its parent (the extension host) goes away.
+import * as l10n from '@vscode/l10n';
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as os from 'node:os';
 import { type Logger, silentLogger } from '../util/logger';
@@ -188,8 +189,8 @@ export class PythonSdkSource implements AuditLogSource {
   }
 
   get description(): string {
-    const python = this.lastInfo ? this.lastInfo.executable : this.tried.map(describeCommand).join(', then ') || 'Python';
-    return `the fused Python SDK (${python})`;
+    const python = this.lastInfo ? this.lastInfo.executable : this.tried.map(describeCommand).join(l10n.t(', then ')) || 'Python';
+    return l10n.t('the fused Python SDK ({0})', python);
   }
 
   /** The running worker's facts, once it has started. */
@@ -212,7 +213,7 @@ export class PythonSdkSource implements AuditLogSource {
   async getRecord(id: string, options: { signal?: AbortSignal } = {}): Promise<AuditLogRecord> {
     const page = await this.query({ id }, options);
     const record = page.items.find((item) => item.id === id);
-    if (!record) throw new NotFoundError(`No audit-log record with id ${id}. It may have been deleted, or belong to another user or execution environment.`);
+    if (!record) throw new NotFoundError(l10n.t('No audit-log record with id {0}. It may have been deleted, or belong to another user or execution environment.', id));
     return record;
   }
 
@@ -235,7 +236,7 @@ export class PythonSdkSource implements AuditLogSource {
     const reply = await this.bounded(signal, 'query', async (settled) => {
       await this.start();
       const worker = this.worker;
-      if (settled() || !worker?.process.stdin) throw new NetworkError('The fused SDK worker is not running.');
+      if (settled() || !worker?.process.stdin) throw new NetworkError(l10n.t('The fused SDK worker is not running.'));
       const id = this.nextId++;
       return new Promise<WorkerReply>((resolve, reject) => {
         this.pending.set(id, { resolve, reject });
@@ -283,10 +284,14 @@ export class PythonSdkSource implements AuditLogSource {
     if (what === 'import' || starting) {
       return new SetupError(
         'worker-failed',
-        `Python did not finish \`import fused\` within ${seconds} s (${this.tried.map(describeCommand).join(', then ')}). Check that this environment's fused package works (run python -c "import fused"), or select another interpreter.`,
+        l10n.t(
+          'Python did not finish `import fused` within {0} s ({1}). Check that this environment\'s fused package works (run python -c "import fused"), or select another interpreter.',
+          seconds,
+          this.tried.map(describeCommand).join(l10n.t(', then ')),
+        ),
       );
     }
-    return new TimeoutError('headers', this.timeoutMs, { cause: `the fused SDK did not answer within ${seconds} s` });
+    return new TimeoutError('headers', this.timeoutMs, { cause: l10n.t('the fused SDK did not answer within {0} s', seconds) });
   }
 
   private start(): Promise<WorkerInfo> {
@@ -305,7 +310,7 @@ export class PythonSdkSource implements AuditLogSource {
   private async resolveInterpreters(): Promise<PythonCommand[]> {
     const interpreters = typeof this.options.interpreters === 'function' ? await this.options.interpreters() : this.options.interpreters;
     if (this.closed) throw closedError();
-    if (interpreters.length === 0) throw new SetupError('python-not-found', 'No Python interpreter to try. Select an interpreter, or set "fusedRuns.python.interpreter".');
+    if (interpreters.length === 0) throw new SetupError('python-not-found', l10n.t('No Python interpreter to try. Select an interpreter, or set "fusedRuns.python.interpreter".'));
     this.tried = interpreters;
     return interpreters;
   }
@@ -317,7 +322,7 @@ export class PythonSdkSource implements AuditLogSource {
       return Promise.reject(
         new SetupError(
           'python-not-found',
-          `Python was not found (tried ${missing.map((name) => `"${name}"`).join(', ')}). Select an interpreter with the fused package, or set "fusedRuns.python.interpreter".`,
+          l10n.t('Python was not found (tried {0}). Select an interpreter with the fused package, or set "fusedRuns.python.interpreter".', missing.map((name) => `"${name}"`).join(', ')),
         ),
       );
     }
@@ -336,7 +341,7 @@ export class PythonSdkSource implements AuditLogSource {
           windowsHide: true,
         });
       } catch (error) {
-        reject(new SetupError('python-not-found', `Could not start Python (${label}): ${(error as Error).message}. Check "fusedRuns.python.interpreter".`, { cause: error }));
+        reject(new SetupError('python-not-found', l10n.t('Could not start Python ({0}): {1}. Check "fusedRuns.python.interpreter".', label, (error as Error).message), { cause: error }));
         return;
       }
       const worker: Worker = { process: child, command, exited: new Promise((done) => child.once('close', () => done())), failStart: reject };
@@ -357,7 +362,7 @@ export class PythonSdkSource implements AuditLogSource {
           try {
             message = JSON.parse(line) as WorkerReply;
           } catch (error) {
-            if (this.worker === worker) this.stopWorker(new InvalidResponseError(`The fused SDK worker sent a reply that is not JSON (${(error as Error).message}).`));
+            if (this.worker === worker) this.stopWorker(new InvalidResponseError(l10n.t('The fused SDK worker sent a reply that is not JSON ({0}).', (error as Error).message)));
             return;
           }
           if (!started) {
@@ -379,7 +384,7 @@ export class PythonSdkSource implements AuditLogSource {
               reject(
                 new SetupError(
                   'fused-not-importable',
-                  `The fused Python package could not be imported with ${label} (${message.error}: ${message.message}). Install it there (pip install fused), or select an interpreter that has it.`,
+                  l10n.t('The fused Python package could not be imported with {0} ({1}: {2}). Install it there (pip install fused), or select an interpreter that has it.', label, String(message.error), String(message.message)),
                 ),
               );
             }
@@ -408,17 +413,18 @@ export class PythonSdkSource implements AuditLogSource {
           return;
         }
         const failure = notFound
-          ? new SetupError('python-not-found', `Python was not found at "${label}". Select an interpreter with the fused package, or set "fusedRuns.python.interpreter".`)
-          : new SetupError('worker-failed', `The fused SDK worker (${label}) failed: ${error.message}`);
+          ? new SetupError('python-not-found', l10n.t('Python was not found at "{0}". Select an interpreter with the fused package, or set "fusedRuns.python.interpreter".', label))
+          : new SetupError('worker-failed', l10n.t('The fused SDK worker ({0}) failed: {1}', label, error.message));
         if (!started) reject(failure);
         // A worker already replaced (after a cancel or time-out) must not stop its successor.
         if (this.worker === worker) this.stopWorker(failure);
       });
       child.on('exit', (code, signalName) => {
-        const last = stderrTail.trim() ? ` Its last output: ${stderrTail.trim().split('\n').slice(-3).join(' ')}` : '';
+        const last = stderrTail.trim() ? ` ${l10n.t('Its last output: {0}', stderrTail.trim().split('\n').slice(-3).join(' '))}` : '';
+        const how = signalName ?? l10n.t('exit code {0}', String(code));
         const failure = started
-          ? new NetworkError(`The fused SDK worker stopped (${signalName ?? `exit code ${code}`}).${last}`)
-          : new SetupError('worker-failed', `Python (${label}) stopped before importing fused (${signalName ?? `exit code ${code}`}).${last}`);
+          ? new NetworkError(l10n.t('The fused SDK worker stopped ({0}).', how) + last)
+          : new SetupError('worker-failed', l10n.t('Python ({0}) stopped before importing fused ({1}).', label, how) + last);
         if (!started) reject(failure);
         if (this.worker === worker) this.stopWorker(failure);
       });
@@ -447,5 +453,5 @@ export class PythonSdkSource implements AuditLogSource {
 }
 
 function closedError(): NetworkError {
-  return new NetworkError('The fused SDK back end was closed (the settings or the Python environment changed); run the command again.');
+  return new NetworkError(l10n.t('The fused SDK back end was closed (the settings or the Python environment changed); run the command again.'));
 }

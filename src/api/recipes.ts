@@ -6,6 +6,7 @@
 // - failingUdfs: regular queries per day window, newest first, grouped by UDF name.
 // Windows and parts are fetched concurrently with a bound; the first failure cancels the rest.
 
+import * as l10n from '@vscode/l10n';
 import { mapWithConcurrency } from './concurrency';
 import { DEFAULT_PROOF_CONCURRENCY, provenDistinct, type ProofProgress, type TimeWindow, type UnprovenWindow } from './completeness';
 import { FusedApiError } from './errors';
@@ -32,21 +33,21 @@ export interface WindowOptions {
 
 function toMs(value: Date | string, field: string): number {
   if (value instanceof Date) {
-    if (Number.isNaN(value.getTime())) throw new FusedApiError('validation', `${field} is not a valid date.`);
+    if (Number.isNaN(value.getTime())) throw new FusedApiError('validation', l10n.t('{0} is not a valid date.', field));
     return value.getTime();
   }
   const parsed = parseIsoTimestamp(value);
-  if ('problem' in parsed) throw new FusedApiError('validation', `${field}: ${parsed.problem}`);
+  if ('problem' in parsed) throw new FusedApiError('validation', l10n.t('{0}: {1}', field, parsed.problem));
   return parsed.ms;
 }
 
 /** The whole range the options describe, as instants: [end - days, end] unless start is given. */
 export function recipeRange(options: WindowOptions): { startMs: number; endMs: number } {
   const days = options.days ?? 7;
-  if (!(days > 0) || !Number.isFinite(days)) throw new FusedApiError('validation', `days must be a positive number; got ${String(days)}.`);
+  if (!(days > 0) || !Number.isFinite(days)) throw new FusedApiError('validation', l10n.t('days must be a positive number; got {0}.', String(days)));
   const endMs = options.end !== undefined ? toMs(options.end, 'end') : (options.now ?? new Date()).getTime();
   const startMs = options.start !== undefined ? toMs(options.start, 'start') : endMs - days * DAY_MS;
-  if (startMs > endMs) throw new FusedApiError('validation', 'The start of the range is after its end.');
+  if (startMs > endMs) throw new FusedApiError('validation', l10n.t('The start of the range is after its end.'));
   return { startMs, endMs };
 }
 

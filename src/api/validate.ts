@@ -1,6 +1,7 @@
 // Checks a query against the documented contract before anything is sent, so a mistake gets
 // a message naming the option instead of a round trip and a server 422.
 
+import * as l10n from '@vscode/l10n';
 import { QueryValidationError } from './errors';
 import { parseTimestamp } from '../time/timestamps';
 import { FILTER_KEYS, LIMITS, type AuditLogQuery } from './types';
@@ -44,10 +45,10 @@ function fail(field: string, message: string): never {
 
 function checkInteger(field: string, value: unknown, max: number): void {
   if (typeof value !== 'number' || !Number.isInteger(value)) {
-    fail(field, `${field} must be a whole number from 1 to ${max}; got ${JSON.stringify(value)}.`);
+    fail(field, l10n.t('{0} must be a whole number from 1 to {1}; got {2}.', field, max, JSON.stringify(value)));
   }
   if (value < 1 || value > max) {
-    fail(field, `${field} must be between 1 and ${max} (the documented maximum); got ${value}.`);
+    fail(field, l10n.t('{0} must be between 1 and {1} (the documented maximum); got {2}.', field, max, value));
   }
 }
 
@@ -58,12 +59,12 @@ function checkInteger(field: string, value: unknown, max: number): void {
  */
 export function validateQuery(query: AuditLogQuery): AuditLogQuery {
   if (query === null || typeof query !== 'object') {
-    fail('query', 'The query must be an object of fused.api.log options.');
+    fail('query', l10n.t('The query must be an object of fused.api.log options.'));
   }
   const present: Partial<Record<QueryKey, unknown>> = {};
   for (const [key, value] of Object.entries(query)) {
     if (!(QUERY_KEYS as readonly string[]).includes(key)) {
-      fail(key, `Unknown option "${key}". fused.api.log accepts: ${QUERY_KEYS.join(', ')}.`);
+      fail(key, l10n.t('Unknown option "{0}". fused.api.log accepts: {1}.', key, QUERY_KEYS.join(', ')));
     }
     if (value !== undefined && value !== null) present[key as QueryKey] = value;
   }
@@ -71,13 +72,13 @@ export function validateQuery(query: AuditLogQuery): AuditLogQuery {
   for (const key of STRING_KEYS) {
     const value = present[key];
     if (value === undefined) continue;
-    if (typeof value !== 'string') fail(key, `${key} must be a string; got ${typeof value}.`);
-    if (value.trim() === '') fail(key, `${key} is empty; give a value or leave it out.`);
+    if (typeof value !== 'string') fail(key, l10n.t('{0} must be a string; got {1}.', key, typeof value));
+    if (value.trim() === '') fail(key, l10n.t('{0} is empty; give a value or leave it out.', key));
   }
   for (const key of BOOLEAN_KEYS) {
     const value = present[key];
     if (value !== undefined && typeof value !== 'boolean') {
-      fail(key, `${key} must be true or false; got ${JSON.stringify(value)}.`);
+      fail(key, l10n.t('{0} must be true or false; got {1}.', key, JSON.stringify(value)));
     }
   }
 
@@ -85,7 +86,7 @@ export function validateQuery(query: AuditLogQuery): AuditLogQuery {
   if (filters.length > 1) {
     fail(
       filters[1],
-      `Only one of id, udf_id, udf_name or shared_token may be given; this query has ${filters.join(' and ')}.`,
+      l10n.t('Only one of id, udf_id, udf_name or shared_token may be given; this query has {0}.', filters.join(l10n.t(' and '))),
     );
   }
 
@@ -95,14 +96,14 @@ export function validateQuery(query: AuditLogQuery): AuditLogQuery {
   }
 
   if (present.distinct === true && present.distinct_type === undefined) {
-    fail('distinct_type', 'distinct=true requires distinct_type: "names" (one record per UDF name) or "ids" (one per UDF id).');
+    fail('distinct_type', l10n.t('distinct=true requires distinct_type: "names" (one record per UDF name) or "ids" (one per UDF id).'));
   }
   if (present.distinct_type !== undefined) {
     if (present.distinct_type !== 'names' && present.distinct_type !== 'ids') {
-      fail('distinct_type', `distinct_type must be "names" or "ids"; got ${JSON.stringify(present.distinct_type)}.`);
+      fail('distinct_type', l10n.t('distinct_type must be "names" or "ids"; got {0}.', JSON.stringify(present.distinct_type)));
     }
     if (present.distinct !== true) {
-      fail('distinct', 'distinct_type only applies to distinct queries; set distinct=true or remove distinct_type.');
+      fail('distinct', l10n.t('distinct_type only applies to distinct queries; set distinct=true or remove distinct_type.'));
     }
   }
 
@@ -127,7 +128,7 @@ export function validateQuery(query: AuditLogQuery): AuditLogQuery {
   ) {
     fail(
       'start_timestamp',
-      `start_timestamp (${present.start_timestamp as string}) is after end_timestamp (${present.end_timestamp as string}); the range would be empty.`,
+      l10n.t('start_timestamp ({0}) is after end_timestamp ({1}); the range would be empty.', present.start_timestamp as string, present.end_timestamp as string),
     );
   }
 

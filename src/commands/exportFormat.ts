@@ -1,14 +1,30 @@
 // Serialises audit-log records to JSON Lines and CSV, one record at a time so an export of
 // thousands of runs with multi-megabyte outputs is streamed, never built as one string.
 // Pure: no `vscode`, no file system.
+import * as l10n from '@vscode/l10n';
 import { RECORD_FIELDS, type AuditLogRecord } from '../api/types';
 import { csvCell } from '../text/safeText';
 
 export type ExportFormat = 'jsonl' | 'csv';
 
 export const EXPORT_FORMATS: Record<ExportFormat, { label: string; extension: string; filterName: string }> = {
-  jsonl: { label: 'JSON Lines', extension: 'jsonl', filterName: 'JSON Lines' },
-  csv: { label: 'CSV', extension: 'csv', filterName: 'CSV (comma-separated)' },
+  // Getters: the names are looked up when shown, in the display language.
+  jsonl: {
+    get label() {
+      return l10n.t('JSON Lines');
+    },
+    extension: 'jsonl',
+    get filterName() {
+      return l10n.t('JSON Lines');
+    },
+  },
+  csv: {
+    label: 'CSV',
+    extension: 'csv',
+    get filterName() {
+      return l10n.t('CSV (comma-separated)');
+    },
+  },
 };
 
 /** Columns of the CSV export: every documented record field, in the reference's order. */

@@ -1,6 +1,7 @@
 // The `auto` back end: HTTP first; when the audit-log path is unknown on this deployment (404 or
 // 405) and `fused` imports in the user's Python, the Python SDK answers for the rest of the
 // session. Pure (no `vscode`): the adapter announces the switch and may keep it in the settings.
+import * as l10n from '@vscode/l10n';
 import { FusedApiError, NotFoundError, SetupError } from '../api/errors';
 import type { WorkerInfo } from '../api/pythonSdkSource';
 import type { AuditLogSource } from '../api/source';
@@ -97,7 +98,7 @@ export class AutoSource implements AuditLogSource {
     if (this.state === 'python-sdk') return this.sdkSource();
     if (decision !== 'try-sdk') {
       if (this.options.createSdk === undefined && error instanceof NotFoundError && error.endpointMissing) {
-        throw new NotFoundError(`${error.message} (The Python SDK fallback is off in Restricted Mode: trust this workspace, or choose "python-sdk" in your user settings.)`, {
+        throw new NotFoundError(l10n.t('{0} (The Python SDK fallback is off in Restricted Mode: trust this workspace, or choose "python-sdk" in your user settings.)', error.message), {
           endpointMissing: true,
           status: error.status,
         });
@@ -121,7 +122,7 @@ export class AutoSource implements AuditLogSource {
       this.logger.warn(`The audit-log path is unknown here and the fused Python SDK is not usable either: ${why}`);
       throw new SetupError(
         probeError instanceof SetupError ? probeError.problem : 'worker-failed',
-        `${cause.message} The fused Python SDK, which "auto" tries next, is not usable either: ${why}`,
+        l10n.t('{0} The fused Python SDK, which "auto" tries next, is not usable either: {1}', cause.message, why),
         { cause: probeError },
       );
     }
@@ -135,7 +136,7 @@ export class AutoSource implements AuditLogSource {
 
   private sdkSource(): SdkSource {
     if (!this.sdk) {
-      if (!this.options.createSdk) throw new SetupError('restricted-mode', 'The Python SDK back end is off in Restricted Mode.');
+      if (!this.options.createSdk) throw new SetupError('restricted-mode', l10n.t('The Python SDK back end is off in Restricted Mode.'));
       this.sdk = this.options.createSdk();
     }
     return this.sdk;

@@ -1,4 +1,5 @@
 // Which back end answers, and why. Pure (no `vscode`).
+import * as l10n from '@vscode/l10n';
 import { FusedApiError, NotFoundError } from '../api/errors';
 
 /** `fusedRuns.api.backend`. */
@@ -34,11 +35,11 @@ export function autoDecision(state: AutoState, error: unknown, sdkAllowed: boole
 
 /** A sentence for Check Connection and the log: the back end in use and why. */
 export function describeBackendChoice(input: { setting: BackendSetting; settingSource: string; inUse: Backend; switchedThisSession: boolean }): string {
-  const configured = `"fusedRuns.api.backend" is "${input.setting}" (${input.settingSource})`;
-  if (input.setting === 'python-sdk') return `Python SDK: ${configured}.`;
-  if (input.setting === 'http') return `HTTP: ${configured}.`;
+  const configured = l10n.t('"fusedRuns.api.backend" is "{0}" ({1})', input.setting, input.settingSource);
+  if (input.setting === 'python-sdk') return l10n.t('Python SDK: {0}.', configured);
+  if (input.setting === 'http') return l10n.t('HTTP: {0}.', configured);
   if (input.switchedThisSession) {
-    return `Python SDK: ${configured}, and the audit-log path answered 404/405 on this deployment, so this session uses the fused SDK.`;
+    return l10n.t('Python SDK: {0}, and the audit-log path answered 404/405 on this deployment, so this session uses the fused SDK.', configured);
   }
-  return `HTTP: ${configured}: HTTP first, the fused Python SDK if the audit-log path is unknown here.`;
+  return l10n.t('HTTP: {0}: HTTP first, the fused Python SDK if the audit-log path is unknown here.', configured);
 }

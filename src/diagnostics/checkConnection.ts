@@ -3,6 +3,7 @@
 // read-only document; failed checks also offer their fixes as buttons. Runs in a few seconds:
 // no retries, and short time limits of its own.
 import vscode = require('vscode');
+import * as l10n from '@vscode/l10n';
 import { FusedApiError, NotFoundError, SetupError, userMessage } from '../api/errors';
 import { PythonSdkSource, describeCommand } from '../api/pythonSdkSource';
 import { readConnectionSettings, type ConnectionSettings } from '../config/settings';
@@ -27,12 +28,12 @@ const HTTP_LIMIT_MS = 10_000;
 const PYTHON_LIMIT_MS = 20_000;
 
 export function registerCheckConnection(services: FusedServices): vscode.Disposable {
-  let report = 'Run "Fused: Check Connection" to fill this document.\n';
+  let report = `${l10n.t('Run "Fused: Check Connection" to fill this document.')}\n`;
   const changed = new vscode.EventEmitter<vscode.Uri>();
   const provider: vscode.TextDocumentContentProvider = { onDidChange: changed.event, provideTextDocumentContent: () => report };
   const command = vscode.commands.registerCommand('fusedRuns.checkConnection', async () => {
     const outcome = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: 'Fused: checking the connection…', cancellable: true },
+      { location: vscode.ProgressLocation.Notification, title: l10n.t('Fused: checking the connection…'), cancellable: true },
       async (_progress, token) => {
         const abort = new AbortController();
         const subscription = token.onCancellationRequested(() => abort.abort());
@@ -59,7 +60,12 @@ function offerFixes(lines: CheckLine[]): void {
   if (failed.length === 0) return;
   const actions = failed.flatMap((line) => line.actions ?? []).filter((action, index, all) => all.findIndex((other) => other.title === action.title) === index).slice(0, 3);
   void vscode.window
-    .showWarningMessage(`Fused: Check Connection found ${failed.length} problem${failed.length === 1 ? '' : 's'} (${failed.map((line) => line.label).join(', ')}).`, ...actions.map((action) => action.title))
+    .showWarningMessage(
+      failed.length === 1
+        ? l10n.t('Fused: Check Connection found {0} problem ({1}).', failed.length, failed.map((line) => line.label).join(', '))
+        : l10n.t('Fused: Check Connection found {0} problems ({1}).', failed.length, failed.map((line) => line.label).join(', ')),
+      ...actions.map((action) => action.title),
+    )
     .then((choice) => {
       const action = actions.find((candidate) => candidate.title === choice);
       if (action) void vscode.commands.executeCommand(action.command, ...(action.args ?? []));
@@ -99,7 +105,7 @@ export async function runCheck(services: FusedServices, signal: AbortSignal): Pr
     if (!request.ok && request.endpointMissing && settings.backend === 'auto') {
       // What `auto` would do next: ask the SDK (never in Restricted Mode).
       if (settings.trusted) await pythonChecks(services, settings, facts, signal);
-      else facts.python = { ok: false, command: 'Python', origin: 'the auto back end', message: 'not started in Restricted Mode.', problem: 'restricted-mode' };
+      else facts.python = { ok: false, command: 'Python', origin: l10n.t('the auto back end'), message: l10n.t('not started in Restricted Mode.'), problem: 'restricted-mode' };
     }
   } else {
     await pythonChecks(services, settings, facts, signal);

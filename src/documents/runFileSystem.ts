@@ -14,10 +14,6 @@ import { parseRunPath, RUN_SCHEME, runPath, RunUriError, tryParseRunPath, type R
 import { parseUdfData, type ParsedUdfData } from '../shared/udfData';
 import { messageText } from '../text/safeText';
 
-import { READONLY_MESSAGE } from '../shared/contributions';
-
-export { READONLY_MESSAGE };
-
 export function runDocumentUri(address: RunDocumentAddress): vscode.Uri {
   return vscode.Uri.from({ scheme: RUN_SCHEME, path: runPath(address) });
 }
@@ -221,7 +217,7 @@ function recordChars(record: AuditLogRecord): number {
 }
 
 function refuse(uri: vscode.Uri): vscode.FileSystemError {
-  return vscode.FileSystemError.NoPermissions(messageText(`${READONLY_MESSAGE} (${uri.path})`));
+  return vscode.FileSystemError.NoPermissions(messageText(l10n.t('{0} ({1})', l10n.t('These are recorded Fused runs; they cannot be edited.'), uri.path)));
 }
 
 /** `/`, `/<name>`, `/<name>/<id>` and `/<name>/<id>/headers` are folders. */

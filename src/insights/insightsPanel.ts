@@ -5,6 +5,7 @@
 // viewModel.ts, messages protocol.ts: all pure.
 
 import vscode = require('vscode');
+import * as l10n from '@vscode/l10n';
 import { configureL10n } from '../activation/l10nBundle';
 import { FusedApiError } from '../api/errors';
 import type { PageSource } from '../api/paging';
@@ -115,8 +116,8 @@ class InsightsPanel {
       scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(bundleRoot, 'insights.js')).toString(),
       styleUri: webview.asWebviewUri(vscode.Uri.joinPath(bundleRoot, 'insights.css')).toString(),
       nonce: createNonce(),
-      title: 'UDF insights',
-      placeholder: 'Loading runs…',
+      title: l10n.t('UDF insights'),
+      placeholder: l10n.t('Loading runs…'),
     });
     this.subscriptions.push(
       webview.onDidReceiveMessage((message: unknown) => this.receive(message)),
@@ -168,7 +169,7 @@ class InsightsPanel {
       (error: unknown) => {
         if (controller.signal.aborted || this.disposed || runs !== this.runs) return;
         this.loading = undefined;
-        const message = error instanceof FusedApiError ? error.message : `Could not load the runs: ${error instanceof Error ? error.message : String(error)}`;
+        const message = error instanceof FusedApiError ? error.message : l10n.t('Could not load the runs: {0}', error instanceof Error ? error.message : String(error));
         this.services.log.warn(`UDF insights ${this.subject.value}: ${message}`);
         // What was read before the failure is kept and shown (said to be partial), then the error.
         if (runs.loaded > 0) publish();
@@ -191,7 +192,7 @@ class InsightsPanel {
     void this.act(parsed.message).catch((error: unknown) => {
       const text = error instanceof Error ? error.message : String(error);
       this.services.log.error(`UDF insights ${this.subject.value}: ${text}`);
-      void vscode.window.showErrorMessage(messageText(`Fused Runs: ${text}`));
+      void vscode.window.showErrorMessage(messageText(l10n.t('Fused Runs: {0}', text)));
     });
   }
 
@@ -227,5 +228,5 @@ class InsightsPanel {
 }
 
 function titleOf(subject: InsightsSubject): string {
-  return labelText(`Insights: ${subject.kind === 'udf_id' ? 'UDF ' : ''}${labelText(subject.value, 60)}`, 80);
+  return labelText(subject.kind === 'udf_id' ? l10n.t('Insights: UDF {0}', labelText(subject.value, 60)) : l10n.t('Insights: {0}', labelText(subject.value, 60)), 80);
 }

@@ -3,6 +3,7 @@
 // feature bundle) is initialised the first time a panel opens or is restored.
 
 import vscode = require('vscode');
+import * as l10n from '@vscode/l10n';
 import type { FeatureHost } from '../activation/lazyHost';
 import type { FusedServices } from '../services';
 import { labelText } from '../text/safeText';
@@ -36,7 +37,7 @@ export function registerUdfInsights(services: FusedServices, tree: InsightsTreeC
       }
       if (arg !== undefined) {
         services.log.warn('Show UDF Insights: the argument is not a UDF.');
-        void vscode.window.showErrorMessage('Fused Runs: "Show UDF Insights" needs a UDF (a row of the Fused Runs view, or a UDF name).');
+        void vscode.window.showErrorMessage(l10n.t('Fused Runs: "Show UDF Insights" needs a UDF (a row of the Fused Runs view, or a UDF name).'));
       }
     }),
     // Activation registered the serializer for INSIGHTS_VIEW_TYPE (so panels come back after a reload); it forwards here.
@@ -51,15 +52,15 @@ export function registerUdfInsights(services: FusedServices, tree: InsightsTreeC
 async function askForUdf(tree: InsightsTreeContext): Promise<InsightsSubject | undefined> {
   const names = tree.loadedUdfNames();
   const pick = vscode.window.createQuickPick<vscode.QuickPickItem>();
-  pick.title = 'Show UDF Insights';
-  pick.placeholder = names.length ? 'A UDF name (the ones the Fused Runs view has loaded, or type one)' : 'A UDF name (udf_name of its runs)';
+  pick.title = l10n.t('Show UDF Insights');
+  pick.placeholder = names.length ? l10n.t('A UDF name (the ones the Fused Runs view has loaded, or type one)') : l10n.t('A UDF name (udf_name of its runs)');
   pick.ignoreFocusOut = true;
   const known: vscode.QuickPickItem[] = names.map((name) => ({ label: labelText(name, 200) }));
   const byLabel = new Map(known.map((item, index) => [item.label, names[index]]));
   pick.items = known;
   pick.onDidChangeValue((value) => {
     const typed = value.trim();
-    pick.items = typed && !names.includes(typed) ? [{ label: labelText(typed, 200), description: 'UDF name as typed' }, ...known] : known;
+    pick.items = typed && !names.includes(typed) ? [{ label: labelText(typed, 200), description: l10n.t('UDF name as typed') }, ...known] : known;
     if (typed && !names.includes(typed)) byLabel.set(labelText(typed, 200), typed);
   });
   const chosen = await new Promise<string | undefined>((resolve) => {

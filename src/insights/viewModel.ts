@@ -2,9 +2,11 @@
 // numbers come from aggregate.ts, text we did not write (names, users, engines, error messages)
 // leaves here through safeText's visibleText, so the webview only lays out text.
 
+import * as l10n from '@vscode/l10n';
 import type { AuditLogRecord, RunStatus } from '../api/types';
 import { oneLine, visibleText } from '../text/safeText';
-import { countOf, formatDuration, formatLocalMinutes, formatLocalTime } from '../views/presentation';
+import { countText } from '../text/counts';
+import { formatDuration, formatLocalMinutes, formatLocalTime } from '../views/presentation';
 import { describeRange } from '../time/range';
 import {
   bucketRuns,
@@ -58,15 +60,15 @@ export function buildInsightsView(input: InsightsInput): InsightsView {
   for (const status of ['ok', 'failed', 'incomplete', 'cached'] as const) totals[status] = buckets.counts[status].reduce((a, b) => a + b, 0);
 
   const previous = input.previous;
-  const failure = ratioView(failureRatio(records), previous ? failureRatio(previous.records) : undefined, previous ? !previous.complete : false, 'down', 'run');
-  const cacheHit = ratioView(cacheHitRatio(records), previous ? cacheHitRatio(previous.records) : undefined, previous ? !previous.complete : false, 'up', 'run');
+  const failure = ratioView(failureRatio(records), previous ? failureRatio(previous.records) : undefined, previous ? !previous.complete : false, 'down');
+  const cacheHit = ratioView(cacheHitRatio(records), previous ? cacheHitRatio(previous.records) : undefined, previous ? !previous.complete : false, 'up');
 
   const zone = input.timeZone;
   const heading = oneLine(visibleText(subject.value), 200);
   return {
     key: subjectKey(subject),
-    heading: subject.kind === 'udf_id' ? `UDF ${heading}` : heading,
-    scopeLabel: subject.scope === 'mine' ? 'Mine' : 'Execution environment',
+    heading: subject.kind === 'udf_id' ? l10n.t('UDF {0}', heading) : heading,
+    scopeLabel: subject.scope === 'mine' ? l10n.t('Mine') : l10n.t('Execution environment'),
     rangeLabel: describeRange(subject.range, zone),
     rangeStartMs: startMs,
     rangeEndMs: endMs,
@@ -100,7 +102,7 @@ export function buildInsightsView(input: InsightsInput): InsightsView {
     ratios: {
       failure,
       cacheHit,
-      previousLabel: previous ? 'previous range of the same length' : 'no previous range for all time',
+      previousLabel: previous ? l10n.t('previous range of the same length') : l10n.t('no previous range for all time'),
     },
     errors: groupErrors(records).map((group) => ({
       type: oneLine(visibleText(group.type), 200),
@@ -130,25 +132,31 @@ function visibleRows(rows: Breakdown[]): Breakdown[] {
 }
 
 function basisText(runs: number, complete: boolean, oldestMs: number, zone: string | undefined): string {
-  if (complete) return `based on ${countOf(runs, 'run')}: every run in the range`;
-  return `based on ${countOf(runs, 'run')}: the newest in the range, back to ${formatLocalMinutes(new Date(oldestMs).toISOString(), zone)}; older runs are not loaded`;
+  const counted = countText(runs, l10n.t('{0} run'), l10n.t('{0} runs'));
+  if (complete) return l10n.t('based on {0}: every run in the range', counted);
+  return l10n.t('based on {0}: the newest in the range, back to {1}; older runs are not loaded', counted, formatLocalMinutes(new Date(oldestMs).toISOString(), zone));
 }
 
 export function percentText(value: number | undefined): string {
-  return value === undefined ? '—' : `${(value * 100).toFixed(1)} %`;
+  return value === undefined ? '—' : l10n.t('{0} %', (value * 100).toFixed(1));
 }
 
-function ratioView(current: Ratio, previous: Ratio | undefined, previousPartial: boolean, better: 'up' | 'down', noun: string): RatioView {
+/** "3 of 120 runs". */
+function ofRuns(numerator: number, denominator: number): string {
+  return l10n.t('{0} of {1}', numerator.toLocaleString('en-US'), countText(denominator, l10n.t('{0} run'), l10n.t('{0} runs')));
+}
+
+function ratioView(current: Ratio, previous: Ratio | undefined, previousPartial: boolean, better: 'up' | 'down'): RatioView {
   const view: RatioView = {
     text: percentText(current.value),
-    detail: `${current.numerator.toLocaleString('en-US')} of ${countOf(current.denominator, noun)}`,
+    detail: ofRuns(current.numerator, current.denominator),
     better,
     ...(current.value !== undefined ? { value: current.value } : {}),
   };
   if (previous) {
     view.previous = {
       text: percentText(previous.value),
-      detail: `${previous.numerator.toLocaleString('en-US')} of ${countOf(previous.denominator, noun)}${previousPartial ? ' (the newest of the range only)' : ''}`,
+      detail: ofRuns(previous.numerator, previous.denominator) + (previousPartial ? l10n.t(' (the newest of the range only)') : ''),
       partial: previousPartial,
       ...(previous.value !== undefined ? { value: previous.value } : {}),
     };
@@ -156,7 +164,7 @@ function ratioView(current: Ratio, previous: Ratio | undefined, previousPartial:
     if (trend) {
       view.trend = trend;
       const points = Math.abs(((current.value ?? 0) - (previous.value ?? 0)) * 100).toFixed(1);
-      view.trendText = trend === 'same' ? '= same' : `${trend === 'up' ? '↑' : '↓'} ${points} pts`;
+      view.trendText = trend === 'same' ? l10n.t('= same') : `${trend === 'up' ? '↑' : '↓'} ${l10n.t('{0} pts', points)}`;
     }
   }
   return view;

@@ -1,5 +1,6 @@
 // Which Python the Python back end runs, in order of preference. Pure (no `vscode`): the adapter
 // (pythonEnvironment.ts) reads the setting and the Python extension's choice and passes them in.
+import * as l10n from '@vscode/l10n';
 import type { PythonCommand } from '../api/pythonSdkSource';
 
 export interface InterpreterChoiceInput {
@@ -33,8 +34,8 @@ export function describeInterpreterOrigin(origin: PythonCommand['origin']): stri
     case 'setting':
       return '"fusedRuns.python.interpreter"';
     case 'python-extension':
-      return "the Python extension's selected interpreter";
+      return l10n.t("the Python extension's selected interpreter");
     case 'path':
-      return 'PATH, as no interpreter is selected';
+      return l10n.t('PATH, as no interpreter is selected');
   }
 }

@@ -3,8 +3,6 @@
 
 /** The run documents' scheme: fused-run:/<udf_name>/<record_id>/<file>. */
 export const RUN_SCHEME = 'fused-run';
-/** VS Code shows this when an edit of a run document is attempted. */
-export const READONLY_MESSAGE = 'These are recorded Fused runs; they cannot be edited.';
 /** The UDF tree's view. */
 export const UDF_TREE_VIEW_ID = 'fusedRuns.udfs';
 /** The record-details webview panel (its serializer restores panels after a reload). */

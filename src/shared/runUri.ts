@@ -8,6 +8,7 @@
 // title, as %XX of its UTF-8 bytes; readable names stay readable. `Uri.path` keeps these
 // escapes verbatim (vscode.Uri encodes `%` as `%25` in its string form and decodes it back).
 
+import * as l10n from '@vscode/l10n';
 import { RUN_SCHEME } from './contributions';
 
 export { RUN_SCHEME };
@@ -58,7 +59,7 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
  * U+FFFD: the only lossy case, and harmless because documents are fetched by record id.
  */
 export function encodeSegment(value: string): string {
-  if (value === '') throw new RunUriError('A fused-run path segment cannot be empty.');
+  if (value === '') throw new RunUriError(l10n.t('A fused-run path segment cannot be empty.'));
   if (value === '.' || value === '..' || value === UNNAMED) {
     // Dot segments would be collapsed by path normalisation; `~` alone means "unnamed".
     return [...value].map(percent).join('');
@@ -70,7 +71,7 @@ export function decodeSegment(segment: string): string {
   try {
     return decodeURIComponent(segment);
   } catch {
-    throw new RunUriError(`"${segment}" is not a valid fused-run path segment (bad % escape).`);
+    throw new RunUriError(l10n.t('"{0}" is not a valid fused-run path segment (bad % escape).', segment));
   }
 }
 
@@ -86,7 +87,7 @@ export function runFileName(file: RunFile): string {
 
 /** `Uri.path` of a run document. */
 export function runPath(address: RunDocumentAddress): string {
-  if (!address.recordId) throw new RunUriError('A run document needs a record id.');
+  if (!address.recordId) throw new RunUriError(l10n.t('A run document needs a record id.'));
   const name = address.udfName ? encodeSegment(address.udfName) : UNNAMED;
   return `/${name}/${encodeSegment(address.recordId)}/${runFileName(address.file)}`;
 }
@@ -95,12 +96,12 @@ export function runPath(address: RunDocumentAddress): string {
 export function parseRunPath(path: string): RunDocumentAddress {
   const segments = path.replace(/^\/+/, '').split('/');
   if (segments.length < 3) {
-    throw new RunUriError(`"${path}" is not a fused-run document path; expected /<udf_name>/<record_id>/<file>.`);
+    throw new RunUriError(l10n.t('"{0}" is not a fused-run document path; expected /<udf_name>/<record_id>/<file>.', path));
   }
   const [nameSegment, idSegment, ...rest] = segments;
   const udfName = nameSegment === UNNAMED ? null : decodeSegment(nameSegment);
   const recordId = decodeSegment(idSegment);
-  if (!recordId) throw new RunUriError(`"${path}" has an empty record id.`);
+  if (!recordId) throw new RunUriError(l10n.t('"{0}" has an empty record id.', path));
   return { udfName, recordId, file: parseFile(rest, path) };
 }
 
@@ -113,7 +114,7 @@ function parseFile(rest: string[], path: string): RunFile {
   if (rest.length === 2 && rest[0] === HEADERS_DIR && rest[1].endsWith('.py') && rest[1].length > 3) {
     return { kind: 'header', module: decodeSegment(rest[1].slice(0, -3)) };
   }
-  throw new RunUriError(`"${path}" names no run document; expected code.py, stderr.log, stdout.log, udf_data.txt or headers/<module>.py.`);
+  throw new RunUriError(l10n.t('"{0}" names no run document; expected code.py, stderr.log, stdout.log, udf_data.txt or headers/<module>.py.', path));
 }
 
 /** Like parseRunPath, but undefined instead of an error (for "is this one of ours?" checks). */

@@ -6,6 +6,8 @@
 // Robust to huge input: JSON.parse is linear, and the "does this look like Python" test only
 // reads a bounded prefix line by line, never a regex over the whole payload.
 
+import * as l10n from '@vscode/l10n';
+
 export type UdfDataKind = 'serialized' | 'code' | 'text' | 'missing';
 
 export interface UdfHeaderModule {
@@ -119,7 +121,7 @@ function parseHeader(header: unknown): UdfHeaderModule | undefined {
 }
 
 function referenceOnly(reference: string): string {
-  return `# This run recorded this module by reference only, without its source:\n# ${reference.replace(/[\r\n]+/g, ' ')}\n`;
+  return `${l10n.t('# This run recorded this module by reference only, without its source:')}\n# ${reference.replace(/[\r\n]+/g, ' ')}\n`;
 }
 
 /** `utils.py`, `https://…/utils.py`, `/a/b/utils.py` → `utils`. */

@@ -3,6 +3,7 @@
 // file), or the same after normalising whitespace (line endings, trailing blanks, blank lines,
 // indentation of the whole block, runs of spaces). The traceback's innermost frame in the UDF's
 // own code gives the run's line; the match maps it to yours. Pure.
+import * as l10n from '@vscode/l10n';
 import { runStatus } from '../api/status';
 import type { AuditLogRecord } from '../api/types';
 import { errorSummary, findTracebackFrames, frameTargets } from '../shared/traceback';
@@ -64,7 +65,7 @@ export function failingLine(local: LocalUdfCode, record: AuditLogRecord): Failin
     if (mapped === null) return { ok: false, reason: 'the line that raised is outside the function' };
   }
   if (!mapped) return { ok: false, reason: 'the local code differs from the code that ran' };
-  const message = errorSummary(record.stderr, 500) || 'The run failed';
+  const message = errorSummary(record.stderr, 500) || l10n.t('The run failed');
   return { ok: true, failing: { line: mapped.line, message, runLine, match: mapped.match } };
 }
 

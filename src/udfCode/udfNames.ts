@@ -8,6 +8,7 @@
 //   4. otherwise the file's stem and the folder's name, as candidates: the one the audit log
 //      knows wins (names the tree has loaded, else one distinct query shared by the file).
 // Pure, no `vscode` import.
+import * as l10n from '@vscode/l10n';
 import type { MetaUdfStep } from './metaJson';
 import type { UdfDefinition } from './udfSource';
 
@@ -71,13 +72,20 @@ export function needsKnowledge(candidates: readonly NameCandidate[]): boolean {
   return candidates.length > 1;
 }
 
-const SOURCE_TEXT: Record<NameSource, string> = {
-  decorator: 'named by name= in @fused.udf',
-  metaJson: 'named in meta.json',
-  function: "the function's name",
-  fileStem: "the file's name",
-  folder: "the folder's name",
-};
+function sourceText(source: NameSource): string {
+  switch (source) {
+    case 'decorator':
+      return l10n.t('named by name= in @fused.udf');
+    case 'metaJson':
+      return l10n.t('named in meta.json');
+    case 'function':
+      return l10n.t("the function's name");
+    case 'fileStem':
+      return l10n.t("the file's name");
+    case 'folder':
+      return l10n.t("the folder's name");
+  }
+}
 
 /**
  * Why this name, in a few words for a hover: "named in meta.json", or for candidates
@@ -85,15 +93,19 @@ const SOURCE_TEXT: Record<NameSource, string> = {
  * runs were asked ("the last 24 h").
  */
 export function describeNameChoice(chosen: ChosenName, rangeLabel: string): string {
-  const base = SOURCE_TEXT[chosen.source];
+  const base = sourceText(chosen.source);
   if (chosen.choice === 'only') return base;
   const others = chosen.candidates.filter((candidate) => candidate.name !== chosen.name).map((candidate) => `“${candidate.name}”`);
   switch (chosen.choice) {
     case 'known':
-      return `${base}: the audit log has runs of it${others.length ? `, not of ${others.join(' or ')}` : ''} in ${rangeLabel}`;
+      return others.length
+        ? l10n.t('{0}: the audit log has runs of it, not of {1} in {2}', base, others.join(l10n.t(' or ')), rangeLabel)
+        : l10n.t('{0}: the audit log has runs of it in {1}', base, rangeLabel);
     case 'unknown':
-      return `${base}: a guess, no runs of it${others.length ? ` or of ${others.join(' or ')}` : ''} in ${rangeLabel}`;
+      return others.length
+        ? l10n.t('{0}: a guess, no runs of it or of {1} in {2}', base, others.join(l10n.t(' or ')), rangeLabel)
+        : l10n.t('{0}: a guess, no runs of it in {1}', base, rangeLabel);
     case 'pending':
-      return `${base}: a guess until the audit log answers`;
+      return l10n.t('{0}: a guess until the audit log answers', base);
   }
 }

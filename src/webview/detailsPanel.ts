@@ -3,6 +3,7 @@
 // view model (viewModel.ts), the protocol checks (protocol.ts) and the HTML (html.ts) are pure.
 
 import vscode = require('vscode');
+import * as l10n from '@vscode/l10n';
 import { FusedApiError, userMessage } from '../api/errors';
 import type { AuditLogRecord } from '../api/types';
 import { extractRunRef, type RunRef } from '../commands/args';
@@ -139,6 +140,8 @@ class RecordDetailsPanel {
       scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(bundleRoot, 'details.js')).toString(),
       styleUri: webview.asWebviewUri(vscode.Uri.joinPath(bundleRoot, 'details.css')).toString(),
       nonce: createNonce(),
+      title: l10n.t('Run details'),
+      placeholder: l10n.t('Loading run…'),
     });
     this.subscriptions.push(
       webview.onDidReceiveMessage((message: unknown) => void this.receive(message)),
@@ -172,7 +175,7 @@ class RecordDetailsPanel {
       },
       (error: unknown) => {
         if (controller.signal.aborted || this.disposed) return;
-        const message = error instanceof FusedApiError ? error.message : `Could not load run ${this.id}: ${userMessage(error)}`;
+        const message = error instanceof FusedApiError ? error.message : l10n.t('Could not load run {0}: {1}', this.id, userMessage(error));
         this.services.log.warn(`Run details ${this.id}: ${message}`);
         // The webview sets it as textContent; control and bidi characters are shown, not applied.
         this.post({ type: 'error', id: this.id, message: visibleText(message) });
@@ -197,7 +200,7 @@ class RecordDetailsPanel {
     } catch (error: unknown) {
       const text = userMessage(error);
       this.services.log.error(`Run details ${this.id}: ${text}`);
-      void vscode.window.showErrorMessage(messageText(`Fused Runs: ${text}`));
+      void vscode.window.showErrorMessage(messageText(l10n.t('Fused Runs: {0}', text)));
     }
     return { accepted: true };
   }
@@ -224,7 +227,7 @@ class RecordDetailsPanel {
       case 'copyId':
         await vscode.env.clipboard.writeText(this.id);
         // Status bar text renders $(icon): ours first, then the id as text (the full id is on the clipboard).
-        vscode.window.setStatusBarMessage(`$(copy) ${labelText(`Copied run ID ${this.id}`, 100)}`, 4000);
+        vscode.window.setStatusBarMessage(`$(copy) ${labelText(l10n.t('Copied run ID {0}', this.id), 100)}`, 4000);
         return;
       default: {
         const command = DOCUMENT_COMMANDS[message.action];
@@ -258,7 +261,7 @@ class RecordDetailsPanel {
 }
 
 function initialTitle(ref: { id: string; udf_name?: string | null }): string {
-  return labelText(`${ref.udf_name ? labelText(ref.udf_name, 40) : `Run ${labelText(ref.id, 9)}`} · loading…`, 80);
+  return labelText(l10n.t('{0} · loading…', ref.udf_name ? labelText(ref.udf_name, 40) : l10n.t('Run {0}', labelText(ref.id, 9))), 80);
 }
 
 /** The command and the serializer; one line in features.ts registers both. `panels` serves the extension-host tests. */
@@ -274,7 +277,7 @@ export function registerRecordDetails(services: FusedServices, host: FeatureHost
       }
       if (arg !== undefined) {
         services.log.warn('Show Run Details: the argument is not a run.');
-        void vscode.window.showErrorMessage('Fused Runs: "Show Run Details" needs a run (a record, a record id or a fused-run: document).');
+        void vscode.window.showErrorMessage(l10n.t('Fused Runs: "Show Run Details" needs a run (a record, a record id or a fused-run: document).'));
       }
     }),
     // Activation registered the serializer for DETAILS_VIEW_TYPE; it forwards here.
@@ -285,9 +288,9 @@ export function registerRecordDetails(services: FusedServices, host: FeatureHost
 
 async function askForRecordId(): Promise<RunRef | undefined> {
   const id = await vscode.window.showInputBox({
-    title: 'Show Run Details',
-    prompt: 'The audit-log record id of a run (fused.api.log(id=...))',
-    placeHolder: 'e.g. 3f2b9c1e-8a4d-4e7f-9b1a-2c5d6e7f8a9b',
+    title: l10n.t('Show Run Details'),
+    prompt: l10n.t('The audit-log record id of a run (fused.api.log(id=...))'),
+    placeHolder: l10n.t('e.g. {0}', '3f2b9c1e-8a4d-4e7f-9b1a-2c5d6e7f8a9b'),
     ignoreFocusOut: true,
     validateInput: (value) => {
       const problem = validateRecordIdInput(value);

@@ -2,12 +2,14 @@
 // contract, grouped, formatted, with bounded previews of the long text fields. Pure (no
 // `vscode`), so it is unit-tested in Node and the webview only ever lays out text.
 
+import * as l10n from '@vscode/l10n';
 import { runStatus } from '../api/status';
 import type { AuditLogRecord } from '../api/types';
 import { parseUdfData } from '../shared/udfData';
 import { stripAnsi } from '../text/ansi';
 import { oneLine, visibleText } from '../text/safeText';
-import { countOf, formatDuration, formatLocalMinutes, formatLocalTime, relativeTime, statusPresentation } from '../views/presentation';
+import { countText } from '../text/counts';
+import { formatDuration, formatLocalMinutes, formatLocalTime, relativeTime, statusPresentation } from '../views/presentation';
 import type { DetailsField, FieldGroup, FieldRow, FieldState, GroupKey, PreviewField, RecordView, TextPreview, UdfDataSummary } from './protocol';
 
 /** Bounds of a preview: whichever is reached first. */
@@ -37,51 +39,56 @@ interface RowSpec {
 }
 
 /** The groups and their order. stderr/stdout/udf_data are the previews of the outcome group. */
-const GROUPS: { key: GroupKey; title: string; rows: RowSpec[] }[] = [
+function groupSpecs(): { key: GroupKey; title: string; rows: RowSpec[] }[] {
+  // Made when a view is built, so titles and labels are in the display language.
+  return [
   {
     key: 'run',
-    title: 'Run',
+    title: l10n.t('Run'),
     rows: [
-      { field: 'id', label: 'Record ID', monospace: true },
-      { field: 'udf_name', label: 'UDF name', monospace: true },
-      { field: 'udf_id', label: 'UDF ID', monospace: true },
-      { field: 'timestamp', label: 'Time', monospace: false },
-      { field: 'status', label: 'Status', monospace: false },
+      { field: 'id', label: l10n.t('Record ID'), monospace: true },
+      { field: 'udf_name', label: l10n.t('UDF name'), monospace: true },
+      { field: 'udf_id', label: l10n.t('UDF ID'), monospace: true },
+      { field: 'timestamp', label: l10n.t('Time'), monospace: false },
+      { field: 'status', label: l10n.t('Status'), monospace: false },
     ],
   },
   {
     key: 'who',
-    title: 'Who',
+    title: l10n.t('Who'),
     rows: [
-      { field: 'user_email', label: 'User email', monospace: false },
-      { field: 'user_id', label: 'User ID', monospace: true },
-      { field: 'client_ip', label: 'Client IP', monospace: true },
-      { field: 'shared_token', label: 'Shared token', monospace: true },
+      { field: 'user_email', label: l10n.t('User email'), monospace: false },
+      { field: 'user_id', label: l10n.t('User ID'), monospace: true },
+      { field: 'client_ip', label: l10n.t('Client IP'), monospace: true },
+      { field: 'shared_token', label: l10n.t('Shared token'), monospace: true },
     ],
   },
   {
     key: 'where',
-    title: 'Where',
+    title: l10n.t('Where'),
     rows: [
-      { field: 'exec_env_id', label: 'Execution environment', monospace: true },
-      { field: 'execution_engine', label: 'Engine', monospace: false },
+      { field: 'exec_env_id', label: l10n.t('Execution environment'), monospace: true },
+      { field: 'execution_engine', label: l10n.t('Engine'), monospace: false },
     ],
   },
   {
     key: 'outcome',
-    title: 'Outcome',
+    title: l10n.t('Outcome'),
     rows: [
-      { field: 'execution_time', label: 'Duration', monospace: false },
-      { field: 'cache', label: 'Cache', monospace: false },
+      { field: 'execution_time', label: l10n.t('Duration'), monospace: false },
+      { field: 'cache', label: l10n.t('Cache'), monospace: false },
     ],
   },
 ];
+}
 
-const PREVIEWS: { field: PreviewField; label: string; mode: 'head' | 'tail'; openAction: TextPreview['openAction'] }[] = [
+function previewSpecs(): { field: PreviewField; label: string; mode: 'head' | 'tail'; openAction: TextPreview['openAction'] }[] {
+  return [
   { field: 'stderr', label: 'stderr', mode: 'tail', openAction: 'openStderr' },
   { field: 'stdout', label: 'stdout', mode: 'head', openAction: 'openStdout' },
-  { field: 'udf_data', label: 'Code (udf_data)', mode: 'head', openAction: 'openCode' },
+  { field: 'udf_data', label: l10n.t('Code (udf_data)'), mode: 'head', openAction: 'openCode' },
 ];
+}
 
 export function buildRecordView(record: AuditLogRecord, options: ViewOptions = {}): RecordView {
   const now = options.now ?? new Date();
@@ -91,16 +98,16 @@ export function buildRecordView(record: AuditLogRecord, options: ViewOptions = {
   const localTime = formatLocalTime(record.timestamp, options.timeZone);
   const udfName = typeof record.udf_name === 'string' && record.udf_name.trim() ? record.udf_name : null;
   // Long names are cut in the heading and title; the Run group shows the whole value.
-  const displayName = oneLine(udfName ?? record.udf_id ?? 'Unnamed UDF', 80) || 'Unnamed UDF';
+  const displayName = oneLine(udfName ?? record.udf_id ?? l10n.t('Unnamed UDF'), 80) || l10n.t('Unnamed UDF');
 
-  const groups: FieldGroup[] = GROUPS.map((group) => ({
+  const groups: FieldGroup[] = groupSpecs().map((group) => ({
     key: group.key,
     title: group.title,
     rows: group.rows.map((spec) => fieldRow(record, spec, statusLabel, localTime)),
   }));
 
   const parsedUdf = parseUdfData(record.udf_data);
-  const previews = PREVIEWS.map((spec) => {
+  const previews = previewSpecs().map((spec) => {
     // For a serialized UDF the preview shows its Python code, not the JSON around it.
     const source = spec.field === 'udf_data' && parsedUdf.kind === 'serialized' ? parsedUdf.code : undefined;
     return textPreview(record, spec, bounds, source);
@@ -148,10 +155,10 @@ function fieldRow(record: AuditLogRecord, spec: RowSpec, statusLabel: string, lo
       break;
     case 'execution_time':
       row.text = typeof value === 'number' ? formatDuration(value) : visibleText(String(value));
-      if (typeof value === 'number') row.secondary = `${value} s`;
+      if (typeof value === 'number') row.secondary = l10n.t('{0} s', value);
       break;
     case 'cache':
-      row.text = value === true ? 'hit (served from cache)' : value === false ? 'miss' : visibleText(String(value));
+      row.text = value === true ? l10n.t('hit (served from cache)') : value === false ? l10n.t('miss') : visibleText(String(value));
       break;
     default:
       row.text = visibleText(String(value));
@@ -171,7 +178,7 @@ export function textPreview(
 ): TextPreview {
   const state = fieldState(record, spec.field);
   const base: TextPreview = { field: spec.field, label: spec.label, state, mode: spec.mode, text: '', totalChars: 0, totalLines: 0, shownLines: 0, truncated: false, note: '', openAction: spec.openAction };
-  if (state === 'absent') return { ...base, note: 'Not in this record' };
+  if (state === 'absent') return { ...base, note: l10n.t('Not in this record') };
   if (state === 'null') return { ...base, note: 'null' };
   const text = sourceOverride ?? String(record[spec.field]);
   // Logs lose their ANSI colour codes (the documents show the colours); code keeps every character, made visible.
@@ -242,11 +249,12 @@ export function countLines(text: string): number {
 }
 
 function previewNote(mode: 'head' | 'tail', bounded: BoundedText, totalLines: number, totalChars: number, state: FieldState): string {
-  if (state === 'empty') return totalChars === 0 ? 'Empty' : 'Blank (whitespace only)';
+  if (state === 'empty') return totalChars === 0 ? l10n.t('Empty') : l10n.t('Blank (whitespace only)');
   const size = formatSize(totalChars);
-  if (!bounded.truncated) return `${countOf(totalLines, 'line')} (${size})`;
-  const which = mode === 'head' ? 'First' : 'Last';
-  return `${which} ${bounded.lines.toLocaleString('en-US')} of ${countOf(totalLines, 'line')} (${size})`;
+  const lines = countText(totalLines, l10n.t('{0} line'), l10n.t('{0} lines'));
+  if (!bounded.truncated) return l10n.t('{0} ({1})', lines, size);
+  const shown = bounded.lines.toLocaleString('en-US');
+  return mode === 'head' ? l10n.t('First {0} of {1} ({2})', shown, lines, size) : l10n.t('Last {0} of {1} ({2})', shown, lines, size);
 }
 
 /** Characters as a size; close enough to bytes for the ASCII that logs mostly are. */
@@ -256,17 +264,23 @@ export function formatSize(chars: number): string {
   return `${(chars / (1024 * 1024)).toFixed(1)} MB`;
 }
 
-const KIND_LABELS: Record<UdfDataSummary['kind'], string> = {
-  serialized: 'Serialized UDF (JSON)',
-  code: 'Python source',
-  text: 'Text',
-  missing: 'No code recorded',
-};
+function kindLabel(kind: UdfDataSummary['kind']): string {
+  switch (kind) {
+    case 'serialized':
+      return l10n.t('Serialized UDF (JSON)');
+    case 'code':
+      return l10n.t('Python source');
+    case 'text':
+      return l10n.t('Text');
+    case 'missing':
+      return l10n.t('No code recorded');
+  }
+}
 
 function udfDataSummary(parsed: ReturnType<typeof parseUdfData>): UdfDataSummary {
   const summary: UdfDataSummary = {
     kind: parsed.kind,
-    kindLabel: KIND_LABELS[parsed.kind],
+    kindLabel: kindLabel(parsed.kind),
     headers: parsed.headers.map((header) => ({
       module_name: visibleText(header.module_name),
       lines: countLines(header.source_code),
@@ -289,5 +303,5 @@ export function prettyJson(value: unknown, maxChars = MAX_JSON_CHARS): string {
     text = String(value);
   }
   text = visibleText(text);
-  return text.length > maxChars ? `${text.slice(0, safeCut(text, maxChars))}\n… (${formatSize(text.length)} in all; open the code document for the whole payload)` : text;
+  return text.length > maxChars ? `${text.slice(0, safeCut(text, maxChars))}\n${l10n.t('… ({0} in all; open the code document for the whole payload)', formatSize(text.length))}` : text;
 }

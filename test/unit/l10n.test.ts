@@ -168,3 +168,78 @@ describe('translations of strings in code (l10n/bundle.l10n.json)', () => {
     assert.equal(l10n.t('{0} runs'), '{0} runs');
   });
 });
+
+/**
+ * Folders whose user-visible strings all go through l10n.t. The rest (views/, the webview's
+ * browser scripts under webview/app/) still hard-code English; the list grows as they move over.
+ */
+const COVERED = ['activation', 'api', 'auth', 'commands', 'connection', 'diagnostics', 'documents', 'hover', 'insights', 'python', 'shared', 'status', 'time', 'udfCode', 'udfEditor', 'watch', 'webview'];
+const NOT_COVERED_FILES = [/^src\/webview\/app\//];
+
+/** Properties of VS Code's UI objects (and our own view models) that a person reads. */
+const UI_PROPERTIES = new Set(['title', 'placeHolder', 'placeholder', 'prompt', 'tooltip', 'description', 'detail', 'label', 'openLabel', 'saveLabel', 'validationMessage', 'note', 'text', 'fix', 'name']);
+const MESSAGE_CALLS = new Set(['showInformationMessage', 'showWarningMessage', 'showErrorMessage', 'setStatusBarMessage']);
+
+/** English prose in a literal: two words with a space between (ids, field names and icons are not). */
+function isProse(node: ts.Node, source: ts.SourceFile): boolean {
+  let text: string | undefined;
+  if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) text = node.text;
+  else if (ts.isTemplateExpression(node)) text = [node.head.text, ...node.templateSpans.map((span) => span.literal.text)].join(' ');
+  if (text === undefined) return false;
+  void source;
+  return /[A-Za-z]{2,}\S* +\S*[A-Za-z]/.test(text.replace(/\$\([\w~-]+\)/g, ''));
+}
+
+/** `{ log, label }`: the label of a paging read, which only the log shows (log lines stay English). */
+function isLogLabel(node: ts.PropertyAssignment): boolean {
+  return ts.isObjectLiteralExpression(node.parent) && node.parent.properties.some((property) => property.name !== undefined && ts.isIdentifier(property.name) && property.name.text === 'log');
+}
+
+/** Hard-coded prose where a person reads it: a message's text, or a UI property's value. */
+export function hardCodedProse(file: string, text = fs.readFileSync(file, 'utf8')): string[] {
+  const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
+  const found: string[] = [];
+  const report = (node: ts.Node) => found.push(`${path.relative(REPO, file)}:${source.getLineAndCharacterOfPosition(node.getStart()).line + 1}: ${node.getText(source).slice(0, 90)}`);
+  // What a message shows: the literal itself, or what messageText/labelText/markdownText wrap.
+  const unwrap = (node: ts.Expression): ts.Expression =>
+    ts.isCallExpression(node) && ts.isIdentifier(node.expression) && ['messageText', 'labelText', 'markdownText'].includes(node.expression.text) && node.arguments[0] ? unwrap(node.arguments[0]) : node;
+  const visit = (node: ts.Node): void => {
+    if (ts.isCallExpression(node)) {
+      const callee = ts.isPropertyAccessExpression(node.expression) ? node.expression.name.text : ts.isIdentifier(node.expression) ? node.expression.text : '';
+      if (MESSAGE_CALLS.has(callee)) for (const argument of node.arguments) if (isProse(unwrap(argument), source)) report(argument);
+    }
+    if (ts.isPropertyAssignment(node) && (ts.isIdentifier(node.name) || ts.isStringLiteral(node.name)) && UI_PROPERTIES.has(node.name.text) && isProse(unwrap(node.initializer), source) && !isLogLabel(node)) report(node);
+    if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isPropertyAccessExpression(node.left) && UI_PROPERTIES.has(node.left.name.text) && isProse(unwrap(node.right), source)) report(node);
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return found;
+}
+
+describe('no hard-coded user-visible English in the covered folders', () => {
+  it('the finder sees a literal message, a wrapped one and a UI property, and lets l10n.t and ids pass', () => {
+    const found = hardCodedProse(
+      path.join(SRC, 'probe.ts'),
+      [
+        "vscode.window.showErrorMessage('Could not load runs.');",
+        'vscode.window.showInformationMessage(messageText(`Copied record ID ${id}`));',
+        "const item = { label: 'Open the log', command: 'fusedRuns.showLog' };",
+        "box.placeholder = 'Type a name';",
+        "collectRecords(source, query, { log: options.log, label: `Failing UDFs of ${name}` });",
+        "vscode.window.showErrorMessage(l10n.t('Could not load runs.'));",
+        "const pick = { label: '$(pass) ok', description: 'stderr' };",
+      ].join('\n'),
+    );
+    assert.deepEqual(found.map((line) => line.replace(/^src\/probe\.ts:(\d+):.*$/, '$1')), ['1', '2', '3', '4']);
+  });
+
+  it(`covered: ${COVERED.join(', ')}`, () => {
+    const files = sourceFiles(SRC).filter((file) => {
+      const relative = path.relative(REPO, file).split(path.sep).join('/');
+      const folder = relative.split('/')[1];
+      return COVERED.includes(folder) && !NOT_COVERED_FILES.some((pattern) => pattern.test(relative));
+    });
+    assert.ok(files.length > 50, `expected the covered folders' files (found ${files.length})`);
+    assert.deepEqual(files.flatMap((file) => hardCodedProse(file)), []);
+  });
+});
