@@ -49,6 +49,22 @@ async function problemRows(wb: Workbench): Promise<string[]> {
   return (await wb.page.locator('.markers-panel .monaco-list-row').allInnerTexts()).map((text) => text.replace(/\s+/g, ' ').trim());
 }
 
+/**
+ * Waits until the Problems view lists the failing line (`listed`) or no longer does, and returns
+ * the rows it read last; `what` and `detail` say what was awaited when it times out.
+ */
+async function waitForFailingLine(wb: Workbench, listed: boolean, what: string, options: { timeout?: number; detail?: () => string } = {}): Promise<string[]> {
+  let rows: string[] = [];
+  await waitUntil(
+    async () => {
+      rows = await problemRows(wb);
+      return rows.some((row) => row.includes(MESSAGE)) === listed;
+    },
+    { timeout: options.timeout ?? 30_000, message: () => `${what} (rows: ${JSON.stringify(rows)}${options.detail ? `; ${options.detail()}` : ''})` },
+  );
+  return rows;
+}
+
 describe('failing-line diagnostics', () => {
   it('marks the local line that raised in the latest failed run, with its message and a link to its stderr, and no request of its own', async () => {
     const wb = session.wb;
@@ -62,14 +78,8 @@ describe('failing-line diagnostics', () => {
     await wb.openWorkspaceFile(FILE);
     await wb.runCommand('Problems: Focus on Problems View');
 
-    let rows: string[] = [];
-    const marker = await waitUntil(
-      async () => {
-        rows = await problemRows(wb);
-        return rows.find((row) => row.includes(MESSAGE));
-      },
-      { timeout: 90_000, message: () => `the Problems view lists the failing line (rows: ${JSON.stringify(rows)})` },
-    );
+    const rows = await waitForFailingLine(wb, true, 'the Problems view lists the failing line', { timeout: 90_000 });
+    const marker = rows.find((row) => row.includes(MESSAGE)) ?? '';
     assert.match(marker, new RegExp(`\\(latest run of ${UDF_NAME}\\)`), marker);
     assert.match(marker, /Fused/, `source "Fused": ${marker}`);
     assert.match(marker, /run stderr/, `the stderr link: ${marker}`);
@@ -97,14 +107,7 @@ describe('failing-line diagnostics', () => {
     const wb = session.wb;
     await wb.openWorkspaceFile(FILE);
     await wb.runCommand('Problems: Focus on Problems View');
-    let rows: string[] = [];
-    await waitUntil(
-      async () => {
-        rows = await problemRows(wb);
-        return rows.some((row) => row.includes(MESSAGE));
-      },
-      { timeout: 30_000, message: () => `the failing line is listed before the edit (rows: ${JSON.stringify(rows)})` },
-    );
+    await waitForFailingLine(wb, true, 'the failing line is listed before the edit');
     // Put the cursor at the end of `rows = {"lon": 1}` (line 5) and add a key: the code no longer is the code that ran.
     await wb.page.locator('.editor-instance .monaco-editor .view-line', { hasText: 'rows = {' }).first().click();
     await wb.page.keyboard.press('End');
@@ -112,13 +115,7 @@ describe('failing-line diagnostics', () => {
     await wb.page.keyboard.type(', "lat": 2');
     await waitUntil(async () => (await wb.editorText()).includes('"lat": 2'), { timeout: 15_000, message: 'the edit reaches the editor' });
     await wb.runCommand('Problems: Focus on Problems View');
-    await waitUntil(
-      async () => {
-        rows = await problemRows(wb);
-        return !rows.some((row) => row.includes(MESSAGE));
-      },
-      { timeout: 30_000, message: () => `the failing line is cleared (rows: ${JSON.stringify(rows)})` },
-    );
+    const rows = await waitForFailingLine(wb, false, 'the failing line is cleared');
     assert.ok(!rows.some((row) => /\(latest run of /.test(row)), JSON.stringify(rows));
     await wb.screenshot('diagnostics-cleared');
   });
@@ -137,31 +134,14 @@ describe('failing-line diagnostics', () => {
       },
       { timeout: 20_000, message: () => `undo restores the code that ran (the editor shows ${JSON.stringify(text)})` },
     );
-    const listed = async (present: boolean, what: string, timeout = 30_000) => {
-      let rows: string[] = [];
-      await waitUntil(
-        async () => {
-          rows = await problemRows(wb);
-          return rows.some((row) => row.includes(MESSAGE)) === present;
-        },
-        { timeout, message: () => `${what} (rows: ${JSON.stringify(rows)})` },
-      );
-    };
     await wb.runCommand('Problems: Focus on Problems View');
-    await listed(true, 'the failing line is listed again once the code is the code that ran');
+    await waitForFailingLine(wb, true, 'the failing line is listed again once the code is the code that ran');
   });
 
   it('clears when a later run of the same code succeeds, on Fused: Refresh with the Explorer showing (the tree hidden)', async () => {
     const wb = session.wb;
     await wb.runCommand('Problems: Focus on Problems View');
-    let rows: string[] = [];
-    await waitUntil(
-      async () => {
-        rows = await problemRows(wb);
-        return rows.some((row) => row.includes(MESSAGE));
-      },
-      { timeout: 30_000, message: () => `the failing line is listed before the later run (rows: ${JSON.stringify(rows)})` },
-    );
+    await waitForFailingLine(wb, true, 'the failing line is listed before the later run');
     // The Fused Runs view is not showing: VS Code asks a hidden tree for nothing, so the refresh
     // must reach the lenses' page without the tree loading its root.
     await wb.runCommand('View: Show Explorer');
@@ -171,13 +151,10 @@ describe('failing-line diagnostics', () => {
     wb.fused.resetStats();
     await wb.runCommand('Fused: Refresh');
     await wb.runCommand('Problems: Focus on Problems View');
-    await waitUntil(
-      async () => {
-        rows = await problemRows(wb);
-        return !rows.some((row) => row.includes(MESSAGE));
-      },
-      { timeout: 60_000, message: () => `the failing line is cleared after the later successful run (rows: ${JSON.stringify(rows)}; requests: ${JSON.stringify(wb.fused.stats().byQuery)})` },
-    );
+    const rows = await waitForFailingLine(wb, false, 'the failing line is cleared after the later successful run', {
+      timeout: 60_000,
+      detail: () => `requests: ${JSON.stringify(wb.fused.stats().byQuery)}`,
+    });
     // One read of the range page brought the later run; no per-UDF read.
     const byQuery = wb.fused.stats().byQuery;
     assert.equal(byQuery['udf_name'] ?? 0, 0, `no udf_name read: ${JSON.stringify(byQuery)}`);
