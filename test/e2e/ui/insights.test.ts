@@ -2,7 +2,8 @@
 // server: opened from the tree's UDF row, the palette and a hover; its numbers (read through the
 // "Show tables" text alternative) against the server's own records; a point click opens that
 // run; a theme change recolours the charts; hostile error text stays text; no CSP violation;
-// the panel comes back after a reload; 10,000 runs draw (the time is measured and printed).
+// the panel comes back after a reload; 10,000 runs draw (the time is measured and printed); a
+// range over the run budget says so and Load more reads the rest.
 process.env.TZ = 'America/New_York';
 
 import assert from 'node:assert/strict';
@@ -264,6 +265,37 @@ describe('UDF insights panel', () => {
     assert.ok(Math.min(...times) < 1000, `10,000 runs draw in under a second (${times.join(', ')} ms)`);
     await wb.screenshot('insights-10000-runs');
   });
+  it('a range with more runs than the budget says so; Load more reads the rest', async () => {
+    const wb = session.wb;
+    const name = 'insights_more';
+    // 300 more of my runs in the range than the session's budget (BIG_RUNS): one budget, then Load more.
+    const total = BIG_RUNS + 300;
+    wb.fused.addRecords(insightsScenario({ name, count: total, spanMs: 20 * 3_600_000, users: ['ada'], seed: 11 }));
+    assert.equal(myRuns(wb, name).length, total, `the scenario gave the demo user ${total} runs`);
+    await closeEditors(wb);
+    await wb.runCommand('Fused: Show UDF Insights');
+    await wb.page.locator('.quick-input-widget .quick-input-title').filter({ hasText: 'Show UDF Insights' }).waitFor({ state: 'visible', timeout: 15_000 });
+    await wb.fillQuickInput(name);
+    await wb.pickQuickPickItem(name);
+    const frame = await insightsFrame(wb, name);
+    const basis = frame.locator('[data-insights="basis"]');
+    assert.equal(await basis.getAttribute('data-runs'), String(BIG_RUNS), 'one budget read');
+    assert.equal(await basis.getAttribute('data-complete'), 'false');
+    assert.match((await basis.textContent()) ?? '', /based on 10,000 runs: the newest in the range, back to .*; older runs are not loaded/);
+    const more = frame.locator('button[data-action="loadMore"]');
+    wb.fused.resetStats();
+    await more.click();
+    await frame.locator(`[data-insights="basis"][data-runs="${total}"]`).waitFor({ state: 'attached', timeout: 60_000 });
+    await frame.locator('main#app[aria-busy="false"]').waitFor({ state: 'attached', timeout: 60_000 });
+    // Load more continued from where the budget stopped: one page of 300, not the range again.
+    const pages = wb.fused.stats().recent.filter((entry) => entry.shape.startsWith('udf_name'));
+    assert.equal(pages.length, 1, `Load more read one page: ${JSON.stringify(pages.map((e) => e.url))}`);
+    assert.equal(await basis.getAttribute('data-complete'), 'true');
+    assert.match((await basis.textContent()) ?? '', /based on 10,300 runs: every run in the range/);
+    assert.equal(await more.count(), 0, 'no Load more once every run is in');
+    await wb.screenshot('insights-load-more');
+  });
+
   it('comes back after a window reload', async () => {
     const wb = session.wb;
     // Its own panel: the test before leaves the 10,000-run UDF's panel open.
