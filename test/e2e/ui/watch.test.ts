@@ -3,7 +3,8 @@
 // watched UDFs with one request; failing runs injected into the server while VS Code is open
 // raise exactly one notification (three failures of one poll come as one with their count, a
 // failure from before watching began is not counted, a later one within the group window waits),
-// a window reload does not announce them again, and Stop Watching ends the polls. The poll
+// a window reload does not announce them again, a notification's Stop Watching button and the
+// palette's Stop Watching end the watches and the polls. The poll
 // interval is shortened for the test through the environment only
 // (FUSED_RUNS_TEST_WATCH_MIN_SECONDS), which no setting reaches.
 process.env.TZ = 'America/New_York';
@@ -214,10 +215,28 @@ describe('Watch a UDF', () => {
     assert.deepEqual(await shownFor(wb, name), [], 'no notification after the reload');
   });
 
+  it('the Stop Watching button of a notification stops watching that UDF; the other stays watched', async () => {
+    const wb = session.wb;
+    const otherRun = myNewestRuns(wb).find((record) => record.udf_name === other);
+    assert.ok(otherRun, `a run of ${other} to copy`);
+    wb.fused.addRecords([failingRun(otherRun, new Date(), "ValueError: 'bbox'")]);
+    const toast = await wb.waitForNotification(`${other} failed:`, 90_000);
+    assert.match(toast, new RegExp(`^${other} failed: ValueError: 'bbox'`), toast);
+    await wb.runCommand('Notifications: Show Notifications');
+    const item = wb.page.locator('.notifications-center .notification-list-item', { hasText: `${other} failed:` }).first();
+    await item.getByRole('button', { name: 'Stop Watching' }).click();
+    await wb.openView();
+    await waitUntil(async () => saysWatched((await wb.treeRows()).find((row) => row.label === other)?.description) === false, { timeout: 30_000, message: () => `the row of ${other} is no longer watched` });
+    assert.ok(saysWatched((await wb.treeRows()).find((row) => row.label === name)?.description), `${name} is still watched`);
+    // One watched UDF left: the status bar names it instead of counting.
+    await waitUntil(async () => (await wb.statusBarItems()).some((entry) => entry.includes(name) && !entry.includes('2 watched')), { timeout: 30_000, message: () => `the status bar shows only ${name} watched` });
+  });
+
   it('Stop Watching from the palette removes the eyes and the status bar item, and polling stops', async () => {
     const wb = session.wb;
     await wb.openView();
-    for (const watched of [name, other]) {
+    // The other UDF's watch was stopped from its notification (the test before).
+    for (const watched of [name]) {
       await wb.runCommand('Fused: Stop Watching UDF');
       await wb.page.locator('.quick-input-widget .quick-input-title').filter({ hasText: 'Stop Watching UDF' }).waitFor({ state: 'visible', timeout: 15_000 });
       await wb.pickQuickPickItem(watched);
