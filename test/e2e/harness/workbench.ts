@@ -573,14 +573,25 @@ export class Workbench {
    */
   async hover(target: Locator | TreeRowMatch, timeoutMs = 15_000): Promise<string> {
     const locator = typeof target === 'string' || target instanceof RegExp || 'accessibleName' in target ? await this.waitForTreeRow(target) : target;
-    await this.page.mouse.move(0, 0);
-    await locator.hover();
     const hoverWidget = this.page
       .locator('.workbench-hover, .monaco-hover:not(.hidden)')
       .filter({ visible: true })
       .filter({ hasText: /\S/ })
       .last();
-    await hoverWidget.waitFor({ state: 'visible', timeout: timeoutMs });
+    // The target can move after the pointer reached it (a code lens that resolves inserts a line
+    // above it), leaving the pointer over something else: until a hover shows, the pointer leaves
+    // and comes back to where the target is now.
+    await waitUntil(
+      async () => {
+        await this.page.mouse.move(0, 0);
+        await locator.hover({ timeout: 5_000 }).catch(() => undefined);
+        return hoverWidget.waitFor({ state: 'visible', timeout: 3_000 }).then(
+          () => true,
+          () => false,
+        );
+      },
+      { timeout: timeoutMs, message: 'a hover shows over the target' },
+    );
     // An editor hover says "Loading..." until its providers answer; wait for their content.
     let text = '';
     return waitUntil(async () => (text = (await hoverWidget.innerText()).trim()) !== '' && !/^Loading\.\.\.$/.test(text) && text, {
