@@ -287,9 +287,12 @@ describe('UDF insights panel', () => {
     await more.click();
     await frame.locator(`[data-insights="basis"][data-runs="${total}"]`).waitFor({ state: 'attached', timeout: 60_000 });
     await frame.locator('main#app[aria-busy="false"]').waitFor({ state: 'attached', timeout: 60_000 });
-    // Load more continued from where the budget stopped: one page of 300, not the range again.
+    // Load more continued from where the budget stopped, not from the range's start: the budget
+    // ended inside the 34th page of 300 (runs 9,901-10,200, 100 kept), so that page is read again
+    // from its token (nothing skipped) and then the last one (10,201-10,300): two pages.
     const pages = wb.fused.stats().recent.filter((entry) => entry.shape.startsWith('udf_name'));
-    assert.equal(pages.length, 1, `Load more read one page: ${JSON.stringify(pages.map((e) => e.url))}`);
+    assert.equal(pages.length, 2, `Load more read two pages: ${JSON.stringify(pages.map((e) => e.url))}`);
+    assert.ok(pages.every((entry) => entry.url.includes('page_token=')), 'both pages continue from a page token');
     assert.equal(await basis.getAttribute('data-complete'), 'true');
     assert.match((await basis.textContent()) ?? '', /based on 10,300 runs: every run in the range/);
     assert.equal(await more.count(), 0, 'no Load more once every run is in');
