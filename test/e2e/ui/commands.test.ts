@@ -158,7 +158,8 @@ describe('Fused query commands', () => {
     await wb.acceptQuickInput();
     const runs = newestFirst(mine(wb).filter((r) => r.udf_name === name));
     const title = `udf_name = ${name}`;
-    const first = await waitForResults(wb, title, (labels) => labels[PAGE_SIZE] === 'Load more…');
+    // The pane's header is updated a moment after its rows: wait for both.
+    const first = await waitForResults(wb, title, (labels, header) => labels[PAGE_SIZE] === 'Load more…' && /more available/i.test(header));
     assert.deepEqual(first.labels.slice(0, PAGE_SIZE), runs.slice(0, PAGE_SIZE).map(runRowKey));
     assert.equal(first.labels[PAGE_SIZE], 'Load more…');
     assert.match(first.header, new RegExp(`${PAGE_SIZE} runs · more available`, 'i'));
@@ -172,7 +173,7 @@ describe('Fused query commands', () => {
       await pane.locator('.monaco-list-row[role="treeitem"]', { has: wb.page.locator('.label-name', { hasText: /^Load more…$/ }) }).click();
       await waitForResults(wb, title, (labels) => labels.filter((l) => l !== 'Load more…' && l !== 'Loading…').length >= Math.min(runs.length, (pages + 1) * PAGE_SIZE));
     }
-    const all = await waitForResults(wb, title, (labels) => !labels.includes('Load more…') && !labels.includes('Loading…'));
+    const all = await waitForResults(wb, title, (labels, header) => !labels.includes('Load more…') && !labels.includes('Loading…') && !/more available/i.test(header));
     assert.deepEqual(all.labels, runs.map(runRowKey));
     assert.equal(new Set(all.labels).size, all.labels.length, 'no run twice');
     assert.match(all.header, new RegExp(`${runs.length} runs`, 'i'));
