@@ -73,6 +73,15 @@ async function closeEditors(wb: Workbench): Promise<void> {
   await wb.page.locator('iframe.webview.ready').filter({ visible: true }).first().waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => undefined);
 }
 
+/** Closes the editors, then opens a UDF's insights through "Fused: Show UDF Insights" in the palette. */
+async function openFromPalette(wb: Workbench, name: string): Promise<void> {
+  await closeEditors(wb);
+  await wb.runCommand('Fused: Show UDF Insights');
+  await wb.page.locator('.quick-input-widget .quick-input-title').filter({ hasText: 'Show UDF Insights' }).waitFor({ state: 'visible', timeout: 15_000 });
+  await wb.fillQuickInput(name);
+  await wb.pickQuickPickItem(name);
+}
+
 describe('UDF insights panel', () => {
   before(() => {
     const wb = session.wb;
@@ -186,11 +195,7 @@ describe('UDF insights panel', () => {
 
   it('opens from the palette and from a hover link, and recolours with the theme (screenshots)', async () => {
     const wb = session.wb;
-    await closeEditors(wb);
-    await wb.runCommand('Fused: Show UDF Insights');
-    await wb.page.locator('.quick-input-widget .quick-input-title').filter({ hasText: 'Show UDF Insights' }).waitFor({ state: 'visible', timeout: 15_000 });
-    await wb.fillQuickInput(NAME);
-    await wb.pickQuickPickItem(NAME);
+    await openFromPalette(wb, NAME);
     let frame = await insightsFrame(wb, NAME);
     await showCharts(frame);
     const colours: Record<string, string> = {};
@@ -241,11 +246,7 @@ describe('UDF insights panel', () => {
   it(`draws ${BIG_RUNS.toLocaleString('en-US')} runs (draw time measured in this Chromium)`, async () => {
     const wb = session.wb;
     wb.fused.addRecords(insightsScenario({ name: BIG, count: BIG_RUNS, spanMs: 20 * 3_600_000, users: ['ada'], seed: 7 }));
-    await closeEditors(wb);
-    await wb.runCommand('Fused: Show UDF Insights');
-    await wb.page.locator('.quick-input-widget .quick-input-title').filter({ hasText: 'Show UDF Insights' }).waitFor({ state: 'visible', timeout: 15_000 });
-    await wb.fillQuickInput(BIG);
-    await wb.pickQuickPickItem(BIG);
+    await openFromPalette(wb, BIG);
     const frame = await insightsFrame(wb, BIG);
     await showCharts(frame);
     // Draw again with the charts on screen, and read the time the page measured (to two frames after).
@@ -272,11 +273,7 @@ describe('UDF insights panel', () => {
     const total = BIG_RUNS + 300;
     wb.fused.addRecords(insightsScenario({ name, count: total, spanMs: 20 * 3_600_000, users: ['ada'], seed: 11 }));
     assert.equal(myRuns(wb, name).length, total, `the scenario gave the demo user ${total} runs`);
-    await closeEditors(wb);
-    await wb.runCommand('Fused: Show UDF Insights');
-    await wb.page.locator('.quick-input-widget .quick-input-title').filter({ hasText: 'Show UDF Insights' }).waitFor({ state: 'visible', timeout: 15_000 });
-    await wb.fillQuickInput(name);
-    await wb.pickQuickPickItem(name);
+    await openFromPalette(wb, name);
     const frame = await insightsFrame(wb, name);
     const basis = frame.locator('[data-insights="basis"]');
     assert.equal(await basis.getAttribute('data-runs'), String(BIG_RUNS), 'one budget read');
@@ -302,11 +299,7 @@ describe('UDF insights panel', () => {
   it('comes back after a window reload', async () => {
     const wb = session.wb;
     // Its own panel: the test before leaves the 10,000-run UDF's panel open.
-    await closeEditors(wb);
-    await wb.runCommand('Fused: Show UDF Insights');
-    await wb.page.locator('.quick-input-widget .quick-input-title').filter({ hasText: 'Show UDF Insights' }).waitFor({ state: 'visible', timeout: 15_000 });
-    await wb.fillQuickInput(NAME);
-    await wb.pickQuickPickItem(NAME);
+    await openFromPalette(wb, NAME);
     await insightsFrame(wb, NAME);
     await wb.reloadWindow();
     // Under load the new window and extension host can take minutes to start: wait for them first.
