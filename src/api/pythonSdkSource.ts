@@ -326,87 +326,28 @@ export class PythonSdkSource implements AuditLogSource {
         ),
       );
     }
-    const label = describeCommand(command);
     return new Promise<WorkerInfo>((resolve, reject) => {
       if (this.closed) {
         reject(closedError());
         return;
       }
-      let child: ChildProcess;
+      let worker: Worker;
       try {
-        child = spawn(command.command, [...command.args, '-u', '-c', WORKER_SCRIPT], {
-          stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
-          env: this.options.env ?? process.env,
-          cwd: this.options.cwd ?? os.tmpdir(),
-          windowsHide: true,
-        });
+        worker = this.spawnWorker(command, reject);
       } catch (error) {
-        reject(new SetupError('python-not-found', l10n.t('Could not start Python ({0}): {1}. Check "fusedRuns.python.interpreter".', label, (error as Error).message), { cause: error }));
+        reject(error);
         return;
       }
-      const worker: Worker = { process: child, command, exited: new Promise((done) => child.once('close', () => done())), failStart: reject };
-      this.alive.add(worker);
-      void worker.exited.then(() => this.alive.delete(worker));
-      this.worker = worker;
-      let buffered = '';
-      let stderrTail = '';
-      let started = false;
-      const replies = child.stdio[3] as NodeJS.ReadableStream;
-      replies.setEncoding('utf8');
-      replies.on('data', (chunk: string) => {
-        buffered += chunk;
-        for (let newline = buffered.indexOf('\n'); newline >= 0; newline = buffered.indexOf('\n')) {
-          const line = buffered.slice(0, newline);
-          buffered = buffered.slice(newline + 1);
-          let message: WorkerReply;
-          try {
-            message = JSON.parse(line) as WorkerReply;
-          } catch (error) {
-            if (this.worker === worker) this.stopWorker(new InvalidResponseError(l10n.t('The fused SDK worker sent a reply that is not JSON ({0}).', (error as Error).message)));
-            return;
-          }
-          if (!started) {
-            started = true;
-            if (message.ready) {
-              const info: WorkerInfo = {
-                command,
-                executable: message.executable ?? label,
-                pythonVersion: message.python ?? 'unknown',
-                fusedVersion: message.version ?? 'unknown',
-                importMs: message.import_ms ?? 0,
-                pid: child.pid ?? 0,
-              };
-              this.lastInfo = info;
-              worker.failStart = undefined;
-              this.logger.info(`Using the fused Python SDK ${info.fusedVersion} in ${info.executable} (Python ${info.pythonVersion}; import took ${info.importMs} ms).`);
-              resolve(info);
-            } else {
-              reject(
-                new SetupError(
-                  'fused-not-importable',
-                  l10n.t('The fused Python package could not be imported with {0} ({1}: {2}). Install it there (pip install fused), or select an interpreter that has it.', label, String(message.error), String(message.message)),
-                ),
-              );
-            }
-            continue;
-          }
-          const waiting = message.id === undefined ? undefined : this.pending.get(message.id);
-          if (waiting && message.id !== undefined) {
-            this.pending.delete(message.id);
-            waiting.resolve(message);
-          }
-        }
-      });
-      child.stderr?.setEncoding('utf8');
-      child.stderr?.on('data', (chunk: string) => {
-        stderrTail = (stderrTail + chunk).slice(-2000);
-      });
-      child.stdout?.resume(); // The SDK's own prints are not replies; drain them.
+      const label = describeCommand(command);
+      const stderr = captureTail(worker.process.stderr, 2000);
+      const start: WorkerStart = { started: false, resolve, reject };
+      readLines(worker.process.stdio[3] as NodeJS.ReadableStream, (line) => this.onWorkerLine(worker, start, line));
+      worker.process.stdout?.resume(); // The SDK's own prints are not replies; drain them.
       // Nobody may be listening when a killed worker's pipes break.
-      child.stdin?.on('error', () => undefined);
-      child.on('error', (error) => {
+      worker.process.stdin?.on('error', () => undefined);
+      worker.process.on('error', (error) => {
         const notFound = (error as NodeJS.ErrnoException).code === 'ENOENT';
-        if (!started && notFound && this.worker === worker) {
+        if (!start.started && notFound && this.worker === worker) {
           this.worker = undefined;
           this.logger.info(`Python "${label}" was not found; trying the next interpreter.`);
           this.startFrom(interpreters, index + 1, [...missing, label]).then(resolve, reject);
@@ -415,20 +356,91 @@ export class PythonSdkSource implements AuditLogSource {
         const failure = notFound
           ? new SetupError('python-not-found', l10n.t('Python was not found at "{0}". Select an interpreter with the fused package, or set "fusedRuns.python.interpreter".', label))
           : new SetupError('worker-failed', l10n.t('The fused SDK worker ({0}) failed: {1}', label, error.message));
-        if (!started) reject(failure);
-        // A worker already replaced (after a cancel or time-out) must not stop its successor.
-        if (this.worker === worker) this.stopWorker(failure);
+        this.failWorker(worker, start, failure);
       });
-      child.on('exit', (code, signalName) => {
-        const last = stderrTail.trim() ? ` ${l10n.t('Its last output: {0}', stderrTail.trim().split('\n').slice(-3).join(' '))}` : '';
+      worker.process.on('exit', (code, signalName) => {
+        const tail = stderr().trim();
+        const last = tail ? ` ${l10n.t('Its last output: {0}', tail.split('\n').slice(-3).join(' '))}` : '';
         const how = signalName ?? l10n.t('exit code {0}', String(code));
-        const failure = started
+        const failure = start.started
           ? new NetworkError(l10n.t('The fused SDK worker stopped ({0}).', how) + last)
           : new SetupError('worker-failed', l10n.t('Python ({0}) stopped before importing fused ({1}).', label, how) + last);
-        if (!started) reject(failure);
-        if (this.worker === worker) this.stopWorker(failure);
+        this.failWorker(worker, start, failure);
       });
     });
+  }
+
+  /** Spawns the worker script in `command` and makes it the current worker; throws a SetupError when it cannot start. */
+  private spawnWorker(command: PythonCommand, failStart: (reason: Error) => void): Worker {
+    let child: ChildProcess;
+    try {
+      child = spawn(command.command, [...command.args, '-u', '-c', WORKER_SCRIPT], {
+        stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
+        env: this.options.env ?? process.env,
+        cwd: this.options.cwd ?? os.tmpdir(),
+        windowsHide: true,
+      });
+    } catch (error) {
+      throw new SetupError(
+        'python-not-found',
+        l10n.t('Could not start Python ({0}): {1}. Check "fusedRuns.python.interpreter".', describeCommand(command), (error as Error).message),
+        { cause: error },
+      );
+    }
+    const worker: Worker = { process: child, command, exited: new Promise((done) => child.once('close', () => done())), failStart };
+    this.alive.add(worker);
+    void worker.exited.then(() => this.alive.delete(worker));
+    this.worker = worker;
+    return worker;
+  }
+
+  /** One line from the worker's reply pipe: the first says whether `import fused` worked, the rest answer queries. Returns false to stop reading. */
+  private onWorkerLine(worker: Worker, start: WorkerStart, line: string): boolean {
+    let message: WorkerReply;
+    try {
+      message = JSON.parse(line) as WorkerReply;
+    } catch (error) {
+      if (this.worker === worker) this.stopWorker(new InvalidResponseError(l10n.t('The fused SDK worker sent a reply that is not JSON ({0}).', (error as Error).message)));
+      return false;
+    }
+    if (!start.started) {
+      start.started = true;
+      const label = describeCommand(worker.command);
+      if (!message.ready) {
+        start.reject(
+          new SetupError(
+            'fused-not-importable',
+            l10n.t('The fused Python package could not be imported with {0} ({1}: {2}). Install it there (pip install fused), or select an interpreter that has it.', label, String(message.error), String(message.message)),
+          ),
+        );
+        return true;
+      }
+      const info: WorkerInfo = {
+        command: worker.command,
+        executable: message.executable ?? label,
+        pythonVersion: message.python ?? 'unknown',
+        fusedVersion: message.version ?? 'unknown',
+        importMs: message.import_ms ?? 0,
+        pid: worker.process.pid ?? 0,
+      };
+      this.lastInfo = info;
+      worker.failStart = undefined;
+      this.logger.info(`Using the fused Python SDK ${info.fusedVersion} in ${info.executable} (Python ${info.pythonVersion}; import took ${info.importMs} ms).`);
+      start.resolve(info);
+      return true;
+    }
+    const waiting = message.id === undefined ? undefined : this.pending.get(message.id);
+    if (waiting && message.id !== undefined) {
+      this.pending.delete(message.id);
+      waiting.resolve(message);
+    }
+    return true;
+  }
+
+  /** The worker failed or stopped: a start in progress says why; a worker already replaced (after a cancel or time-out) must not stop its successor. */
+  private failWorker(worker: Worker, start: WorkerStart, failure: Error): void {
+    if (!start.started) start.reject(failure);
+    if (this.worker === worker) this.stopWorker(failure);
   }
 
   /** Rejects what waits on the current worker and kills it (SIGKILL if it ignores SIGTERM). */
@@ -450,6 +462,39 @@ export class PythonSdkSource implements AuditLogSource {
     escalate.unref?.();
     void worker.exited.then(() => clearTimeout(escalate));
   }
+}
+
+/** A worker's start in progress: settled by its first reply, or by its failure before it. */
+interface WorkerStart {
+  started: boolean;
+  resolve: (info: WorkerInfo) => void;
+  reject: (reason: Error) => void;
+}
+
+/** Calls `onLine` with each complete line of `stream` (UTF-8); stops when it returns false. */
+function readLines(stream: NodeJS.ReadableStream, onLine: (line: string) => boolean): void {
+  let buffered = '';
+  let reading = true;
+  stream.setEncoding('utf8');
+  stream.on('data', (chunk: string) => {
+    if (!reading) return;
+    buffered += chunk;
+    for (let newline = buffered.indexOf('\n'); newline >= 0 && reading; newline = buffered.indexOf('\n')) {
+      const line = buffered.slice(0, newline);
+      buffered = buffered.slice(newline + 1);
+      reading = onLine(line);
+    }
+  });
+}
+
+/** Keeps the last `max` characters a stream wrote; the returned function reads them. */
+function captureTail(stream: NodeJS.ReadableStream | null | undefined, max: number): () => string {
+  let tail = '';
+  stream?.setEncoding('utf8');
+  stream?.on('data', (chunk: string) => {
+    tail = (tail + chunk).slice(-max);
+  });
+  return () => tail;
 }
 
 function closedError(): NetworkError {
