@@ -4,9 +4,9 @@ import { SECTIONS, type BenchOptions, type SectionName } from './context';
 
 export const USAGE = `usage: npm run bench -- [--only SECTION[,SECTION...]] [--samples N] [--repeats N] [--ui-samples N] [--hovers N] [--activation-methods]
   --only        sections to run (default all): ${SECTIONS.join(', ')}
-  --samples     cold extension hosts per extension for the activation figure (default 7)
+  --samples     cold extension hosts per extension for the activation figure (default 5)
   --repeats     timings of each recipe per latency (default 3)
-  --ui-samples  tree samples per latency and document opens per kind (default 4)
+  --ui-samples  tree samples per latency and document opens per kind (default 3)
   --hovers      hovers answered from the cache (default 40)
   --activation-methods  also time our activation the two ways the old bench did (view opened right
                 after the window loaded; view restored by a reload), to compare with the figure`;
@@ -41,7 +41,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     throw new UsageError((error as Error).message);
   }
   if (values.help) throw new UsageError('');
-  const options: BenchOptions = { only: [...SECTIONS], activationSamples: 7, recipeRepeats: 3, uiSamples: 4, cachedHovers: 40, activationMethods: values['activation-methods'] ?? false };
+  const options: BenchOptions = { only: [...SECTIONS], activationSamples: 5, recipeRepeats: 3, uiSamples: 3, cachedHovers: 40, activationMethods: values['activation-methods'] ?? false };
   if (values.only !== undefined) {
     const names = values.only.split(',').map((name) => name.trim()).filter(Boolean);
     const unknown = names.filter((name) => !(SECTIONS as readonly string[]).includes(name));

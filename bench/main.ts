@@ -7,8 +7,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { ensureToolchain, REPO_ROOT } from '../test/e2e/harness/paths';
 import { parseBenchArgs, UsageError, USAGE } from './args';
-import type { BenchContext, SectionName, SectionResult } from './context';
-import { markdownTable, textTable, type Row } from './report';
+import { SECTIONS, type BenchContext, type SectionName, type SectionResult } from './context';
+import { markdownTable, textTable, timeRows, type Row, type SectionTime } from './report';
 import { benchActivation } from './sections/activation';
 import { benchDocuments } from './sections/documents';
 import { benchHovers } from './sections/hovers';
@@ -68,6 +68,7 @@ export async function main(argv: string[], serverCli: string): Promise<number> {
   const rows: Row[] = [];
   const sections: Record<string, unknown> = {};
   const durations: Record<string, number> = {};
+  const times: SectionTime[] = [];
   const errors: Record<string, string> = {};
   try {
     const needsBuild = options.only.some((name) => name !== 'recipes');
@@ -85,7 +86,8 @@ export async function main(argv: string[], serverCli: string): Promise<number> {
     };
     for (const name of options.only) {
       const sectionStarted = Date.now();
-      log(`--- ${name} (load average ${os.loadavg()[0].toFixed(1)})`);
+      const loadAtStart = os.loadavg()[0];
+      log(`--- ${name} (load average ${loadAtStart.toFixed(1)})`);
       try {
         const result = await run[name]();
         rows.push(...result.rows);
@@ -97,6 +99,7 @@ export async function main(argv: string[], serverCli: string): Promise<number> {
         process.stderr.write(`bench: ${name} failed: ${message}\n`);
       }
       durations[name] = Math.round((Date.now() - sectionStarted) / 1000);
+      times.push({ section: name, seconds: durations[name], loadAtStart: Math.round(loadAtStart * 100) / 100 });
       log(`--- ${name} took ${durations[name]} s`);
     }
   } finally {
@@ -104,6 +107,8 @@ export async function main(argv: string[], serverCli: string): Promise<number> {
   }
 
   const durationSeconds = Math.round((Date.now() - started) / 1000);
+  // Where the time went, in the table itself: the issue's budget is for the whole run.
+  rows.push(...timeRows(times, durationSeconds, BUDGET_MINUTES, SECTIONS.every((name) => options.only.includes(name))));
   const result = {
     date: new Date().toISOString(),
     version: (JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }).version,
@@ -112,6 +117,7 @@ export async function main(argv: string[], serverCli: string): Promise<number> {
     options,
     durationSeconds,
     durationsSeconds: durations,
+    sectionTimes: times,
     budgetMinutes: BUDGET_MINUTES,
     rows,
     sections,

@@ -38,3 +38,27 @@ export function markdownTable(rows: readonly Row[]): string {
   for (const row of rows) lines.push(`| ${cells(row).map(escapeCell).join(' | ')} |`);
   return lines.join('\n') + '\n';
 }
+
+/** How long one section took, and the 1-minute load average when it started (the machine's business meanwhile). */
+export interface SectionTime {
+  section: string;
+  seconds: number;
+  loadAtStart: number;
+}
+
+/**
+ * The rows that say where the run's time went: one per section, then the whole run (packaging
+ * included) against the budget. A run that only measured some sections is not judged.
+ */
+export function timeRows(times: readonly SectionTime[], totalSeconds: number, budgetMinutes: number, allSections: boolean): Row[] {
+  const rows: Row[] = times.map((time) => ({ section: 'bench', metric: `time, ${time.section}`, value: `${time.seconds} s (load ${time.loadAtStart.toFixed(1)} at its start)` }));
+  const minutes = `${Math.floor(totalSeconds / 60)} min ${totalSeconds % 60} s`;
+  rows.push({
+    section: 'bench',
+    metric: allSections ? 'time, whole run (all sections, packaging included)' : `time, this run (${times.map((time) => time.section).join(', ')} only)`,
+    value: `${totalSeconds} s (${minutes})`,
+    goal: allSections ? `< ${budgetMinutes} min` : '',
+    verdict: allSections ? verdict(totalSeconds < budgetMinutes * 60) : '',
+  });
+  return rows;
+}

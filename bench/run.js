@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm run bench`: bundles the benchmark (bench/main.ts and the local Fused server's CLI) with
 // esbuild, well under a second where a full tsc pass over test/ takes 15-40 s, and runs it.
-//   npm run bench                          everything (about 10-15 minutes on 2 cores)
+//   npm run bench                          everything (budget: under 15 minutes on 2 quiet cores;
+//                                          the table ends with each section's time and the total)
 //   npm run bench -- --only recipes        one section (or several: --only tree,hovers)
 //   npm run bench -- --help                all options
 'use strict';

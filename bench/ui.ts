@@ -61,6 +61,8 @@ export async function timeToScreen(
   condition: ScreenCondition,
   act: () => Promise<void>,
   timeoutMs = 60_000,
+  /** Time left for Long Tasks that ended just before the condition held to be delivered; 0 when the caller ignores longestTaskMs. */
+  settleMs = 300,
 ): Promise<ScreenTiming> {
   await wb.page.evaluate(
     ({ input, condition }) => {
@@ -110,7 +112,7 @@ export async function timeToScreen(
   const handle = await wb.page.waitForFunction(() => (globalThis as unknown as { __benchTimer: Armed }).__benchTimer.shown !== undefined, undefined, { timeout: timeoutMs, polling: 50 });
   await handle.dispose();
   // Long tasks that ended just before the condition showed are delivered asynchronously.
-  await wb.page.waitForTimeout(300);
+  if (settleMs > 0) await wb.page.waitForTimeout(settleMs);
   const state = await wb.page.evaluate(() => (globalThis as unknown as { __benchTimer: Armed }).__benchTimer);
   if (state.input === undefined || state.shown === undefined) throw new Error(`the page saw no ${input} before the condition held`);
   return { ms: state.shown - state.input, longestTaskMs: state.longest, longestFrameGapMs: state.longestGap };

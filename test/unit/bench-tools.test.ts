@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { parseBenchArgs, UsageError } from '../../bench/args';
 import { SECTIONS } from '../../bench/context';
-import { markdownTable, textTable, verdict } from '../../bench/report';
+import { markdownTable, textTable, timeRows, verdict } from '../../bench/report';
 import { codeSizes, CODE_COMPRESSED_GOAL_BYTES, isCode, parseUnzipListing } from '../../bench/vsixCode';
 import { formatBytes, formatMs, formatRatio, median, quantile, ratio, summarize } from '../../bench/stats';
 
@@ -64,6 +64,26 @@ describe('bench table', () => {
     const markdown = markdownTable(rows);
     assert.match(markdown, /^\| section \| metric \| value \| goal \| verdict \|\n\|---\|---\|---\|---\|---\|\n/);
     assert.match(markdown, /\| sizes \| a\\\|b \| 1 KB \| {2}\| {2}\|/);
+  });
+});
+
+describe('bench time rows', () => {
+  const times = [
+    { section: 'sizes', seconds: 9, loadAtStart: 0.42 },
+    { section: 'activation', seconds: 301, loadAtStart: 1.25 },
+  ];
+
+  it('gives each section its time and judges the whole run against the budget', () => {
+    const rows = timeRows(times, 899, 15, true);
+    assert.deepEqual(rows.map((row) => row.value), ['9 s (load 0.4 at its start)', '301 s (load 1.3 at its start)', '899 s (14 min 59 s)']);
+    assert.deepEqual([rows[2].goal, rows[2].verdict], ['< 15 min', 'met']);
+    assert.equal(timeRows(times, 900, 15, true)[2].verdict, 'NOT MET');
+  });
+
+  it('does not judge a run of some sections against the budget', () => {
+    const rows = timeRows(times, 320, 15, false);
+    assert.equal(rows[2].metric, 'time, this run (sizes, activation only)');
+    assert.deepEqual([rows[2].goal, rows[2].verdict], ['', '']);
   });
 });
 
