@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { REPO_ROOT } from '../harness/paths';
-import { useWorkbench } from '../harness';
+import { useWorkbench, waitUntil } from '../harness';
 
 const session = useWorkbench({ name: 'walkthrough' });
 
@@ -31,13 +31,14 @@ test('the walkthrough shows its five steps with pictures, and opening the view c
   await wb.pickQuickPickItem(new RegExp(expected.title));
 
   const steps = page.locator('button.getting-started-step').filter({ visible: true });
-  const deadline = Date.now() + 30_000;
   let titles: string[] = [];
-  while (Date.now() < deadline) {
-    titles = (await steps.locator('h3.step-title').allInnerTexts()).map((title) => title.trim());
-    if (titles.length >= expected.steps.length) break;
-    await page.waitForTimeout(200);
-  }
+  await waitUntil(
+    async () => {
+      titles = (await steps.locator('h3.step-title').allInnerTexts()).map((title) => title.trim());
+      return titles.length >= expected.steps.length;
+    },
+    { timeout: 30_000, message: () => `the walkthrough shows ${expected.steps.length} steps (saw ${JSON.stringify(titles)})` },
+  );
   assert.deepEqual(titles, expected.steps.map((step) => step.title));
 
   // The expanded (first) step's picture is the manifest's file, and it loaded.

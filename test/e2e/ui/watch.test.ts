@@ -244,6 +244,8 @@ describe('Watch a UDF', () => {
     }
     await waitUntil(async () => !(await wb.statusBarItems()).some((item) => item.includes('watched') || item.includes(name)), { timeout: 30_000, message: () => 'no watch status bar item' });
     const from = requests.length;
+    // Time itself is what is tested: no poll may come once nothing is watched, and an absence
+    // has no event to wait for, so this waits a fixed three poll intervals.
     await wb.page.waitForTimeout(POLL_SECONDS * 3 * 1000);
     assert.deepEqual(watchPolls(from), [], 'no poll after the last UDF stopped being watched');
   });
