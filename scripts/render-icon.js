@@ -8,6 +8,7 @@
 
 const fs = require('node:fs');
 const path = require('node:path');
+const { parseArgs } = require('node:util');
 
 const ROOT = path.resolve(__dirname, '..');
 
@@ -44,15 +45,15 @@ async function renderSvg(svgFile, outFile, size) {
 }
 
 async function main() {
-  const args = process.argv.slice(2);
-  const option = (name, fallback) => {
-    const index = args.indexOf(name);
-    return index >= 0 && args[index + 1] ? args[index + 1] : fallback;
-  };
-  const size = Number(option('--size', '128'));
-  if (!Number.isInteger(size) || size < 16 || size > 1024) throw new Error(`--size must be an integer from 16 to 1024, got ${option('--size', '')}`);
-  const svgFile = path.resolve(ROOT, option('--svg', 'media/icon.svg'));
-  const outFile = path.resolve(ROOT, option('--out', 'media/icon.png'));
+  const { values } = parseArgs({
+    args: process.argv.slice(2),
+    options: { size: { type: 'string', default: '128' }, svg: { type: 'string', default: 'media/icon.svg' }, out: { type: 'string', default: 'media/icon.png' } },
+    strict: true,
+  });
+  const size = Number(values.size);
+  if (!Number.isInteger(size) || size < 16 || size > 1024) throw new Error(`--size must be an integer from 16 to 1024, got ${values.size}`);
+  const svgFile = path.resolve(ROOT, values.svg);
+  const outFile = path.resolve(ROOT, values.out);
   const png = await renderSvg(svgFile, outFile, size);
   const header = pngHeader(png);
   if (header.width !== size || header.height !== size) throw new Error(`rendered ${header.width}×${header.height}, expected ${size}×${size}`);
