@@ -7,7 +7,7 @@ import type { FeatureHost, FeatureLoad } from './activation/lazyHost';
 import { configureL10n } from './activation/l10nBundle';
 import { registerCheckConnection } from './diagnostics/checkConnection';
 import { registerRunDocuments } from './documents';
-import { registerUdfHovers } from './hover/udfHoverProvider';
+import { registerUdfHovers } from './udfEditor/udfHoverProvider';
 import { registerQueryCommands } from './commands/queryCommands';
 import { FusedServices } from './services';
 import type { FusedRunsTestApi } from './testApi';

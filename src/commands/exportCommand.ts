@@ -8,7 +8,7 @@ import { LIMITS, type AuditLogQuery, type AuditLogRecord } from '../api/types';
 import type { FusedServices } from '../services';
 import { labelText, messageText } from '../text/safeText';
 import { abortSignalFor } from '../util/cancellation';
-import { countOf } from '../views/presentation';
+import { countOf } from '../shared/presentation';
 import { countText } from '../text/counts';
 import { describeQuery } from '../views/results/resultsModel';
 import type { ResultsView } from '../views/results/resultsView';

@@ -10,7 +10,7 @@ import { LIMITS, type AuditLogQuery } from '../api/types';
 import type { FusedServices } from '../services';
 import { labelText, messageText } from '../text/safeText';
 import { abortSignalFor } from '../util/cancellation';
-import { countOf } from '../views/presentation';
+import { countOf } from '../shared/presentation';
 import { countText } from '../text/counts';
 import type { ResultsView } from '../views/results/resultsView';
 import { reportQueryError, reportResultsError } from './errors';
@@ -23,8 +23,8 @@ import {
   truncatedWindowsNotice,
   type FailingSortKey,
   type FailingWindow,
-} from './failingSummary';
-import { scopeLabel } from './prompts';
+} from '../shared/failingSummary';
+import { scopeLabel } from '../prompts/prompts';
 import { resultsPageSize } from './settings';
 
 interface FailingItem extends vscode.QuickPickItem {

@@ -11,11 +11,11 @@ import { messageText } from '../text/safeText';
 import { abortSignalFor } from '../util/cancellation';
 import { describeQuery } from '../views/results/resultsModel';
 import { ResultsView } from '../views/results/resultsView';
-import { extractRunRef } from './args';
+import { extractRunRef } from '../shared/commandArgs';
 import { reportQueryError, reportResultsError } from './errors';
 import { exportRuns } from './exportCommand';
 import { showFailingUdfs } from './failingPicker';
-import { cappedWindowsNotice } from './failingSummary';
+import { cappedWindowsNotice } from '../shared/failingSummary';
 import {
   askMaxRecordsToScan,
   askText,
@@ -25,9 +25,9 @@ import {
   pickScope,
   pickUdf,
   scopeLabel,
-} from './prompts';
+} from '../prompts/prompts';
 import { execEnvFromArg, sharedTokenFromArg, udfIdFromArg, udfNameFromArg } from './queryArgs';
-import { sharedTokenFromInput, validateRecordIdInput, validateSharedTokenInput } from './queryInput';
+import { sharedTokenFromInput, validateRecordIdInput, validateSharedTokenInput } from '../prompts/queryInput';
 import { customRange, rangeBounds, rangeTitle, type TimeRange } from '../time/range';
 import { resultsPageSize } from './settings';
 import { udfListRequestBudget } from '../config/settings';

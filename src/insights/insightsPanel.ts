@@ -11,7 +11,7 @@ import { FusedApiError } from '../api/errors';
 import type { PageSource } from '../api/paging';
 import type { FusedServices } from '../services';
 import { labelText, messageText, visibleText } from '../text/safeText';
-import { buildShellHtml, createNonce } from '../webview/html';
+import { buildShellHtml, createNonce } from '../shared/webviewHtml';
 import { clampBudget, insightsQueries, InsightsRuns } from './loader';
 import { INSIGHTS_VIEW_TYPE, parseInsightsMessage, parseInsightsState, subjectKey, type InsightsHostMessage, type InsightsMessage, type InsightsSubject } from './protocol';
 import { buildInsightsView } from './viewModel';

@@ -6,7 +6,7 @@ import * as l10n from '@vscode/l10n';
 import type { AuditLogRecord, RunStatus } from '../api/types';
 import { oneLine, visibleText } from '../text/safeText';
 import { countText } from '../text/counts';
-import { formatDuration, formatLocalMinutes, formatLocalTime } from '../views/presentation';
+import { formatDuration, formatLocalMinutes, formatLocalTime } from '../shared/presentation';
 import { describeRange } from '../time/range';
 import {
   bucketRuns,

@@ -10,7 +10,7 @@ import vscode = require('vscode');
 import * as l10n from '@vscode/l10n';
 import { userMessage } from '../api/errors';
 import { RUN_SCHEME, runPath } from '../shared/runUri';
-import type { UdfHovers } from '../hover/udfHoverProvider';
+import type { UdfHovers } from './udfHoverProvider';
 import type { FusedServices } from '../services';
 import { failingLinesOf, LatestRuns, type NamedFunction } from '../udfCode/failingLines';
 import { splitLines } from '../udfCode/udfSource';

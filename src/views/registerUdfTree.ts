@@ -2,9 +2,9 @@
 // status-bar item and the opt-in auto-refresh. Nothing is requested until the view is shown.
 import vscode = require('vscode');
 import type { FeatureHost } from '../activation/lazyHost';
-import { registerTreeCommands } from '../commands/treeCommands';
+import { registerTreeCommands } from './treeCommands';
 import type { FusedServices } from '../services';
-import { FailingStatusBar } from '../status/failingStatusBar';
+import { FailingStatusBar } from './failingStatusBar';
 import { AutoRefresher } from './autoRefresh';
 import { UdfTreeProvider, type TreeNode } from './udfTree';
 

@@ -5,7 +5,7 @@ import { FULL_SCAN_BUDGET, provenDistinct, type ProofProgress, type ProofResult,
 import { isNewerRun, newestRunFirst } from '../api/instants';
 import type { PageSource } from '../api/paging';
 import type { AuditLogRecord } from '../api/types';
-import { formatLocalRange } from './presentation';
+import { formatLocalRange } from '../shared/presentation';
 import { resolveRange } from '../time/range';
 import { buildUdfEntries, type UdfEntry, type ViewState } from './treeModel';
 

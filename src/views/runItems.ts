@@ -4,7 +4,7 @@ import vscode = require('vscode');
 import { runStatus } from '../api/status';
 import type { AuditLogRecord } from '../api/types';
 import { labelText, markdownText } from '../text/safeText';
-import { countOf, errorSummary, runRowText, runTooltipMarkdown, statusPresentation } from './presentation';
+import { countOf, errorSummary, runRowText, runTooltipMarkdown, statusPresentation } from '../shared/presentation';
 
 export interface RunItemOptions {
   /** Prefix of the TreeItem id; two views may list the same run, one view may not list it twice. Default `run:`. */
@@ -13,7 +13,7 @@ export interface RunItemOptions {
   showUdfName?: boolean;
 }
 
-/** The argument every run command receives from a tree row (see src/commands/args.ts). */
+/** The argument every run command receives from a tree row (see src/shared/commandArgs.ts). */
 export interface RunCommandArg {
   id: string;
   udf_name: string | null | undefined;

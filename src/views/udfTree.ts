@@ -12,7 +12,7 @@ import type { FusedServices } from '../services';
 import { abortSignalFor } from '../util/cancellation';
 import { FailingTracker, type FailingResult } from './failingTracker';
 import { labelText, markdownText, messageText } from '../text/safeText';
-import { countOf, formatLocalMinutes, formatLocalRange, formatLocalTime, isFutureTime, relativeTime, runTooltipMarkdown, statusPresentation, udfAccessibleLabel, udfRowDescription } from './presentation';
+import { countOf, formatLocalMinutes, formatLocalRange, formatLocalTime, isFutureTime, relativeTime, runTooltipMarkdown, statusPresentation, udfAccessibleLabel, udfRowDescription } from '../shared/presentation';
 import { describeListing, incompleteExplanation, incompleteLabel, loadRootListing, scanWindowFully, type RootListing } from './rootLoader';
 import { RunPager } from './runPager';
 import { runDetailChildren, runTreeItem } from './runItems';

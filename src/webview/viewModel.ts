@@ -9,7 +9,7 @@ import { parseUdfData } from '../shared/udfData';
 import { stripAnsi } from '../text/ansi';
 import { oneLine, visibleText } from '../text/safeText';
 import { countText } from '../text/counts';
-import { formatDuration, formatLocalMinutes, formatLocalTime, relativeTime, statusPresentation } from '../views/presentation';
+import { formatDuration, formatLocalMinutes, formatLocalTime, relativeTime, statusPresentation } from '../shared/presentation';
 import type { DetailsField, FieldGroup, FieldRow, FieldState, GroupKey, PreviewField, RecordView, TextPreview, UdfDataSummary } from './protocol';
 
 /** Bounds of a preview: whichever is reached first. */

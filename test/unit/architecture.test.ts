@@ -17,13 +17,6 @@ const SRC = path.join(REPO, 'src');
 /** Folders whose files must never import `vscode`. */
 const PURE_FOLDERS = ['api', 'cache', 'connection', 'shared', 'text', 'time', 'udfCode', 'util'];
 
-/**
- * Cycles that exist today and are being taken apart (issue 9); the list only ever shrinks. Main
- * at b8b6b07 had one of 12 folders (these and udfCode); udfCode left it when traceback parsing
- * moved to shared/ and its counts and times came from text/ and time/.
- */
-const KNOWN_CYCLES: string[][] = [['.', 'commands', 'diagnostics', 'documents', 'hover', 'insights', 'status', 'udfEditor', 'views', 'watch', 'webview']];
-
 interface SourceImport {
   file: string;
   specifier: string;
@@ -137,17 +130,11 @@ test('the cycle finder finds a cycle through three folders and none in a chain',
   assert.deepEqual(cyclicGroups(graph([['a', 'b'], ['b', 'c'], ['a', 'c']])), []);
 });
 
-test('no import cycle between src/ folders (beyond those still being taken apart)', () => {
+test('no import cycle between src/ folders', () => {
   assert.ok(files.length > 20, `expected the extension's sources under ${SRC}`);
   const graph = folderGraph(files);
   const groups = cyclicGroups(graph);
-  const known = new Set(KNOWN_CYCLES.map((group) => [...group].sort().join()));
-  const fresh = groups.filter((group) => !known.has(group.join()));
-  assert.equal(fresh.length, 0, `import cycles between src/ folders:\n${fresh.map((group) => describeGroup(group, graph)).join('\n')}`);
-  // A known cycle that is gone must leave the list, so it cannot come back unnoticed.
-  const current = new Set(groups.map((group) => group.join()));
-  const stale = KNOWN_CYCLES.filter((group) => !current.has([...group].sort().join()));
-  assert.deepEqual(stale, [], 'KNOWN_CYCLES lists a cycle that no longer exists: remove it');
+  assert.equal(groups.length, 0, `import cycles between src/ folders:\n${groups.map((group) => describeGroup(group, graph)).join('\n')}`);
 });
 
 test(`the pure folders (${PURE_FOLDERS.join(', ')}) never import vscode`, () => {

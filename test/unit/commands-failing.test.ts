@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { FailingUdfSummary } from '../../src/api/recipes';
-import { cappedWindowsNotice, describeFailingRange, truncatedWindowsNotice, failingRowText, readFailingArgs, sortFailingSummaries, unnamedUdfLabel } from '../../src/commands/failingSummary';
+import { cappedWindowsNotice, describeFailingRange, truncatedWindowsNotice, failingRowText, readFailingArgs, sortFailingSummaries, unnamedUdfLabel } from '../../src/shared/failingSummary';
 
 function summary(udf_name: string | null, failure_count: number, last_failure: string, sample_error: string | null = 'Traceback\nValueError: bad'): FailingUdfSummary {
   return { udf_name, failure_count, last_failure, sample_error, error_count: failure_count, incomplete_count: 0 };

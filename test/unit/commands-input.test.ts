@@ -7,7 +7,7 @@ import {
   validateSharedTokenInput,
   validateUdfIdInput,
   validateUdfNameInput,
-} from '../../src/commands/queryInput';
+} from '../../src/prompts/queryInput';
 
 
 describe('record id input', () => {

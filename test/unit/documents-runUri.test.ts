@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { extractRunRef } from '../../src/commands/args';
+import { extractRunRef } from '../../src/shared/commandArgs';
 import {
   decodeSegment,
   encodeSegment,

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { AuditLogRecord, RunStatus } from '../../src/api/types';
-import { summariseRuns, TimedCache } from '../../src/hover/runSummary';
+import { summariseRuns, TimedCache } from '../../src/udfEditor/runSummary';
 
 const statusOf = (record: AuditLogRecord): RunStatus =>
   record.stderr?.trim() ? 'failed' : record.execution_time == null ? 'incomplete' : record.cache ? 'cached' : 'ok';

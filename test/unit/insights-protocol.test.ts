@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseInsightsMessage, parseInsightsState, subjectKey, subjectOfArgument } from '../../src/insights/protocol';
-import { buildShellHtml } from '../../src/webview/html';
+import { buildShellHtml } from '../../src/shared/webviewHtml';
 
 const day = { kind: 'preset', preset: 'day' } as const;
 const known = new Set(['run-1']);

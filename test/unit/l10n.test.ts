@@ -173,8 +173,11 @@ describe('translations of strings in code (l10n/bundle.l10n.json)', () => {
  * Folders whose user-visible strings all go through l10n.t. The rest (views/, the webview's
  * browser scripts under webview/app/) still hard-code English; the list grows as they move over.
  */
-const COVERED = ['activation', 'api', 'auth', 'commands', 'connection', 'diagnostics', 'documents', 'hover', 'insights', 'python', 'shared', 'status', 'time', 'udfCode', 'udfEditor', 'watch', 'webview'];
-const NOT_COVERED_FILES = [/^src\/webview\/app\//];
+const COVERED = ['activation', 'api', 'auth', 'commands', 'connection', 'diagnostics', 'documents', 'insights', 'prompts', 'python', 'services', 'shared', 'time', 'udfCode', 'udfEditor', 'watch', 'webview'];
+// shared/presentation.ts moved from views/ (issue 9) and is localised with views/.
+const NOT_COVERED_FILES = [/^src\/webview\/app\//, /^src\/shared\/presentation\.ts$/];
+/** Covered files in folders not yet covered: they moved into views/ from covered folders (issue 9). */
+const COVERED_FILES = [/^src\/views\/treeCommands\.ts$/, /^src\/views\/failingStatusBar\.ts$/];
 
 /** Properties of VS Code's UI objects (and our own view models) that a person reads. */
 const UI_PROPERTIES = new Set(['title', 'placeHolder', 'placeholder', 'prompt', 'tooltip', 'description', 'detail', 'label', 'openLabel', 'saveLabel', 'validationMessage', 'note', 'text', 'fix', 'name']);
@@ -237,7 +240,7 @@ describe('no hard-coded user-visible English in the covered folders', () => {
     const files = sourceFiles(SRC).filter((file) => {
       const relative = path.relative(REPO, file).split(path.sep).join('/');
       const folder = relative.split('/')[1];
-      return COVERED.includes(folder) && !NOT_COVERED_FILES.some((pattern) => pattern.test(relative));
+      return (COVERED.includes(folder) && !NOT_COVERED_FILES.some((pattern) => pattern.test(relative))) || COVERED_FILES.some((pattern) => pattern.test(relative));
     });
     assert.ok(files.length > 50, `expected the covered folders' files (found ${files.length})`);
     assert.deepEqual(files.flatMap((file) => hardCodedProse(file)), []);

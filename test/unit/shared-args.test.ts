@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { extractRunRef } from '../../src/commands/args';
+import { extractRunRef } from '../../src/shared/commandArgs';
 
 describe('extractRunRef', () => {
   const record = { id: '0b3e2a4c-1111-4222-8333-944455556666', timestamp: '2026-11-26T00:00:00Z', udf_name: 'dem' };

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { countOf, errorSummary, formatDuration, formatDurationTick, formatLocalTime, isFutureTime, relativeTime, runRowText, runTooltipMarkdown, statusPresentation, udfAccessibleLabel, udfRowDescription } from '../../src/views/presentation';
+import { countOf, errorSummary, formatDuration, formatDurationTick, formatLocalTime, isFutureTime, relativeTime, runRowText, runTooltipMarkdown, statusPresentation, udfAccessibleLabel, udfRowDescription } from '../../src/shared/presentation';
 
 describe('presentation', () => {
   const now = new Date('2026-11-26T12:00:00Z');

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { buildShellHtml, contentSecurityPolicy, createNonce } from '../../src/webview/html';
+import { buildShellHtml, contentSecurityPolicy, createNonce } from '../../src/shared/webviewHtml';
 import { parseDetailsState, parseWebviewMessage, RECORD_ACTIONS } from '../../src/webview/protocol';
 
 const ID = 'rec-0001';

@@ -6,7 +6,7 @@ import { isFusedApiError, userMessage } from '../../api/errors';
 import type { AuditLogRecord } from '../../api/types';
 import type { FusedServices } from '../../services';
 import { labelText, markdownText } from '../../text/safeText';
-import { countOf } from '../presentation';
+import { countOf } from '../../shared/presentation';
 import { runDetailChildren, runTreeItem } from '../runItems';
 import { MAX_RESULT_PAGES, ResultsModel, type ResultsSnapshot, type ShowQuerySpec, type ShowRecordsSpec } from './resultsModel';
 

@@ -1,6 +1,6 @@
 // How the UI tests find a run's row. A run row's label is a relative time ("5 min ago") that
 // changes while a test runs, so rows are found by the part of their accessible name that does
-// not: "<UDF> run at <local time with zone>" (src/views/presentation.ts, runRowText).
+// not: "<UDF> run at <local time with zone>" (src/shared/presentation.ts, runRowText).
 import type { AuditLogRecord } from '../../../src/api/types';
 import { labelText } from '../../../src/text/safeText';
 import { formatLocalTime } from '../../../src/time/format';

@@ -15,7 +15,7 @@ import { summarizeFailures } from '../../../src/api/recipes';
 import { isFailing } from '../../../src/api/status';
 import { RECORD_FIELDS, type AuditLogRecord } from '../../../src/api/types';
 import { parse } from 'csv-parse/sync';
-import { sortFailingSummaries, type FailingSortKey } from '../../../src/commands/failingSummary';
+import { sortFailingSummaries, type FailingSortKey } from '../../../src/shared/failingSummary';
 import { rowKey, runRowKey, useWorkbench, waitUntil, type Workbench } from '../harness';
 
 /** The export read back with an independent RFC 4180 parser (csv-parse). */

@@ -12,7 +12,7 @@ import { describe, it } from 'node:test';
 import type { AuditLogRecord } from '../../../src/api/types';
 import { stripAnsi } from '../../../src/text/ansi';
 import { parseUdfData } from '../../../src/shared/udfData';
-import { formatLocalTime } from '../../../src/views/presentation';
+import { formatLocalTime } from '../../../src/shared/presentation';
 import { compareRecords, demoFixtures, type DemoFixtures } from '../../server/generator';
 import { runRow, useWorkbench, waitUntil, type Workbench } from '../harness';
 

@@ -13,7 +13,7 @@ import { before, describe, it } from 'node:test';
 import type { ConsoleMessage, FrameLocator } from 'playwright-core';
 import { isFailing, runStatus } from '../../../src/api/status';
 import type { AuditLogRecord, RunStatus } from '../../../src/api/types';
-import { formatDuration } from '../../../src/views/presentation';
+import { formatDuration } from '../../../src/shared/presentation';
 import { insightsScenario } from '../../server/insightsScenario';
 import { useWorkbench, waitUntil, type Workbench } from '../harness';
 

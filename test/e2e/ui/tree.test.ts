@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { isFailing } from '../../../src/api/status';
 import type { AuditLogRecord } from '../../../src/api/types';
-import { formatLocalTime, statusPresentation } from '../../../src/views/presentation';
+import { formatLocalTime, statusPresentation } from '../../../src/shared/presentation';
 import { runStatus } from '../../../src/api/status';
 import { rowKey, runRow, runRowKey, useWorkbench, waitUntil, type TreeRow, type Workbench } from '../harness';
 

@@ -11,7 +11,7 @@ import type { ConsoleMessage, Dialog, FrameLocator } from 'playwright-core';
 import { comparableCode } from '../../../src/documents/previousRun';
 import { parseUdfData } from '../../../src/shared/udfData';
 import { RECORD_FIELDS, type AuditLogRecord } from '../../../src/api/types';
-import { formatLocalTime } from '../../../src/views/presentation';
+import { formatLocalTime } from '../../../src/shared/presentation';
 import { stripAnsi } from '../../../src/text/ansi';
 import { visibleText } from '../../../src/text/safeText';
 import { demoFixtures, type DemoFixtures } from '../../server/generator';

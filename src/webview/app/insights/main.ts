@@ -9,7 +9,7 @@
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { InsightsHostMessage, InsightsMessage, InsightsState, InsightsSubject, InsightsView, RatioView } from '../../../insights/protocol';
-import { formatDuration, formatDurationTick, formatLocalTime } from '../../../views/presentation';
+import { formatDuration, formatDurationTick, formatLocalTime } from '../../../shared/presentation';
 import './insights.css';
 
 interface VsCodeApi {

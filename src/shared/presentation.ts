@@ -1,7 +1,7 @@
 // How a run reads at a glance: status icon and colour, relative and local times, durations,
 // and a Markdown tooltip. Pure, so the tree, result views and hovers show runs the same way.
 import type { AuditLogRecord, RunStatus } from '../api/types';
-import { errorSummary } from '../shared/traceback';
+import { errorSummary } from './traceback';
 import { labelText, markdownText } from '../text/safeText';
 import { formatDuration, formatLocalMinutes, formatLocalTime, isFutureTime, relativeTime } from '../time/format';
 
@@ -97,7 +97,7 @@ export function runRowText(record: AuditLogRecord, status: RunStatus, now: Date 
 export { formatDuration, formatDurationTick, formatLocalMinutes, formatLocalRange, formatLocalTime, isFutureTime, relativeTime } from '../time/format';
 // A count with its noun, and a stderr's last line: re-exported for the views that read them from here.
 export { countOf } from '../text/counts';
-export { errorSummary } from '../shared/traceback';
+export { errorSummary } from './traceback';
 
 export interface RunFacts {
   status: RunStatus;

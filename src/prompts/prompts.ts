@@ -8,7 +8,7 @@ import { LIMITS, type AuditLogRecord, type DistinctType } from '../api/types';
 import type { FusedServices } from '../services';
 import { abortSignalFor } from '../util/cancellation';
 import { labelText, messageText } from '../text/safeText';
-import { relativeTime, statusPresentation } from '../views/presentation';
+import { relativeTime, statusPresentation } from '../shared/presentation';
 import { checkRangeStart, customRange, describeRange, presetRange, rangeInputHint, RANGE_PRESETS, sameRange, type RangePresetId, type TimeRange } from '../time/range';
 import { formatLocalMinutes, formatLocalTime } from '../time/format';
 import { parseTimestamp } from '../time/timestamps';

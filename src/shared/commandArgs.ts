@@ -2,7 +2,7 @@
 // Each passes a different argument; this reads a run reference out of any of them.
 import { isRecordId } from '../api/recordId';
 import type { AuditLogRecord } from '../api/types';
-import { RUN_SCHEME, runPathFromUriString, tryParseRunPath } from '../shared/runUri';
+import { RUN_SCHEME, runPathFromUriString, tryParseRunPath } from './runUri';
 
 export interface RunRef {
   id: string;

@@ -2,18 +2,18 @@
 // the audit-log back end for the current settings, and the shared record cache.
 import vscode = require('vscode');
 import * as l10n from '@vscode/l10n';
-import { AuditLogClient } from './api/client';
-import { PythonSdkSource } from './api/pythonSdkSource';
-import type { AuditLogSource } from './api/source';
-import type { AuditLogPage, AuditLogQuery, AuditLogRecord } from './api/types';
-import { AuthService } from './auth/secretStore';
-import { RecordCache } from './cache/recordCache';
-import { affectsConnection, readConnectionSettings, updateUserSetting, type ConnectionSettings } from './config/settings';
-import { isLoopbackUrl } from './config/restricted';
-import { AutoSource } from './connection/autoSource';
-import type { Backend } from './connection/backendChoice';
-import { PythonEnvironments } from './python/pythonEnvironment';
-import { messageText } from './text/safeText';
+import { AuditLogClient } from '../api/client';
+import { PythonSdkSource } from '../api/pythonSdkSource';
+import type { AuditLogSource } from '../api/source';
+import type { AuditLogPage, AuditLogQuery, AuditLogRecord } from '../api/types';
+import { AuthService } from '../auth/secretStore';
+import { RecordCache } from '../cache/recordCache';
+import { affectsConnection, readConnectionSettings, updateUserSetting, type ConnectionSettings } from '../config/settings';
+import { isLoopbackUrl } from '../config/restricted';
+import { AutoSource } from '../connection/autoSource';
+import type { Backend } from '../connection/backendChoice';
+import { PythonEnvironments } from '../python/pythonEnvironment';
+import { messageText } from '../text/safeText';
 
 /** The back end for the current settings, with what Check Connection and the tree need to know about it. */
 interface Connection {

@@ -16,11 +16,11 @@ import type { FeatureHost } from '../activation/lazyHost';
 import type { FusedServices } from '../services';
 import { abortSignalFor } from '../util/cancellation';
 import { commandLink, markdownText } from '../text/safeText';
-import type { DocumentUdfs } from '../udfEditor/documentUdfs';
+import type { DocumentUdfs } from './documentUdfs';
 import { describeNameChoice, type ChosenName } from '../udfCode/udfNames';
 import { prefetchedReferences, udfAt, type TextSpan } from '../udfCode/udfSource';
 import { formatCount } from '../text/counts';
-import { errorSummary, formatDuration, relativeTime, formatLocalTime, statusPresentation } from '../views/presentation';
+import { errorSummary, formatDuration, relativeTime, formatLocalTime, statusPresentation } from '../shared/presentation';
 import { summariseRuns, TimedCache, type RunSummary } from './runSummary';
 import { hoverRunsFromPage, pageRunsHeading } from '../udfCode/rangeRuns';
 

@@ -4,7 +4,7 @@ import * as l10n from '@vscode/l10n';
 import type { CappedWindow, FailingUdfSummary, TimeWindow } from '../api/recipes';
 import { labelText } from '../text/safeText';
 import { countText, formatCount } from '../text/counts';
-import { errorSummary, formatLocalRange, formatLocalTime, relativeTime } from '../views/presentation';
+import { errorSummary, formatLocalRange, formatLocalTime, relativeTime } from './presentation';
 
 export type FailingSortKey = 'count' | 'lastFailure' | 'name';
 

@@ -5,15 +5,15 @@ import vscode = require('vscode');
 import * as l10n from '@vscode/l10n';
 import { NotSignedInError } from '../api/errors';
 import { LIMITS } from '../api/types';
-import { truncatedWindowsNotice } from '../commands/failingSummary';
+import { truncatedWindowsNotice } from '../shared/failingSummary';
 import { resolveRange } from '../time/range';
-import { describeState } from '../views/treeModel';
-import type { FailingResult } from '../views/failingTracker';
-import { ALL_TIME_FAILING_DAYS } from '../views/failingTracker';
+import { describeState } from './treeModel';
+import type { FailingResult } from './failingTracker';
+import { ALL_TIME_FAILING_DAYS } from './failingTracker';
 import { labelText, markdownText } from '../text/safeText';
 import { countText, formatCount } from '../text/counts';
-import { errorSummary, formatLocalTime } from '../views/presentation';
-import { messageOf, type UdfTreeProvider } from '../views/udfTree';
+import { errorSummary, formatLocalTime } from '../shared/presentation';
+import { messageOf, type UdfTreeProvider } from './udfTree';
 
 /** What `fusedRuns.showFailingUdfs` receives from the status bar: the summary already read. */
 export interface FailingUdfsCommandArg {

@@ -6,13 +6,13 @@ import vscode = require('vscode');
 import * as l10n from '@vscode/l10n';
 import type { AuditLogRecord } from '../api/types';
 import { labelText, messageText } from '../text/safeText';
-import { formatLocalRange, formatLocalTime, relativeTime, statusPresentation } from '../views/presentation';
+import { formatLocalRange, formatLocalTime, relativeTime, statusPresentation } from '../shared/presentation';
 import { runStatus } from '../api/status';
 import { RANGE_PRESETS } from '../time/range';
-import type { TreeNode, UdfTreeProvider } from '../views/udfTree';
-import { VIEW_ID } from '../views/udfTree';
-import { extractRunRef } from './args';
-import { askTimeRange } from './prompts';
+import type { TreeNode, UdfTreeProvider } from './udfTree';
+import { VIEW_ID } from './udfTree';
+import { extractRunRef } from '../shared/commandArgs';
+import { askTimeRange } from '../prompts/prompts';
 
 export function registerTreeCommands(tree: UdfTreeProvider): vscode.Disposable[] {
   const register = (id: string, handler: (...args: unknown[]) => unknown) => vscode.commands.registerCommand(id, handler);
