@@ -16,6 +16,7 @@ import { DocumentUdfs } from './udfEditor/documentUdfs';
 import { registerUdfCodeLenses } from './udfEditor/udfCodeLens';
 import { registerFailingLineDiagnostics } from './udfEditor/failingLineDiagnostics';
 import { registerUdfTree } from './views/registerUdfTree';
+import type { UdfTreeProvider } from './views/udfTree';
 import { registerUdfInsights } from './insights/registerInsights';
 import { registerWatch } from './watch/watchService';
 
@@ -25,7 +26,7 @@ export function activateFeatures(context: vscode.ExtensionContext, host: Feature
   // them up in the bundle VS Code loaded for the display language (undefined in English).
   configureL10n();
   const log = vscode.window.createOutputChannel('Fused Runs', { log: true });
-  const services = new FusedServices(context, log);
+  const services = new FusedServices(context.secrets, log);
   context.subscriptions.push(log, services);
 
   context.subscriptions.push(
@@ -38,60 +39,61 @@ export function activateFeatures(context: vscode.ExtensionContext, host: Feature
   // Sets the signed-in context key for the welcome view without blocking.
   void services.auth.getCredentials();
 
-  // Feature registrations (one line each), timed so a slow one shows in the log.
+  // Feature registrations, one line each: every registerX returns a Disposable, pushed here;
+  // each is timed so a slow one shows in the log.
   const timings: string[] = [];
-  const timed = <T>(name: string, register: () => T): T => {
+  const feature = <T extends vscode.Disposable>(name: string, register: () => T): T => {
     const before = performance.now();
     const registered = register();
     timings.push(`${name} ${(performance.now() - before).toFixed(1)}`);
+    context.subscriptions.push(registered);
     return registered;
   };
-  timed('documents', () => context.subscriptions.push(registerRunDocuments(services, host)));
-  const details = timed('details', () => registerRecordDetails(services, host));
-  context.subscriptions.push(details);
-  const tree = timed('tree', () => registerUdfTree(services, host));
-  timed('hovers and lenses', () => {
+  feature('documents', () => registerRunDocuments(services, host));
+  const details = feature('details', () => registerRecordDetails(services, host, context.extensionUri));
+  const { tree } = feature('tree', () => registerUdfTree(services, host, context.workspaceState));
+  feature('hovers and lenses', () => {
     // Hovers and code lenses share what is known of open files' UDFs and one page of runs.
     const udfs = new DocumentUdfs(services, tree);
-    context.subscriptions.push(udfs);
     const hovers = registerUdfHovers(services, udfs, host);
-    context.subscriptions.push(registerUdfCodeLenses(services, udfs, tree, host), registerFailingLineDiagnostics(services, udfs, hovers));
+    return vscode.Disposable.from(udfs, hovers, registerUdfCodeLenses(services, udfs, tree, host), registerFailingLineDiagnostics(services, udfs, hovers));
   });
-  timed('insights', () =>
-    context.subscriptions.push(
-      registerUdfInsights(
-        services,
-        {
-          get state() {
-            return tree.state;
-          },
-          loadedUdfNames: () => loadedUdfNames(tree),
+  feature('insights', () =>
+    registerUdfInsights(
+      services,
+      {
+        get state() {
+          return tree.state;
         },
-        host,
-      ),
+        loadedUdfNames: () => loadedUdfNames(tree),
+      },
+      host,
+      context.extensionUri,
     ),
   );
   // Watched UDFs poll while the window is open: package.json's onStartupFinished activates the
   // extension, and src/activation loads these features at startup when workspaceState holds a
   // non-empty WATCH_STATE_KEY list.
-  timed('watch', () =>
-    context.subscriptions.push(
-      registerWatch(services, {
+  feature('watch', () =>
+    registerWatch(
+      services,
+      {
         get scope() {
           return tree.state.scope;
         },
         loadedUdfNames: () => loadedUdfNames(tree),
         setWatchedNames: (names) => tree.setWatchedNames(names),
-      }),
+      },
+      context.workspaceState,
     ),
   );
-  timed('commands', () => registerQueryCommands(context, services));
-  timed('diagnostics', () => context.subscriptions.push(registerCheckConnection(services)));
+  feature('commands', () => registerQueryCommands(services));
+  feature('diagnostics', () => registerCheckConnection(services));
   log.info(`Features loaded for ${load.reason} in ${(performance.now() - load.startedAt).toFixed(1)} ms (require and registrations: ${timings.join(', ')} ms).`);
   return { udfTree: tree, recordDetails: details.panels };
 }
 
 /** The UDF names the tree has loaded, for the palette's pickers. */
-function loadedUdfNames(tree: ReturnType<typeof registerUdfTree>): string[] {
+function loadedUdfNames(tree: UdfTreeProvider): string[] {
   return [...new Set(tree.loadedRuns().map((run) => run.udf_name).filter((name): name is string => typeof name === 'string' && name.trim() !== ''))];
 }

@@ -7,6 +7,7 @@ import * as l10n from '@vscode/l10n';
 import type { Credentials } from '../api/client';
 import { messageText } from '../text/safeText';
 import { resolveCredentials } from './credentials';
+import { DisposableStore } from '../util/disposables';
 
 const SECRET_KEY = 'fusedRuns.apiToken';
 /** Context key for `viewsWelcome` and menus. */
@@ -17,7 +18,7 @@ export class AuthService implements vscode.Disposable {
   readonly onDidChange = this.changed.event;
   private lastProblem: string | undefined;
   private lastSource: Credentials['source'] | undefined;
-  private readonly subscriptions: vscode.Disposable[] = [];
+  private readonly subscriptions = new DisposableStore();
 
   constructor(
     private readonly secrets: vscode.SecretStorage,
@@ -25,7 +26,7 @@ export class AuthService implements vscode.Disposable {
     /** True while the back end in use signs in by itself (the Python SDK): the views then need no token of ours. */
     private readonly tokenOptional: () => boolean = () => false,
   ) {
-    this.subscriptions.push(
+    this.subscriptions.add(
       this.changed,
       secrets.onDidChange((event) => {
         if (event.key === SECRET_KEY) this.changed.fire();
@@ -118,7 +119,7 @@ export class AuthService implements vscode.Disposable {
   }
 
   dispose(): void {
-    for (const subscription of this.subscriptions) subscription.dispose();
+    this.subscriptions.dispose();
   }
 }
 

@@ -55,11 +55,11 @@ function withScope(title: string, execEnv: boolean): string {
   return execEnv ? l10n.t('{0} · exec env', title) : title;
 }
 
-/** Registers the query commands and the results view. One line in extension.ts. */
-export function registerQueryCommands(context: vscode.ExtensionContext, services: FusedServices): void {
+/** Registers the query commands and the results view; features.ts disposes what it returns. */
+export function registerQueryCommands(services: FusedServices): vscode.Disposable {
   const results = new ResultsView(services);
   const commands = new QueryCommands(services, results);
-  context.subscriptions.push(
+  return vscode.Disposable.from(
     results,
     vscode.commands.registerCommand(QUERY_COMMANDS.showRunById, (arg?: unknown) => commands.showRunById(arg)),
     vscode.commands.registerCommand(QUERY_COMMANDS.showRunsOfUdfByName, (arg?: unknown) => commands.showRunsOfUdf('names', arg)),

@@ -4,6 +4,7 @@
 import vscode = require('vscode');
 import { NAMED_COLOR_THEME_IDS, positionsOf, stripAnsi, styleKey, type AnsiColor, type AnsiStyle } from '../text/ansi';
 import { runAddressOf, type RunFileSystemProvider } from './runFileSystem';
+import { DisposableStore } from '../util/disposables';
 
 /** Distinct styles given their own decoration type; further styles are shown uncoloured. */
 const MAX_STYLES = 64;
@@ -12,10 +13,10 @@ export class AnsiDecorations implements vscode.Disposable {
   private readonly types = new Map<string, vscode.TextEditorDecorationType>();
   /** Ranges by document URI, for the few logs open at a time. */
   private readonly rangesByDocument = new Map<string, Map<string, vscode.Range[]>>();
-  private readonly subscriptions: vscode.Disposable[] = [];
+  private readonly subscriptions = new DisposableStore();
 
   constructor(private readonly files: RunFileSystemProvider) {
-    this.subscriptions.push(
+    this.subscriptions.add(
       vscode.window.onDidChangeVisibleTextEditors((editors) => void this.decorate(editors)),
       vscode.workspace.onDidCloseTextDocument((document) => this.rangesByDocument.delete(document.uri.toString())),
       // A reloaded record changes the document: recompute its colours.
@@ -86,7 +87,7 @@ export class AnsiDecorations implements vscode.Disposable {
   }
 
   dispose(): void {
-    for (const subscription of this.subscriptions) subscription.dispose();
+    this.subscriptions.dispose();
     for (const type of this.types.values()) type.dispose();
     this.types.clear();
     this.rangesByDocument.clear();

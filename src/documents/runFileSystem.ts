@@ -13,6 +13,7 @@ import { runDocumentText, RunDocumentNotFoundError } from './runContents';
 import { parseRunPath, RUN_SCHEME, runPath, RunUriError, tryParseRunPath, type RunDocumentAddress, type RunFile } from '../shared/runUri';
 import { parseUdfData, type ParsedUdfData } from '../shared/udfData';
 import { messageText } from '../text/safeText';
+import { DisposableStore } from '../util/disposables';
 
 export function runDocumentUri(address: RunDocumentAddress): vscode.Uri {
   return vscode.Uri.from({ scheme: RUN_SCHEME, path: runPath(address) });
@@ -37,10 +38,10 @@ export class RunFileSystemProvider implements vscode.FileSystemProvider, vscode.
   /** Paths cached per record, to drop them all when the record's last document closes. */
   private readonly pathsByRecord = new Map<string, Set<string>>();
   private readonly encoder = new TextEncoder();
-  private readonly subscriptions: vscode.Disposable[] = [];
+  private readonly subscriptions = new DisposableStore();
 
   constructor(private readonly services: FusedServices) {
-    this.subscriptions.push(
+    this.subscriptions.add(
       this.changed,
       // Tabs say when the user is done with a run; VS Code may keep the closed document's
       // model (and delay onDidCloseTextDocument) for minutes, so both are watched.
@@ -198,7 +199,7 @@ export class RunFileSystemProvider implements vscode.FileSystemProvider, vscode.
   }
 
   dispose(): void {
-    for (const subscription of this.subscriptions) subscription.dispose();
+    this.subscriptions.dispose();
     this.documents.clear();
     this.parsed.clear();
     this.pathsByRecord.clear();

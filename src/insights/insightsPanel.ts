@@ -15,6 +15,7 @@ import { buildShellHtml, createNonce } from '../shared/webviewHtml';
 import { clampBudget, insightsQueries, InsightsRuns } from './loader';
 import { INSIGHTS_VIEW_TYPE, parseInsightsMessage, parseInsightsState, subjectKey, type InsightsHostMessage, type InsightsMessage, type InsightsSubject } from './protocol';
 import { buildInsightsView } from './viewModel';
+import { DisposableStore } from '../util/disposables';
 
 // @vscode/l10n gets the display language's translations (features.ts has done so for the feature
 // bundle already; this keeps the module right on its own, as the unit and contract builds load it).
@@ -25,8 +26,11 @@ export class InsightsPanels implements vscode.Disposable {
   private readonly bundleRoot: vscode.Uri;
   private readonly connectionSubscription: vscode.Disposable;
 
-  constructor(private readonly services: FusedServices) {
-    this.bundleRoot = vscode.Uri.joinPath(services.context.extensionUri, 'dist', 'webview');
+  constructor(
+    private readonly services: FusedServices,
+    extensionUri: vscode.Uri,
+  ) {
+    this.bundleRoot = vscode.Uri.joinPath(extensionUri, 'dist', 'webview');
     // Another server, token or back end: what the panels show belongs to the old connection.
     this.connectionSubscription = services.onDidChangeConnection(() => {
       for (const panel of this.panels.values()) panel.load();
@@ -98,7 +102,7 @@ class InsightsPanel {
   private lastMessage: InsightsHostMessage | undefined;
   private loading: AbortController | undefined;
   private knownIds: ReadonlySet<string> = new Set();
-  private readonly subscriptions: vscode.Disposable[] = [];
+  private readonly subscriptions = new DisposableStore();
   private readonly key: string;
   private disposed = false;
 
@@ -119,7 +123,7 @@ class InsightsPanel {
       title: l10n.t('UDF insights'),
       placeholder: l10n.t('Loading runs…'),
     });
-    this.subscriptions.push(
+    this.subscriptions.add(
       webview.onDidReceiveMessage((message: unknown) => this.receive(message)),
       panel.onDidDispose(() => this.dispose()),
     );
@@ -221,7 +225,7 @@ class InsightsPanel {
     if (this.disposed) return;
     this.disposed = true;
     this.loading?.abort();
-    for (const subscription of this.subscriptions) subscription.dispose();
+    this.subscriptions.dispose();
     this.onDisposed();
     this.panel.dispose();
   }

@@ -19,13 +19,13 @@ export interface InsightsTreeContext {
   loadedUdfNames(): string[];
 }
 
-export function registerUdfInsights(services: FusedServices, tree: InsightsTreeContext, host: FeatureHost): vscode.Disposable {
+export function registerUdfInsights(services: FusedServices, tree: InsightsTreeContext, host: FeatureHost, extensionUri: vscode.Uri): vscode.Disposable {
   let panels: Promise<InsightsPanels> | undefined;
   const loadPanels = () => {
     // A require, not a static import: esbuild defers the module's initialisation to this call
     // (an import() would go through Node's ESM loader, around the host's resolution of 'vscode').
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    panels ??= Promise.resolve().then(() => new (require('./insightsPanel.js') as typeof import('./insightsPanel.js')).InsightsPanels(services));
+    panels ??= Promise.resolve().then(() => new (require('./insightsPanel.js') as typeof import('./insightsPanel.js')).InsightsPanels(services, extensionUri));
     return panels;
   };
   return vscode.Disposable.from(

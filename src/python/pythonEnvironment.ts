@@ -10,6 +10,7 @@ import type { PythonExtension } from '@vscode/python-extension';
 import type { PythonCommand } from '../api/pythonSdkSource';
 import { SECTION, updateUserSetting } from '../config/settings';
 import { interpreterCandidates } from './interpreters';
+import { DisposableStore } from '../util/disposables';
 
 const PYTHON_EXTENSION_ID = 'ms-python.python';
 
@@ -18,7 +19,7 @@ export class PythonEnvironments implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   /** The Python extension's selected environment changed (only after the API was first used). */
   readonly onDidChangeSelection = this.changed.event;
-  private readonly subscriptions: vscode.Disposable[] = [this.changed];
+  private readonly subscriptions = new DisposableStore(this.changed);
 
   constructor(private readonly log: vscode.LogOutputChannel) {}
 
@@ -73,7 +74,7 @@ export class PythonEnvironments implements vscode.Disposable {
         // Loaded here, not at activation: only the Python back end needs it.
         const { PythonExtension: Api } = await import('@vscode/python-extension');
         const api = await Api.api();
-        this.subscriptions.push(
+        this.subscriptions.add(
           api.environments.onDidChangeActiveEnvironmentPath((event) => {
             this.log.info(`The Python extension selected another interpreter (${path.basename(event.path)}); restarting the fused SDK worker.`);
             this.changed.fire();
@@ -89,6 +90,6 @@ export class PythonEnvironments implements vscode.Disposable {
   }
 
   dispose(): void {
-    for (const subscription of this.subscriptions) subscription.dispose();
+    this.subscriptions.dispose();
   }
 }

@@ -14,6 +14,7 @@ import { AutoSource } from '../connection/autoSource';
 import type { Backend } from '../connection/backendChoice';
 import { PythonEnvironments } from '../python/pythonEnvironment';
 import { messageText } from '../text/safeText';
+import { DisposableStore } from '../util/disposables';
 
 /** The back end for the current settings, with what Check Connection and the tree need to know about it. */
 interface Connection {
@@ -36,16 +37,16 @@ export class FusedServices implements vscode.Disposable {
   private readonly connectionChanged = new vscode.EventEmitter<void>();
   /** Settings, credentials, trust or the Python environment changed: views should reload. */
   readonly onDidChangeConnection = this.connectionChanged.event;
-  private readonly subscriptions: vscode.Disposable[] = [];
+  private readonly subscriptions = new DisposableStore();
 
   constructor(
-    readonly context: vscode.ExtensionContext,
+    secrets: vscode.SecretStorage,
     readonly log: vscode.LogOutputChannel,
   ) {
-    this.auth = new AuthService(context.secrets, log, () => !this.needsOwnToken());
+    this.auth = new AuthService(secrets, log, () => !this.needsOwnToken());
     this.python = new PythonEnvironments(log);
     this.records = new RecordCache((id, signal) => this.client().getRecord(id, { signal }));
-    this.subscriptions.push(
+    this.subscriptions.add(
       this.auth,
       this.python,
       this.connectionChanged,
@@ -211,6 +212,6 @@ export class FusedServices implements vscode.Disposable {
 
   dispose(): void {
     void this.current?.source.close();
-    for (const subscription of this.subscriptions) subscription.dispose();
+    this.subscriptions.dispose();
   }
 }

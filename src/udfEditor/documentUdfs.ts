@@ -14,6 +14,7 @@ import { chooseName, nameCandidates, type ChosenName } from '../udfCode/udfNames
 import { describeRange } from '../time/range';
 import { rangeRunsQuery, type ViewState } from '../views/treeModel';
 import type { UdfTreeProvider } from '../views/udfTree';
+import { DisposableStore } from '../util/disposables';
 
 /** The API's largest page: one request covers a file's UDFs unless the range holds more runs. */
 const RANGE_PAGE_SIZE = 300;
@@ -67,7 +68,7 @@ export class DocumentUdfs implements vscode.Disposable {
   private readonly pageRead = new vscode.EventEmitter<RangeRuns>();
   /** The shared page arrived (the lenses asked for it): the failing-line diagnostics read it too. */
   readonly onDidReadRangeRuns = this.pageRead.event;
-  private readonly subscriptions: vscode.Disposable[] = [];
+  private readonly subscriptions = new DisposableStore();
   /** Requests this made (the bench and tests read it). */
   requests = 0;
 
@@ -75,7 +76,7 @@ export class DocumentUdfs implements vscode.Disposable {
     private readonly services: FusedServices,
     private readonly tree: UdfTreeProvider,
   ) {
-    this.subscriptions.push(
+    this.subscriptions.add(
       this.changed,
       this.pageRead,
       // The tree refreshed (a click, auto-refresh, another scope or range): counts follow it.
@@ -92,7 +93,7 @@ export class DocumentUdfs implements vscode.Disposable {
   }
 
   dispose(): void {
-    vscode.Disposable.from(...this.subscriptions).dispose();
+    this.subscriptions.dispose();
   }
 
   private invalidate(): void {

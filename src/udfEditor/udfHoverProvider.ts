@@ -48,7 +48,7 @@ export interface LoadedUdfRuns {
   records: readonly AuditLogRecord[];
 }
 
-export interface UdfHovers {
+export interface UdfHovers extends vscode.Disposable {
   /** Fires after each successful udf_name read: no request of its own. */
   readonly onDidLoadRuns: vscode.Event<LoadedUdfRuns>;
 }
@@ -149,8 +149,7 @@ export function registerUdfHovers(services: FusedServices, udfs: DocumentUdfs, h
   const warmLogged = (document: vscode.TextDocument) =>
     warm(document).catch((error: unknown) => services.log.warn(`Reading runs for ${document.uri.toString()}: ${userMessage(error)}`));
 
-  const { context } = services;
-  context.subscriptions.push(
+  const registrations = vscode.Disposable.from(
     loaded,
     // Activation registered the hover provider for Python; it forwards here.
     host.setHoverProvider(provider),
@@ -158,7 +157,7 @@ export function registerUdfHovers(services: FusedServices, udfs: DocumentUdfs, h
     services.onDidChangeConnection(() => cache.clear()),
   );
   for (const document of vscode.workspace.textDocuments) void warmLogged(document);
-  return { onDidLoadRuns: loaded.event };
+  return { onDidLoadRuns: loaded.event, dispose: () => registrations.dispose() };
 }
 
 function rangeOf(span: TextSpan): vscode.Range {

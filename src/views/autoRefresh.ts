@@ -4,6 +4,7 @@ import vscode = require('vscode');
 import { RateLimitedError } from '../api/errors';
 import { autoRefreshDelayMs, MIN_AUTO_REFRESH_SECONDS, testAutoRefreshMinimumSeconds } from './treeModel';
 import type { TreeNode, UdfTreeProvider } from './udfTree';
+import { DisposableStore } from '../util/disposables';
 
 /**
  * TEST ONLY: the end-to-end harness sets this on the code-server process to lower the 30 s
@@ -16,14 +17,14 @@ export class AutoRefresher implements vscode.Disposable {
   private timer: NodeJS.Timeout | undefined;
   private rateLimited = 0;
   private retryAfterMs: number | undefined;
-  private readonly subscriptions: vscode.Disposable[] = [];
+  private readonly subscriptions = new DisposableStore();
 
   constructor(
     private readonly tree: UdfTreeProvider,
     private readonly view: vscode.TreeView<TreeNode>,
     private readonly log: vscode.LogOutputChannel,
   ) {
-    this.subscriptions.push(
+    this.subscriptions.add(
       view.onDidChangeVisibility(() => this.reschedule()),
       vscode.window.onDidChangeWindowState(() => this.reschedule()),
       vscode.workspace.onDidChangeConfiguration((event) => {
@@ -76,6 +77,6 @@ export class AutoRefresher implements vscode.Disposable {
 
   dispose(): void {
     if (this.timer) clearTimeout(this.timer);
-    for (const subscription of this.subscriptions) subscription.dispose();
+    this.subscriptions.dispose();
   }
 }

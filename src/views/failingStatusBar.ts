@@ -14,6 +14,7 @@ import { labelText, markdownText } from '../text/safeText';
 import { countText, formatCount } from '../text/counts';
 import { errorSummary, formatLocalTime } from '../shared/presentation';
 import { messageOf, type UdfTreeProvider } from './udfTree';
+import { DisposableStore } from '../util/disposables';
 
 /** What `fusedRuns.showFailingUdfs` receives from the status bar: the summary already read. */
 export interface FailingUdfsCommandArg {
@@ -28,13 +29,13 @@ export interface FailingUdfsCommandArg {
 
 export class FailingStatusBar implements vscode.Disposable {
   private readonly item: vscode.StatusBarItem;
-  private readonly subscriptions: vscode.Disposable[] = [];
+  private readonly subscriptions = new DisposableStore();
   private readonly cts = new Set<AbortController>();
 
   constructor(private readonly tree: UdfTreeProvider) {
     this.item = vscode.window.createStatusBarItem('fusedRuns.failingUdfs', vscode.StatusBarAlignment.Left, 50);
     this.item.name = l10n.t('Fused: Failing UDFs');
-    this.subscriptions.push(
+    this.subscriptions.add(
       this.item,
       tree.onDidLoadRoot((outcome) => {
         if (outcome.error instanceof NotSignedInError) {
@@ -123,7 +124,7 @@ export class FailingStatusBar implements vscode.Disposable {
 
   dispose(): void {
     for (const controller of this.cts) controller.abort();
-    for (const subscription of this.subscriptions) subscription.dispose();
+    this.subscriptions.dispose();
   }
 }
 

@@ -8,15 +8,16 @@ import { FailingStatusBar } from './failingStatusBar';
 import { AutoRefresher } from './autoRefresh';
 import { UdfTreeProvider, type TreeNode } from './udfTree';
 
-export function registerUdfTree(services: FusedServices, host: FeatureHost): UdfTreeProvider {
-  const tree = new UdfTreeProvider(services);
+/** What features.ts disposes, with the provider the hovers, lenses, insights and watch read. */
+export function registerUdfTree(services: FusedServices, host: FeatureHost, workspaceState: vscode.Memento): vscode.Disposable & { readonly tree: UdfTreeProvider } {
+  const tree = new UdfTreeProvider(services, workspaceState);
   // The TreeView was created at activation (its provider forwards here once this bundle loads).
   const view = host.udfTreeView as vscode.TreeView<TreeNode>;
   tree.attach(view);
-  services.context.subscriptions.push(
+  const registrations = vscode.Disposable.from(
     tree,
     host.setUdfTreeProvider(tree as vscode.TreeDataProvider<unknown>),
-    ...registerTreeCommands(tree),
+    registerTreeCommands(tree),
     new FailingStatusBar(tree),
     new AutoRefresher(tree, view, services.log),
     // New token, sign-out, or another server: what is shown belongs to the old connection.
@@ -25,5 +26,5 @@ export function registerUdfTree(services: FusedServices, host: FeatureHost): Udf
       if (event.affectsConfiguration('fusedRuns.runs.pageSize')) tree.refresh();
     }),
   );
-  return tree;
+  return { tree, dispose: () => registrations.dispose() };
 }

@@ -14,9 +14,9 @@ import { VIEW_ID } from './udfTree';
 import { extractRunRef } from '../shared/commandArgs';
 import { askTimeRange } from '../prompts/prompts';
 
-export function registerTreeCommands(tree: UdfTreeProvider): vscode.Disposable[] {
+export function registerTreeCommands(tree: UdfTreeProvider): vscode.Disposable {
   const register = (id: string, handler: (...args: unknown[]) => unknown) => vscode.commands.registerCommand(id, handler);
-  return [
+  return vscode.Disposable.from(
     register('fusedRuns.refresh', () => tree.refresh()),
     register('fusedRuns.toggleScope', () => tree.updateState({ scope: tree.state.scope === 'mine' ? 'execEnv' : 'mine' })),
     // Two title buttons (one per scope, swapped by the fusedRuns.scope context key) so the icon shows the current scope.
@@ -37,7 +37,7 @@ export function registerTreeCommands(tree: UdfTreeProvider): vscode.Disposable[]
     register('fusedRuns.scanWindowFully', (node) => scanWindowFully(tree, node)),
     register('fusedRuns.copyRecordId', (arg) => copyRecordId(tree, arg)),
     register('fusedRuns.openDemoSettings', () => openDemoSettings()),
-  ];
+  );
 }
 
 function isNode(value: unknown): value is TreeNode {

@@ -86,8 +86,12 @@ export class UdfTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
   /** UDF names the watch feature polls (src/watch): their rows show an eye. */
   private watched: ReadonlySet<string> = new Set();
 
-  constructor(private readonly services: FusedServices) {
-    this.viewState = reviveViewState(services.context.workspaceState.get(STATE_KEY));
+  constructor(
+    private readonly services: FusedServices,
+    /** Where the view's range, scope, grouping and filters are kept per workspace. */
+    private readonly workspaceState: vscode.Memento,
+  ) {
+    this.viewState = reviveViewState(workspaceState.get(STATE_KEY));
     // Every query goes through the validated client; list replies also fill the record cache.
     this.source = { query: (query, options) => services.query(query, options?.signal) };
     this.listSource = { query: (query, options) => services.client().query(query, options) };
@@ -167,7 +171,7 @@ export class UdfTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
   async updateState(patch: Partial<ViewState>): Promise<void> {
     const before = this.viewState;
     this.viewState = { ...before, ...patch };
-    await this.services.context.workspaceState.update(STATE_KEY, this.viewState);
+    await this.workspaceState.update(STATE_KEY, this.viewState);
     void this.publishContext();
     this.updateDescription();
     this.stateChanged.fire(this.viewState);

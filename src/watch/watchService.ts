@@ -13,6 +13,7 @@ import { labelText, markdownText, messageText } from '../text/safeText';
 import type { Scope } from '../views/treeModel';
 import { MIN_WATCH_SECONDS, newEntry, reviveWatchList, udfNameOfArgument, testWatchMinimumSeconds, watchDelayMs, type WatchEntry, type WatchNotification } from './watchModel';
 import { pollWatched } from './watchPoller';
+import { DisposableStore } from '../util/disposables';
 
 /** The watch list in workspaceState (see watchModel's WatchEntry); a non-empty list means polling resumes with the window (src/activation loads the features for it). */
 export { WATCH_STATE_KEY };
@@ -37,20 +38,22 @@ export class WatchService implements vscode.Disposable {
   private retryAfterMs: number | undefined;
   private problem: string | undefined;
   private readonly statusItem: vscode.StatusBarItem;
-  private readonly subscriptions: vscode.Disposable[] = [];
+  private readonly subscriptions = new DisposableStore();
   private readonly source: PageSource;
   private disposed = false;
 
   constructor(
     private readonly services: FusedServices,
     private readonly tree: WatchTreeHooks,
+    /** Where the watched list is kept between sessions (the workspace's state, not settings). */
+    private readonly workspaceState: vscode.Memento,
   ) {
-    this.entries = reviveWatchList(services.context.workspaceState.get(WATCH_STATE_KEY));
+    this.entries = reviveWatchList(workspaceState.get(WATCH_STATE_KEY));
     this.source = { query: (query, options) => services.query(query, options?.signal) };
     this.statusItem = vscode.window.createStatusBarItem('fusedRuns.watch', vscode.StatusBarAlignment.Left, 40);
     this.statusItem.name = l10n.t('Fused Runs: Watched UDFs');
     this.statusItem.command = STOP_WATCHING_COMMAND;
-    this.subscriptions.push(
+    this.subscriptions.add(
       this.statusItem,
       vscode.workspace.onDidChangeConfiguration((event) => {
         if (event.affectsConfiguration('fusedRuns.watch.intervalSeconds')) this.schedule();
@@ -96,7 +99,7 @@ export class WatchService implements vscode.Disposable {
   }
 
   private async save(): Promise<void> {
-    await this.services.context.workspaceState.update(WATCH_STATE_KEY, this.entries);
+    await this.workspaceState.update(WATCH_STATE_KEY, this.entries);
   }
 
   private settingSeconds(): number {
@@ -201,12 +204,12 @@ export class WatchService implements vscode.Disposable {
     this.disposed = true;
     if (this.timer) clearTimeout(this.timer);
     this.polling?.abort();
-    for (const subscription of this.subscriptions) subscription.dispose();
+    this.subscriptions.dispose();
   }
 }
 
-export function registerWatch(services: FusedServices, tree: WatchTreeHooks): vscode.Disposable {
-  const watch = new WatchService(services, tree);
+export function registerWatch(services: FusedServices, tree: WatchTreeHooks, workspaceState: vscode.Memento): vscode.Disposable {
+  const watch = new WatchService(services, tree, workspaceState);
   return vscode.Disposable.from(
     watch,
     vscode.commands.registerCommand(WATCH_COMMAND, async (arg?: unknown) => {

@@ -16,6 +16,7 @@ import { buildShellHtml, createNonce } from '../shared/webviewHtml';
 import { DETAILS_VIEW_TYPE, parseDetailsState, parseWebviewMessage, type HostMessage, type RecordAction, type WebviewMessage } from './protocol';
 import { labelText, messageText, visibleText } from '../text/safeText';
 import { buildRecordView } from './viewModel';
+import { DisposableStore } from '../util/disposables';
 
 /** Commands of the documents feature that the panel's buttons run, with `{ id, udf_name }`. */
 const DOCUMENT_COMMANDS: Partial<Record<RecordAction, string>> = {
@@ -39,8 +40,11 @@ export class RecordDetailsPanels implements vscode.Disposable {
 
   private readonly connectionSubscription: vscode.Disposable;
 
-  constructor(private readonly services: FusedServices) {
-    this.bundleRoot = vscode.Uri.joinPath(services.context.extensionUri, 'dist', 'webview');
+  constructor(
+    private readonly services: FusedServices,
+    extensionUri: vscode.Uri,
+  ) {
+    this.bundleRoot = vscode.Uri.joinPath(extensionUri, 'dist', 'webview');
     // Signed in, or fixed the base URL: panels that could not load their record try again.
     this.connectionSubscription = services.onDidChangeConnection(() => {
       for (const panel of this.panels.values()) if (panel.failed) panel.load(false);
@@ -124,7 +128,7 @@ class RecordDetailsPanel {
   private record: AuditLogRecord | undefined;
   private lastMessage: HostMessage | undefined;
   private loading: AbortController | undefined;
-  private readonly subscriptions: vscode.Disposable[] = [];
+  private readonly subscriptions = new DisposableStore();
   private disposed = false;
 
   constructor(
@@ -143,7 +147,7 @@ class RecordDetailsPanel {
       title: l10n.t('Run details'),
       placeholder: l10n.t('Loading run…'),
     });
-    this.subscriptions.push(
+    this.subscriptions.add(
       webview.onDidReceiveMessage((message: unknown) => void this.receive(message)),
       panel.onDidDispose(() => this.dispose()),
     );
@@ -254,7 +258,7 @@ class RecordDetailsPanel {
     if (this.disposed) return;
     this.disposed = true;
     this.loading?.abort();
-    for (const subscription of this.subscriptions) subscription.dispose();
+    this.subscriptions.dispose();
     this.onDisposed();
     this.panel.dispose();
   }
@@ -265,8 +269,8 @@ function initialTitle(ref: { id: string; udf_name?: string | null }): string {
 }
 
 /** The command and the serializer; one line in features.ts registers both. `panels` serves the extension-host tests. */
-export function registerRecordDetails(services: FusedServices, host: FeatureHost): vscode.Disposable & { readonly panels: RecordDetailsPanels } {
-  const panels = new RecordDetailsPanels(services);
+export function registerRecordDetails(services: FusedServices, host: FeatureHost, extensionUri: vscode.Uri): vscode.Disposable & { readonly panels: RecordDetailsPanels } {
+  const panels = new RecordDetailsPanels(services, extensionUri);
   const registrations = vscode.Disposable.from(
     panels,
     vscode.commands.registerCommand('fusedRuns.showDetails', async (arg?: unknown) => {

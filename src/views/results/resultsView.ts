@@ -9,6 +9,7 @@ import { labelText, markdownText } from '../../text/safeText';
 import { countOf } from '../../shared/presentation';
 import { runDetailChildren, runTreeItem } from '../runItems';
 import { MAX_RESULT_PAGES, ResultsModel, type ResultsSnapshot, type ShowQuerySpec, type ShowRecordsSpec } from './resultsModel';
+import { DisposableStore } from '../../util/disposables';
 
 export const RESULTS_VIEW_ID = 'fusedRuns.results';
 export const HAS_RESULTS_CONTEXT = 'fusedRuns.hasResults';
@@ -36,7 +37,7 @@ export class ResultsView implements vscode.TreeDataProvider<ResultsNode>, vscode
   private readonly treeView: vscode.TreeView<ResultsNode>;
   private readonly changeEmitter = new vscode.EventEmitter<ResultsNode | undefined>();
   readonly onDidChangeTreeData = this.changeEmitter.event;
-  private readonly disposables: vscode.Disposable[] = [];
+  private readonly disposables = new DisposableStore();
   /** One node object per record, so reveal() and re-renders find the same element. */
   private runNodes = new Map<string, ResultsNode & { kind: 'run' }>();
   private readonly fixedNodes = { loadMore: { kind: 'loadMore' } as const, loading: { kind: 'loading' } as const };
@@ -50,7 +51,7 @@ export class ResultsView implements vscode.TreeDataProvider<ResultsNode>, vscode
       services.log,
     );
     this.treeView = vscode.window.createTreeView(RESULTS_VIEW_ID, { treeDataProvider: this, showCollapseAll: true });
-    this.disposables.push(
+    this.disposables.add(
       this.treeView,
       this.changeEmitter,
       this.model.onDidChange(() => this.render()),
@@ -205,7 +206,7 @@ export class ResultsView implements vscode.TreeDataProvider<ResultsNode>, vscode
 
   dispose(): void {
     this.model.clear();
-    for (const disposable of this.disposables) disposable.dispose();
+    this.disposables.dispose();
   }
 }
 
