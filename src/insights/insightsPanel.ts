@@ -120,6 +120,8 @@ class InsightsPanel {
       scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(bundleRoot, 'insights.js')).toString(),
       styleUri: webview.asWebviewUri(vscode.Uri.joinPath(bundleRoot, 'insights.css')).toString(),
       nonce: createNonce(),
+      l10nBundle: vscode.l10n.bundle,
+      language: vscode.env.language,
       title: l10n.t('UDF insights'),
       placeholder: l10n.t('Loading runs…'),
     });

@@ -144,6 +144,8 @@ class RecordDetailsPanel {
       scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(bundleRoot, 'details.js')).toString(),
       styleUri: webview.asWebviewUri(vscode.Uri.joinPath(bundleRoot, 'details.css')).toString(),
       nonce: createNonce(),
+      l10nBundle: vscode.l10n.bundle,
+      language: vscode.env.language,
       title: l10n.t('Run details'),
       placeholder: l10n.t('Loading run…'),
     });

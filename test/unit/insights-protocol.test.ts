@@ -67,6 +67,6 @@ describe('the shell page of the insights panel', () => {
     assert.match(html, /<p class="placeholder">Loading runs…<\/p>/);
     assert.match(html, /script-src 'nonce-abc123'/);
     assert.doesNotMatch(html, /unsafe-inline|unsafe-eval/);
-    assert.match(buildShellHtml({ cspSource: 'x', scriptUri: 'a', styleUri: 'b', nonce: 'n', title: '<b>' }), /<title>&lt;b&gt;<\/title>/);
+    assert.match(buildShellHtml({ cspSource: 'x', scriptUri: 'a', styleUri: 'b', nonce: 'n', title: '<b>', placeholder: '' }), /<title>&lt;b&gt;<\/title>/);
   });
 });

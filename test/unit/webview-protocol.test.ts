@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { buildShellHtml, contentSecurityPolicy, createNonce } from '../../src/shared/webviewHtml';
+import { jsonInScript, parseBundle } from '../../src/shared/webviewL10n';
 import { parseDetailsState, parseWebviewMessage, RECORD_ACTIONS } from '../../src/webview/protocol';
 
 const ID = 'rec-0001';
@@ -81,6 +82,8 @@ describe('webview shell HTML', () => {
     scriptUri: 'https://file+.vscode-resource.vscode-cdn.net/ext/dist/webview/details.js',
     styleUri: 'https://file+.vscode-resource.vscode-cdn.net/ext/dist/webview/details.css',
     nonce: 'bm9uY2Utbm9uY2Utbm9uY2U=',
+    title: 'Run details',
+    placeholder: 'Loading run…',
   };
 
   it('has a strict CSP: nothing by default, scripts by nonce only, no unsafe-inline or eval', () => {
@@ -95,7 +98,8 @@ describe('webview shell HTML', () => {
   it('loads only the bundled script (with the nonce) and stylesheet, and holds no inline script or style', () => {
     const html = buildShellHtml(options);
     assert.ok(html.includes(`<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(options.cspSource, options.nonce)}">`));
-    assert.equal(html.match(/<script\b/g)?.length, 1);
+    // Two script elements: the bundled script (with the nonce) and the translations' JSON data block, which is never run.
+    assert.deepEqual(html.match(/<script\b[^>]*>/g), ['<script type="application/json" id="l10n">', `<script nonce="${options.nonce}" src="${options.scriptUri}">`]);
     assert.ok(html.includes(`<script nonce="${options.nonce}" src="${options.scriptUri}"></script>`));
     assert.ok(html.includes(`<link rel="stylesheet" href="${options.styleUri}">`));
     assert.doesNotMatch(html, /<style\b|style="/);
@@ -111,6 +115,40 @@ describe('webview shell HTML', () => {
   it('accepts a CSP source that lists several origins (code-server gives "\'self\' https://…")', () => {
     const html = buildShellHtml({ ...options, cspSource: "'self' https://*.vscode-cdn.net" });
     assert.ok(html.includes("style-src 'self' https://*.vscode-cdn.net;"));
+  });
+
+  it("gives the page the display language's translations in a data block that no translation can break out of", () => {
+    const hostile = {
+      'Retry': '</script><script>alert(1)</script>',
+      'Open {0}': '<!-- {0} öffnen & \u2028 "quoted" \\ ',
+      'Refresh': '</SCRIPT >\u2029',
+    };
+    const html = buildShellHtml({ ...options, l10nBundle: hostile, language: 'de' });
+    // The browser ends a script element's text at the first "</script" (any case): there must be
+    // exactly the two real ones, and no comment opener inside the data block.
+    assert.equal(html.match(/<\/script/gi)?.length, 2);
+    const block = /<script type="application\/json" id="l10n">([^]*?)<\/script>/.exec(html)?.[1];
+    assert.ok(block !== undefined);
+    assert.doesNotMatch(block, /[<>&\u2028\u2029]/);
+    assert.deepEqual(JSON.parse(block), hostile);
+    assert.match(html, /^<!DOCTYPE html>\n<html lang="de">/);
+    // English (no bundle): an empty object, and the page keeps its English templates.
+    assert.match(buildShellHtml(options), /<script type="application\/json" id="l10n">\{\}<\/script>/);
+    assert.match(buildShellHtml(options), /<html lang="en">/);
+  });
+
+  it('reads the data block back as the page does: translations only, anything malformed means English', () => {
+    assert.deepEqual(parseBundle(jsonInScript({ Retry: 'Wiederholen', 'Sign in/the button': { message: 'Anmelden', comment: ['the button'] }, odd: 3 })), { Retry: 'Wiederholen', 'Sign in/the button': 'Anmelden' });
+    assert.equal(parseBundle('{}'), undefined);
+    assert.equal(parseBundle(''), undefined);
+    assert.equal(parseBundle(null), undefined);
+    assert.equal(parseBundle('[1]'), undefined);
+    assert.equal(parseBundle('{"a":'), undefined);
+  });
+
+  it('takes a language tag for lang and nothing else', () => {
+    assert.match(buildShellHtml({ ...options, language: 'zh-tw' }), /<html lang="zh-tw">/);
+    assert.match(buildShellHtml({ ...options, language: 'en" onload="x' }), /<html lang="en">/);
   });
 
   it('creates a fresh 128-bit nonce each time', () => {

@@ -6,9 +6,13 @@
 // @vscode/webview-ui-toolkit (deprecated by its maintainers on 2025-01-01). Only the
 // components used here are imported, so the bundle stays small.
 
+// First: configures l10n.t from the host's bundle before any other module runs (see ./l10n.ts).
+import './l10n';
 import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-collapsible/index.js';
+import * as l10n from '@vscode/l10n';
+import { countText } from '../../text/counts';
 import { visibleText } from '../../text/safeText';
 import type { DetailsState, FieldGroup, FieldRow, HostMessage, RecordAction, RecordView, TextPreview, UdfDataSummary, WebviewMessage } from '../protocol';
 import './details.css';
@@ -50,8 +54,8 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
   if (message.type !== 'record') vscode.setState({ id: message.id, scrollY: pendingScroll ?? Math.round(window.scrollY) });
   switch (message.type) {
     case 'loading':
-      if (message.refreshing && currentView) setBanner('Refreshing…', 'info');
-      else renderPlaceholder('Loading run…');
+      if (message.refreshing && currentView) setBanner(l10n.t('Refreshing…'), 'info');
+      else renderPlaceholder(l10n.t('Loading run…'));
       break;
     case 'record':
       currentView = message.view;
@@ -145,9 +149,9 @@ function renderError(message: string): void {
   app.setAttribute('aria-busy', 'false');
   const box = el('div', 'error-box');
   box.setAttribute('role', 'alert');
-  box.append(el('h1', 'error-title', 'Could not load this run'), el('p', 'error-message', message));
-  if (currentId) box.append(el('p', 'error-id', `Record ID: ${visibleText(currentId)}`));
-  box.append(actionButton('Retry', 'refresh', false));
+  box.append(el('h1', 'error-title', l10n.t('Could not load this run')), el('p', 'error-message', message));
+  if (currentId) box.append(el('p', 'error-id', l10n.t('Record ID: {0}', visibleText(currentId))));
+  box.append(actionButton(l10n.t('Retry'), 'refresh', false));
   if (currentView) {
     // Keep what was shown before the failed refresh, below the error.
     app.replaceChildren(box, header(currentView), ...recordSections(currentView));
@@ -177,7 +181,7 @@ function header(view: RecordView): HTMLElement {
   status.dataset.status = view.status;
   const cache = document.createElement('vscode-badge');
   cache.className = `cache-badge cache-${view.cache}`;
-  cache.textContent = view.cache === 'hit' ? 'cache hit' : view.cache === 'miss' ? 'cache miss' : 'cache unknown';
+  cache.textContent = view.cache === 'hit' ? l10n.t('cache hit') : view.cache === 'miss' ? l10n.t('cache miss') : l10n.t('cache unknown');
   titleRow.append(heading, status, cache);
 
   const subtitle = el('p', 'subtitle');
@@ -187,15 +191,15 @@ function header(view: RecordView): HTMLElement {
 
   const toolbar = el('div', 'toolbar');
   toolbar.setAttribute('role', 'toolbar');
-  toolbar.setAttribute('aria-label', 'Run actions');
+  toolbar.setAttribute('aria-label', l10n.t('Run actions'));
   toolbar.append(
-    actionButton('Open Code', 'openCode', false, 'Open the code that ran (udf_data) as a read-only document'),
-    actionButton('Open stderr', 'openStderr'),
-    actionButton('Open stdout', 'openStdout'),
-    actionButton('Compare with Local File…', 'compareWithLocalFile', true, 'Diff the code that ran against the active editor or a workspace file'),
-    actionButton('Compare with Previous Run', 'compareWithPreviousRun', true, "Diff against this UDF's previous run whose code differs"),
-    actionButton('Copy ID', 'copyId', true, 'Copy the record id to the clipboard'),
-    actionButton('Refresh', 'refresh', true, 'Fetch this record again'),
+    actionButton(l10n.t('Open Code'), 'openCode', false, l10n.t('Open the code that ran (udf_data) as a read-only document')),
+    actionButton(l10n.t('Open stderr'), 'openStderr'),
+    actionButton(l10n.t('Open stdout'), 'openStdout'),
+    actionButton(l10n.t('Compare with Local File…'), 'compareWithLocalFile', true, l10n.t('Diff the code that ran against the active editor or a workspace file')),
+    actionButton(l10n.t('Compare with Previous Run'), 'compareWithPreviousRun', true, l10n.t("Diff against this UDF's previous run whose code differs")),
+    actionButton(l10n.t('Copy ID'), 'copyId', true, l10n.t('Copy the record id to the clipboard')),
+    actionButton(l10n.t('Refresh'), 'refresh', true, l10n.t('Fetch this record again')),
   );
   head.append(titleRow, subtitle, toolbar);
   return head;
@@ -235,9 +239,10 @@ function fieldRow(row: FieldRow): HTMLTableRowElement {
 }
 
 function valueSpan(state: FieldRow['state'], text: string, monospace: boolean): HTMLElement {
-  if (state === 'absent') return el('span', 'value missing', 'absent');
+  if (state === 'absent') return el('span', 'value missing', l10n.t('absent'));
+  // JSON's null, the value as recorded: the same word in every language.
   if (state === 'null') return el('span', 'value missing', 'null');
-  if (state === 'empty' && text === '') return el('span', 'value missing', 'empty string');
+  if (state === 'empty' && text === '') return el('span', 'value missing', l10n.t('empty string'));
   return el('span', monospace ? 'value mono' : 'value', text);
 }
 
@@ -247,7 +252,7 @@ function previewBlock(preview: TextPreview): HTMLElement {
   block.dataset.state = preview.state;
   const head = el('div', 'preview-head');
   head.append(el('h3', 'preview-title', preview.label), el('span', 'preview-note', preview.note));
-  const label = preview.field === 'udf_data' ? 'Open Code' : `Open ${preview.label}`;
+  const label = preview.field === 'udf_data' ? l10n.t('Open Code') : l10n.t('Open {0}', preview.label);
   head.append(button(label, () => send(preview.openAction), { secondary: true, testId: `${preview.openAction}-preview` }));
   block.append(head);
   if (preview.state === 'value' || (preview.state === 'empty' && preview.text !== '')) {
@@ -265,14 +270,14 @@ function previewBlock(preview: TextPreview): HTMLElement {
 function udfDataSection(summary: UdfDataSummary): HTMLElement {
   const section = el('section', 'group');
   section.dataset.group = 'udf';
-  section.setAttribute('aria-label', 'UDF payload');
-  section.append(el('h2', 'group-title', 'UDF payload'));
+  section.setAttribute('aria-label', l10n.t('UDF payload'));
+  section.append(el('h2', 'group-title', l10n.t('UDF payload')));
   const table = el('table', 'fields');
   const body = el('tbody');
   const rows: [string, string, string | undefined][] = [
-    ['kind', 'Recorded as', summary.kindLabel],
-    ['name', 'Name', summary.name],
-    ['entrypoint', 'Entrypoint', summary.entrypoint],
+    ['kind', l10n.t('Recorded as'), summary.kindLabel],
+    ['name', l10n.t('Name'), summary.name],
+    ['entrypoint', l10n.t('Entrypoint'), summary.entrypoint],
   ];
   for (const [key, label, value] of rows) {
     if (value === undefined && key !== 'kind') continue;
@@ -289,12 +294,12 @@ function udfDataSection(summary: UdfDataSummary): HTMLElement {
   section.append(table);
   if (summary.kind !== 'missing') {
     const actions = el('div', 'toolbar');
-    actions.append(actionButton('Open Raw udf_data', 'openUdfData', true, 'Open udf_data exactly as recorded'));
+    actions.append(actionButton(l10n.t('Open Raw udf_data'), 'openUdfData', true, l10n.t('Open udf_data exactly as recorded')));
     section.append(actions);
   }
   for (const [key, title, json] of [
-    ['metadata', 'Metadata', summary.metadata],
-    ['parameters', 'Parameters', summary.parameters],
+    ['metadata', l10n.t('Metadata'), summary.metadata],
+    ['parameters', l10n.t('Parameters'), summary.parameters],
   ] as const) {
     if (json === undefined) continue;
     const collapsible = document.createElement('vscode-collapsible');
@@ -307,17 +312,17 @@ function udfDataSection(summary: UdfDataSummary): HTMLElement {
     section.append(collapsible);
   }
   if (summary.headers.length) {
-    section.append(el('h3', 'subheading', 'Header modules'));
+    section.append(el('h3', 'subheading', l10n.t('Header modules')));
     const list = el('ul', 'headers');
     for (const header of summary.headers) {
       const item = el('li', 'header-module');
       item.dataset.module = header.module_name;
-      item.append(el('span', 'value mono', header.module_name), el('span', 'secondary', header.reference ? `by reference: ${header.reference}` : `${header.lines} lines`));
+      item.append(el('span', 'value mono', header.module_name), el('span', 'secondary', header.reference ? l10n.t('by reference: {0}', header.reference) : countText(header.lines, l10n.t('{0} line'), l10n.t('{0} lines'))));
       item.append(
-        button('Open', () => currentId && vscode.postMessage({ type: 'openHeader', id: currentId, module_name: header.module_name }), {
+        button(l10n.t('Open'), () => currentId && vscode.postMessage({ type: 'openHeader', id: currentId, module_name: header.module_name }), {
           secondary: true,
           testId: 'openHeader',
-          title: `Open ${header.module_name} as a document`,
+          title: l10n.t('Open {0} as a document', header.module_name),
         }),
       );
       list.append(item);

@@ -6,9 +6,13 @@
 // uPlot (MIT, ~50 KB minified, canvas, no eval, no inline styles: it sets styles through the
 // CSSOM, which the page's CSP allows) is bundled into this script; its CSS into insights.css.
 
+// First: configures l10n.t from the host's bundle before any other module runs (see ../l10n.ts).
+import '../l10n';
+import * as l10n from '@vscode/l10n';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { InsightsHostMessage, InsightsMessage, InsightsState, InsightsSubject, InsightsView, RatioView } from '../../../insights/protocol';
+import { countText, formatCount } from '../../../text/counts';
 import { formatDuration, formatDurationTick, formatLocalTime } from '../../../shared/presentation';
 import './insights.css';
 
@@ -25,7 +29,19 @@ const app = document.getElementById('app') as HTMLElement;
 /** Bottom first, as aggregate.ts's STATUSES. */
 const STATUSES = ['ok', 'cached', 'incomplete', 'failed'] as const;
 type Status = (typeof STATUSES)[number];
-const STATUS_LABEL: Record<Status, string> = { ok: 'OK', cached: 'Cached', incomplete: 'Incomplete', failed: 'Failed' };
+/** A status's name, translated when asked (a function, so it reads the bundle ./l10n configured). */
+function statusLabel(status: Status): string {
+  switch (status) {
+    case 'ok':
+      return l10n.t('OK');
+    case 'cached':
+      return l10n.t('Cached');
+    case 'incomplete':
+      return l10n.t('Incomplete');
+    case 'failed':
+      return l10n.t('Failed');
+  }
+}
 /** Theme variables per series; VS Code defines the charts.* colours in every theme, High Contrast included. */
 const STATUS_COLOUR_VAR: Record<Status, string> = { ok: '--vscode-charts-green', cached: '--vscode-charts-blue', incomplete: '--vscode-charts-yellow', failed: '--vscode-charts-red' };
 const P50_VAR = '--vscode-charts-purple';
@@ -50,8 +66,8 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
       subject = message.subject;
       saveState();
       lastError = undefined;
-      if (view && view.key === message.key) setBusy(message.more ? 'Loading more runs…' : 'Refreshing…');
-      else renderPlaceholder('Loading runs…');
+      if (view && view.key === message.key) setBusy(message.more ? l10n.t('Loading more runs…') : l10n.t('Refreshing…'));
+      else renderPlaceholder(l10n.t('Loading runs…'));
       break;
     case 'data':
       subject = message.subject;
@@ -131,16 +147,16 @@ function render(v: InsightsView): void {
   header.append(el('p', { class: 'subtitle', 'data-insights': 'subject' }, `${v.scopeLabel} · ${v.rangeLabel}`));
   const basis = el('p', { class: 'basis', 'data-insights': 'basis', 'data-runs': String(v.basis.runs), 'data-complete': String(v.basis.complete) }, v.basis.text);
   header.append(basis);
-  const toolbar = el('div', { class: 'toolbar', role: 'toolbar', 'aria-label': 'Insights actions' });
-  const toggle = button(tables ? 'Show charts' : 'Show tables', 'toggleTables', () => {
+  const toolbar = el('div', { class: 'toolbar', role: 'toolbar', 'aria-label': l10n.t('Insights actions') });
+  const toggle = button(tables ? l10n.t('Show charts') : l10n.t('Show tables'), 'toggleTables', () => {
     tables = !tables;
     saveState();
     if (view) render(view);
   });
   toggle.setAttribute('aria-pressed', String(tables));
   toolbar.append(toggle);
-  if (v.basis.canLoadMore) toolbar.append(button('Load more runs', 'loadMore', () => vscode.postMessage({ type: 'loadMore' })));
-  toolbar.append(button('Refresh', 'refresh', () => vscode.postMessage({ type: 'refresh' })));
+  if (v.basis.canLoadMore) toolbar.append(button(l10n.t('Load more runs'), 'loadMore', () => vscode.postMessage({ type: 'loadMore' })));
+  toolbar.append(button(l10n.t('Refresh'), 'refresh', () => vscode.postMessage({ type: 'refresh' })));
   header.append(toolbar);
   const banner = el('div', { id: 'banner', class: 'banner', 'aria-live': 'polite' });
   if (lastError) {
@@ -149,7 +165,7 @@ function render(v: InsightsView): void {
   }
   header.append(banner);
 
-  const main: HTMLElement[] = [header, ratiosSection(v), runsSection(v), durationsSection(v), errorsSection(v), breakdownSection('users', 'Runs by user', 'User', v.byUser), breakdownSection('engines', 'Runs by engine', 'Engine', v.byEngine)];
+  const main: HTMLElement[] = [header, ratiosSection(v), runsSection(v), durationsSection(v), errorsSection(v), breakdownSection('users', l10n.t('Runs by user'), l10n.t('User'), v.byUser), breakdownSection('engines', l10n.t('Runs by engine'), l10n.t('Engine'), v.byEngine)];
   app.replaceChildren(...main);
   app.classList.toggle('tables', tables);
   app.setAttribute('data-view', tables ? 'tables' : 'charts');
@@ -179,9 +195,9 @@ function section(name: string, title: string): HTMLElement {
 }
 
 function ratiosSection(v: InsightsView): HTMLElement {
-  const node = section('ratios', 'Failure rate and cache hits');
+  const node = section('ratios', l10n.t('Failure rate and cache hits'));
   const cards = el('div', { class: 'cards' });
-  cards.append(ratioCard('failure', 'Failure rate', v.ratios.failure, v.ratios.previousLabel), ratioCard('cacheHit', 'Cache-hit ratio', v.ratios.cacheHit, v.ratios.previousLabel));
+  cards.append(ratioCard('failure', l10n.t('Failure rate'), v.ratios.failure, v.ratios.previousLabel), ratioCard('cacheHit', l10n.t('Cache-hit ratio'), v.ratios.cacheHit, v.ratios.previousLabel));
   node.append(cards);
   return node;
 }
@@ -194,7 +210,7 @@ function ratioCard(name: string, title: string, ratio: RatioView, previousLabel:
   if (ratio.previous) {
     const good = ratio.trend === 'same' || ratio.trend === undefined ? 'neutral' : ratio.trend === ratio.better ? 'good' : 'bad';
     const trend = el('p', { class: `trend ${good}`, 'data-insights': 'trend', 'data-trend': ratio.trend ?? '' });
-    trend.textContent = `${ratio.trendText ?? ''} vs ${ratio.previous.text} in the ${previousLabel} (${ratio.previous.detail})`;
+    trend.textContent = l10n.t('{0} vs {1} in the {2} ({3})', ratio.trendText ?? '', ratio.previous.text, previousLabel, ratio.previous.detail);
     card.append(trend);
   } else {
     card.append(el('p', { class: 'detail' }, previousLabel));
@@ -203,12 +219,14 @@ function ratioCard(name: string, title: string, ratio: RatioView, previousLabel:
 }
 
 function runsSection(v: InsightsView): HTMLElement {
-  const node = section('runs', `Runs per ${v.buckets.unit} by status`);
-  node.append(el('div', { class: 'chart-host', id: 'chart-runs', tabindex: '0', role: 'img', 'aria-label': `Runs per ${v.buckets.unit}, stacked by status; arrow keys step through the ${v.buckets.unit}s` }));
+  const hourly = v.buckets.unit === 'hour';
+  const node = section('runs', hourly ? l10n.t('Runs per hour by status') : l10n.t('Runs per day by status'));
+  const chartLabel = hourly ? l10n.t('Runs per hour, stacked by status; arrow keys step through the hours') : l10n.t('Runs per day, stacked by status; arrow keys step through the days');
+  node.append(el('div', { class: 'chart-host', id: 'chart-runs', tabindex: '0', role: 'img', 'aria-label': chartLabel }));
   node.append(el('div', { class: 'tooltip', id: 'tooltip-runs', role: 'status', 'aria-live': 'polite' }));
   const table = el('table', { class: 'data-table', 'data-table': 'runs' });
   const head = el('tr');
-  for (const text of [v.buckets.unit === 'hour' ? 'Hour' : 'Day', ...STATUSES.map((s) => STATUS_LABEL[s]), 'All', 'p50', 'p95']) head.append(el('th', { scope: 'col' }, text));
+  for (const text of [hourly ? l10n.t('Hour') : l10n.t('Day'), ...STATUSES.map(statusLabel), l10n.t('All'), 'p50', 'p95']) head.append(el('th', { scope: 'col' }, text));
   table.append(el('thead'), el('tbody'));
   table.tHead?.append(head);
   const body = table.tBodies[0];
@@ -227,7 +245,7 @@ function runsSection(v: InsightsView): HTMLElement {
     body.append(row);
   });
   const total = el('tr', { 'data-bucket-start': 'total', class: 'total' });
-  total.append(el('th', { scope: 'row' }, 'Total'));
+  total.append(el('th', { scope: 'row' }, l10n.t('Total')));
   for (const status of STATUSES) total.append(el('td', { 'data-col': status }, v.totals[status].toLocaleString('en-US')));
   total.append(el('td', { 'data-col': 'all' }, v.totals.all.toLocaleString('en-US')));
   total.append(el('td', { 'data-col': 'p50' }, v.durations.p50Text), el('td', { 'data-col': 'p95' }, v.durations.p95Text));
@@ -243,10 +261,13 @@ function seconds(value: number | null | undefined): string {
 }
 
 function durationsSection(v: InsightsView): HTMLElement {
-  const node = section('durations', 'Execution time per run');
-  const note = `Log scale; p50 ${v.durations.p50Text}, p95 ${v.durations.p95Text}.` + (v.durations.withoutDuration ? ` ${v.durations.withoutDuration.toLocaleString('en-US')} runs without an execution time are not drawn.` : '');
+  const node = section('durations', l10n.t('Execution time per run'));
+  const without = v.durations.withoutDuration;
+  const note =
+    l10n.t('Log scale; p50 {0}, p95 {1}.', v.durations.p50Text, v.durations.p95Text) +
+    (without ? ` ${countText(without, l10n.t('{0} run without an execution time is not drawn.'), l10n.t('{0} runs without an execution time are not drawn.'))}` : '');
   node.append(el('p', { class: 'detail', 'data-insights': 'percentiles' }, note));
-  node.append(el('div', { class: 'chart-host', id: 'chart-durations', tabindex: '0', role: 'application', 'aria-label': 'Execution time per run; arrow keys select a run, Enter opens its details' }));
+  node.append(el('div', { class: 'chart-host', id: 'chart-durations', tabindex: '0', role: 'application', 'aria-label': l10n.t('Execution time per run; arrow keys select a run, Enter opens its details') }));
   node.append(el('div', { class: 'tooltip', id: 'tooltip-durations', role: 'status', 'aria-live': 'polite' }));
   if (tables) node.append(wrapTable(runTable(v)));
   return node;
@@ -256,9 +277,9 @@ function runTable(v: InsightsView): HTMLTableElement {
   const { points, ids, users } = v.durations;
   const table = el('table', { class: 'data-table', 'data-table': 'durations' });
   const shown = Math.min(points.t.length, RUN_TABLE_MAX);
-  table.append(el('caption', {}, shown < points.t.length ? `The newest ${shown.toLocaleString('en-US')} of ${points.t.length.toLocaleString('en-US')} runs drawn` : `${points.t.length.toLocaleString('en-US')} runs drawn`));
+  table.append(el('caption', {}, shown < points.t.length ? l10n.t('The newest {0} of {1} runs drawn', formatCount(shown), formatCount(points.t.length)) : countText(points.t.length, l10n.t('{0} run drawn'), l10n.t('{0} runs drawn'))));
   const head = el('tr');
-  for (const text of ['Time', 'Execution time', 'User', 'Status', '']) head.append(el('th', { scope: 'col' }, text));
+  for (const text of [l10n.t('Time'), l10n.t('Execution time'), l10n.t('User'), l10n.t('Status'), '']) head.append(el('th', { scope: 'col' }, text));
   table.append(el('thead'), el('tbody'));
   table.tHead?.append(head);
   const body = table.tBodies[0];
@@ -268,9 +289,9 @@ function runTable(v: InsightsView): HTMLTableElement {
     row.append(el('td', {}, formatLocalTime(new Date(points.t[i] * 1000).toISOString())));
     row.append(el('td', { 'data-col': 'seconds', 'data-seconds': String(points.seconds[i]) }, formatDuration(points.seconds[i])));
     row.append(el('td', {}, users[points.user[i]] ?? ''));
-    row.append(el('td', {}, STATUS_LABEL[STATUSES[points.status[i]]]));
+    row.append(el('td', {}, statusLabel(STATUSES[points.status[i]])));
     const cell = el('td');
-    cell.append(button('Details', 'openRun', () => vscode.postMessage({ type: 'openRun', id })));
+    cell.append(button(l10n.t('Details'), 'openRun', () => vscode.postMessage({ type: 'openRun', id })));
     row.append(cell);
     body.append(row);
   }
@@ -278,14 +299,14 @@ function runTable(v: InsightsView): HTMLTableElement {
 }
 
 function errorsSection(v: InsightsView): HTMLElement {
-  const node = section('errors', 'Top errors');
+  const node = section('errors', l10n.t('Top errors'));
   if (v.errors.length === 0) {
-    node.append(el('p', { class: 'detail' }, 'No failed run with an error in the runs read.'));
+    node.append(el('p', { class: 'detail' }, l10n.t('No failed run with an error in the runs read.')));
     return node;
   }
   const table = el('table', { class: 'data-table always', 'data-table': 'errors' });
   const head = el('tr');
-  for (const text of ['Exception', 'Message (numbers, ids and paths masked)', 'Runs', 'First seen', 'Last seen', 'Latest run']) head.append(el('th', { scope: 'col' }, text));
+  for (const text of [l10n.t('Exception'), l10n.t('Message (numbers, ids and paths masked)'), l10n.t('Runs'), l10n.t('First seen'), l10n.t('Last seen'), l10n.t('Latest run')]) head.append(el('th', { scope: 'col' }, text));
   table.append(el('thead'), el('tbody'));
   table.tHead?.append(head);
   for (const group of v.errors) {
@@ -296,7 +317,7 @@ function errorsSection(v: InsightsView): HTMLElement {
     row.append(el('td', { 'data-col': 'count' }, group.count.toLocaleString('en-US')));
     row.append(el('td', { 'data-col': 'first' }, group.firstSeenText), el('td', { 'data-col': 'last' }, group.lastSeenText));
     const cell = el('td');
-    const link = button('Open latest', 'openRun', () => vscode.postMessage({ type: 'openRun', id: group.latestRunId }));
+    const link = button(l10n.t('Open latest'), 'openRun', () => vscode.postMessage({ type: 'openRun', id: group.latestRunId }));
     link.setAttribute('data-run-id', group.latestRunId);
     cell.append(link);
     row.append(cell);
@@ -310,7 +331,7 @@ function breakdownSection(name: string, title: string, column: string, rows: Ins
   const node = section(name, title);
   const table = el('table', { class: 'data-table always breakdown', 'data-table': name });
   const head = el('tr');
-  for (const text of [column, 'Runs', 'Failing', '']) head.append(el('th', { scope: 'col' }, text));
+  for (const text of [column, l10n.t('Runs'), l10n.t('Failing'), '']) head.append(el('th', { scope: 'col' }, text));
   table.append(el('thead'), el('tbody'));
   table.tHead?.append(head);
   const most = Math.max(1, ...rows.map((r) => r.runs));
@@ -387,9 +408,9 @@ function drawRuns(host: HTMLElement, v: InsightsView): uPlot {
       scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(1, max)] } },
       axes: [
         { stroke: axis.stroke, grid: { stroke: axis.grid, width: 1 }, ticks: { stroke: axis.grid } },
-        { stroke: axis.stroke, grid: { stroke: axis.grid, width: 1 }, ticks: { stroke: axis.grid }, label: 'runs' },
+        { stroke: axis.stroke, grid: { stroke: axis.grid, width: 1 }, ticks: { stroke: axis.grid }, label: l10n.t('runs') },
       ],
-      series: [{}, ...order.map((i) => ({ label: STATUS_LABEL[STATUSES[i]], stroke: colours[i], fill: colours[i], width: 0, paths: bars, points: { show: false } }))],
+      series: [{}, ...order.map((i) => ({ label: statusLabel(STATUSES[i]), stroke: colours[i], fill: colours[i], width: 0, paths: bars, points: { show: false } }))],
       hooks: { setCursor: [(u: uPlot) => showBucket(u, v)] },
     },
     [x, ...order.map((i) => cumulative[i])],
@@ -407,8 +428,8 @@ function showBucket(u: uPlot, v: InsightsView): void {
     tip.textContent = '';
     return;
   }
-  const parts = STATUSES.map((s) => `${STATUS_LABEL[s]} ${v.buckets.counts[s][index].toLocaleString('en-US')}`);
-  tip.textContent = `${v.buckets.labels[index]}: ${parts.join(', ')}; p50 ${seconds(v.buckets.p50[index])}, p95 ${seconds(v.buckets.p95[index])}`;
+  const parts = STATUSES.map((s) => `${statusLabel(s)} ${formatCount(v.buckets.counts[s][index])}`);
+  tip.textContent = l10n.t('{0}: {1}; p50 {2}, p95 {3}', v.buckets.labels[index], parts.join(', '), seconds(v.buckets.p50[index]), seconds(v.buckets.p95[index]));
 }
 
 function drawDurations(host: HTMLElement, v: InsightsView): uPlot {
@@ -435,11 +456,11 @@ function drawDurations(host: HTMLElement, v: InsightsView): uPlot {
       scales: { x: { time: true }, y: { distr: 3, log: 10 } },
       axes: [
         { stroke: axis.stroke, grid: { stroke: axis.grid, width: 1 }, ticks: { stroke: axis.grid } },
-        { stroke: axis.stroke, grid: { stroke: axis.grid, width: 1 }, ticks: { stroke: axis.grid }, label: 'seconds', values: (_u, splits) => splits.map((s) => formatDurationTick(s)), size: 70 },
+        { stroke: axis.stroke, grid: { stroke: axis.grid, width: 1 }, ticks: { stroke: axis.grid }, label: l10n.t('seconds'), values: (_u, splits) => splits.map((s) => formatDurationTick(s)), size: 70 },
       ],
       series: [
         {},
-        ...STATUSES.map((s, i) => ({ label: STATUS_LABEL[s], stroke: colours[i], fill: colours[i], paths: () => null, points: { show: true, size: 4, width: 0, stroke: colours[i], fill: colours[i] } })),
+        ...STATUSES.map((s, i) => ({ label: statusLabel(s), stroke: colours[i], fill: colours[i], paths: () => null, points: { show: true, size: 4, width: 0, stroke: colours[i], fill: colours[i] } })),
         { label: 'p50', stroke: p50Colour, width: 1.5, dash: [6, 4], points: { show: false }, spanGaps: true },
         { label: 'p95', stroke: p95Colour, width: 1.5, dash: [2, 3], points: { show: false }, spanGaps: true },
       ],
@@ -494,7 +515,8 @@ function drawDurations(host: HTMLElement, v: InsightsView): uPlot {
     const tip = document.getElementById('tooltip-durations');
     if (tip) {
       const when = formatLocalTime(new Date(points.t[index] * 1000).toISOString());
-      tip.textContent = `${when} · ${formatDuration(points.seconds[index])} · ${v.durations.users[points.user[index]] ?? ''} · ${STATUS_LABEL[STATUSES[points.status[index]]]}${fromKeyboard ? ' · Enter opens the details' : ' · click opens the details'}`;
+      const how = fromKeyboard ? l10n.t('Enter opens the details') : l10n.t('click opens the details');
+      tip.textContent = [when, formatDuration(points.seconds[index]), v.durations.users[points.user[index]] ?? '', statusLabel(STATUSES[points.status[index]]), how].join(' · ');
     }
   }
 
