@@ -1,7 +1,9 @@
 // How a run reads at a glance: status icon and colour, relative and local times, durations,
 // and a Markdown tooltip. Pure, so the tree, result views and hovers show runs the same way.
+import * as l10n from '@vscode/l10n';
 import type { AuditLogRecord, RunStatus } from '../api/types';
 import { errorSummary } from './traceback';
+import { countText } from '../text/counts';
 import { labelText, markdownText } from '../text/safeText';
 import { formatDuration, formatLocalMinutes, formatLocalTime, isFutureTime, relativeTime } from '../time/format';
 
@@ -15,15 +17,22 @@ export interface StatusPresentation {
   short: string;
 }
 
-const STATUS: Record<RunStatus, StatusPresentation> = {
-  ok: { icon: 'pass', color: 'testing.iconPassed', label: 'Succeeded', short: 'Succeeded' },
-  failed: { icon: 'error', color: 'testing.iconFailed', label: 'Failed', short: 'Failed' },
-  incomplete: { icon: 'warning', color: 'list.warningForeground', label: 'Incomplete (never finished)', short: 'Incomplete' },
-  cached: { icon: 'database', color: 'charts.blue', label: 'Served from cache', short: 'Cached' },
-};
-
+/**
+ * A status's look and words. Built when asked, not at module load: a module's top level runs
+ * before the l10n bundle is configured (activation, or the webview page's first import), so
+ * words read there would stay English.
+ */
 export function statusPresentation(status: RunStatus): StatusPresentation {
-  return STATUS[status];
+  switch (status) {
+    case 'ok':
+      return { icon: 'pass', color: 'testing.iconPassed', label: l10n.t('Succeeded'), short: l10n.t('Succeeded') };
+    case 'failed':
+      return { icon: 'error', color: 'testing.iconFailed', label: l10n.t('Failed'), short: l10n.t('Failed') };
+    case 'incomplete':
+      return { icon: 'warning', color: 'list.warningForeground', label: l10n.t('Incomplete (never finished)'), short: l10n.t('Incomplete') };
+    case 'cached':
+      return { icon: 'database', color: 'charts.blue', label: l10n.t('Served from cache'), short: l10n.t('Cached') };
+  }
 }
 
 /**
@@ -32,8 +41,8 @@ export function statusPresentation(status: RunStatus): StatusPresentation {
  * text: the caller passes it through labelText.
  */
 export function udfAccessibleLabel(name: string, status: RunStatus, relative: string, failingRuns?: number): string {
-  const failing = failingRuns ? `, ${failingRuns} failing run${failingRuns === 1 ? '' : 's'}` : '';
-  return `${name}, latest run ${STATUS[status].label.toLowerCase()}, ${relative}${failing}`;
+  const latest = l10n.t('{0}, latest run {1}, {2}', name, statusPresentation(status).label.toLowerCase(), relative);
+  return failingRuns ? `${latest}, ${countText(failingRuns, l10n.t('{0} failing run'), l10n.t('{0} failing runs'))}` : latest;
 }
 
 /**
@@ -44,9 +53,9 @@ export function udfAccessibleLabel(name: string, status: RunStatus, relative: st
  */
 export function udfRowDescription(when: string, status: RunStatus, options: { watched?: boolean; udfId?: string; failingRuns?: number } = {}): string {
   const parts = [when];
-  if (options.watched) parts.push(STATUS[status].short, 'watched');
+  if (options.watched) parts.push(statusPresentation(status).short, l10n.t('watched'));
   if (options.udfId) parts.push(options.udfId);
-  if (options.failingRuns) parts.push(`${options.failingRuns} failing`);
+  if (options.failingRuns) parts.push(l10n.t('{0} failing', options.failingRuns));
   return labelText(parts.join(' · '), 160);
 }
 
@@ -67,8 +76,8 @@ export interface RunRowText {
  * a UDF row. Record text goes through labelText.
  */
 export function runRowText(record: AuditLogRecord, status: RunStatus, now: Date = new Date(), options: { showUdfName?: boolean; timeZone?: string } = {}): RunRowText {
-  const look = STATUS[status];
-  const name = labelText(record.udf_name ?? record.udf_id ?? 'Unnamed UDF', 60);
+  const look = statusPresentation(status);
+  const name = labelText(record.udf_name ?? record.udf_id ?? l10n.t('Unnamed UDF'), 60);
   const relative = relativeTime(record.timestamp, now);
   const when = Number.isNaN(Date.parse(record.timestamp))
     ? `${relative}: ${labelText(record.timestamp, 40)}`
@@ -81,11 +90,11 @@ export function runRowText(record: AuditLogRecord, status: RunStatus, now: Date 
   const description = [look.short, duration];
   if (user) description.push(labelText(user, 60));
   if (error) description.push(labelText(error, 80));
-  const spoken = [when, look.label.toLowerCase(), `${name} run at ${labelText(formatLocalTime(record.timestamp, options.timeZone))}`];
+  const spoken = [when, look.label.toLowerCase(), l10n.t('{0} run at {1}', name, labelText(formatLocalTime(record.timestamp, options.timeZone)))];
   // formatDuration says "did not complete" or "invalid duration" when there is no time to take.
-  spoken.push(/^\d/.test(duration) ? `took ${duration}` : duration);
-  if (user) spoken.push(`by ${labelText(user, 60)}`);
-  if (error) spoken.push(`error: ${labelText(error, 80)}`);
+  spoken.push(/^\d/.test(duration) ? l10n.t('took {0}', duration) : duration);
+  if (user) spoken.push(l10n.t('by {0}', labelText(user, 60)));
+  if (error) spoken.push(l10n.t('error: {0}', labelText(error, 80)));
   return {
     label: labelText(options.showUdfName ? `${name} · ${when}` : when, 120),
     description: labelText(description.join(' · '), 240),
@@ -119,9 +128,9 @@ export function runFacts(record: AuditLogRecord, status: RunStatus, now: Date = 
     isoTime: record.timestamp,
     relative: relativeTime(record.timestamp, now),
     duration: formatDuration(record.execution_time),
-    user: record.user_email ?? record.user_id ?? 'unknown user',
-    engine: record.execution_engine ?? 'unknown engine',
-    cache: record.cache ? 'hit' : record.cache === false ? 'miss' : 'unknown',
+    user: record.user_email ?? record.user_id ?? l10n.t('unknown user'),
+    engine: record.execution_engine ?? l10n.t('unknown engine'),
+    cache: record.cache ? l10n.t('hit') : record.cache === false ? l10n.t('miss') : l10n.t('unknown'),
   };
 }
 
@@ -129,16 +138,16 @@ export function runFacts(record: AuditLogRecord, status: RunStatus, now: Date = 
 export function runTooltipMarkdown(record: AuditLogRecord, status: RunStatus, now: Date = new Date(), timeZone?: string): string {
   const facts = runFacts(record, status, now, timeZone);
   const lines = [
-    `**${markdownText(record.udf_name ?? record.udf_id ?? 'Unnamed UDF', { max: 200 })}** — ${facts.statusLabel}`,
+    `**${markdownText(record.udf_name ?? record.udf_id ?? l10n.t('Unnamed UDF'), { max: 200 })}** — ${facts.statusLabel}`,
     '',
-    `- Time: ${markdownText(facts.localTime)} (${markdownText(facts.relative)})`,
-    `- ISO: ${markdownText(record.timestamp)}`,
-    `- Duration: ${markdownText(facts.duration)}`,
-    `- User: ${markdownText(facts.user, { max: 200 })}`,
-    `- Engine: ${markdownText(facts.engine, { max: 200 })}`,
-    `- Cache: ${facts.cache}`,
+    `- ${l10n.t('Time: {0} ({1})', markdownText(facts.localTime), markdownText(facts.relative))}`,
+    `- ${l10n.t('ISO: {0}', markdownText(record.timestamp))}`,
+    `- ${l10n.t('Duration: {0}', markdownText(facts.duration))}`,
+    `- ${l10n.t('User: {0}', markdownText(facts.user, { max: 200 }))}`,
+    `- ${l10n.t('Engine: {0}', markdownText(facts.engine, { max: 200 }))}`,
+    `- ${l10n.t('Cache: {0}', facts.cache)}`,
   ];
   const error = errorSummary(record.stderr, 300);
-  if (error) lines.push(`- Error: ${markdownText(error)}`);
+  if (error) lines.push(`- ${l10n.t('Error: {0}', markdownText(error))}`);
   return lines.join('\n');
 }

@@ -1,10 +1,12 @@
 // The UDF tree's root: the proven UDF list for the view's scope, grouping and range (every
 // range: last hour … all time, custom), the windows that could not be proven within the
 // request budget, and a full scan of one such window folded back in. Pure: no `vscode`.
+import * as l10n from '@vscode/l10n';
 import { FULL_SCAN_BUDGET, provenDistinct, type ProofProgress, type ProofResult, type UnprovenWindow } from '../api/completeness';
 import { isNewerRun, newestRunFirst } from '../api/instants';
 import type { PageSource } from '../api/paging';
 import type { AuditLogRecord } from '../api/types';
+import { formatCount } from '../text/counts';
 import { formatLocalRange } from '../shared/presentation';
 import { resolveRange } from '../time/range';
 import { buildUdfEntries, type UdfEntry, type ViewState } from './treeModel';
@@ -129,18 +131,26 @@ export async function scanWindowFully(
 
 /** The row's label: "may be incomplete: 14 Nov 09:00–15:00" (local time). */
 export function incompleteLabel(window: UnprovenWindow, timeZone?: string, now?: Date): string {
-  return `may be incomplete: ${formatLocalRange(window.start, window.end, timeZone, now)}`;
+  return l10n.t('may be incomplete: {0}', formatLocalRange(window.start, window.end, timeZone, now));
 }
 
 /** Why a window is marked, for its tooltip (plain text). */
 export function incompleteExplanation(window: UnprovenWindow, listing: Pick<RootListing, 'budget' | 'requests' | 'runsRead'>): string {
   const why =
     window.reason === 'paging'
-      ? 'Fused sent a page with a next-page token but no runs, so this window could not be read to its start.'
-      : `It holds ${window.estimatedRuns ? `about ${window.estimatedRuns.toLocaleString('en-US')} runs, ` : ''}more runs than the request budget could read (${listing.requests} requests of ${listing.budget}, ${listing.runsRead} runs read; setting fusedRuns.udfs.requestBudget).`;
-  return (
-    'A distinct query scans at most 5000 runs and does not say when it stops early, so the list is only shown as complete where every run was read. ' +
-    `${why} UDFs that ran only in this window may be missing. Scan it fully to read every run (with progress and a request count).`
+      ? l10n.t('Fused sent a page with a next-page token but no runs, so this window could not be read to its start.')
+      : window.estimatedRuns
+        ? l10n.t(
+            'It holds about {0} runs, more runs than the request budget could read ({1} requests of {2}, {3} runs read; setting fusedRuns.udfs.requestBudget).',
+            formatCount(window.estimatedRuns),
+            listing.requests,
+            listing.budget,
+            listing.runsRead,
+          )
+        : l10n.t('It holds more runs than the request budget could read ({0} requests of {1}, {2} runs read; setting fusedRuns.udfs.requestBudget).', listing.requests, listing.budget, listing.runsRead);
+  return l10n.t(
+    'A distinct query scans at most 5000 runs and does not say when it stops early, so the list is only shown as complete where every run was read. {0} UDFs that ran only in this window may be missing. Scan it fully to read every run (with progress and a request count).',
+    why,
   );
 }
 

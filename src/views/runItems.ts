@@ -1,10 +1,12 @@
 // Tree rows for one run, shared by the UDF tree and the "Query Results" view so a run looks
 // and behaves the same wherever it is listed.
+import * as l10n from '@vscode/l10n';
 import vscode = require('vscode');
 import { runStatus } from '../api/status';
 import type { AuditLogRecord } from '../api/types';
+import { countText } from '../text/counts';
 import { labelText, markdownText } from '../text/safeText';
-import { countOf, errorSummary, runRowText, runTooltipMarkdown, statusPresentation } from '../shared/presentation';
+import { errorSummary, runRowText, runTooltipMarkdown, statusPresentation } from '../shared/presentation';
 
 export interface RunItemOptions {
   /** Prefix of the TreeItem id; two views may list the same run, one view may not list it twice. Default `run:`. */
@@ -72,16 +74,16 @@ export function runDetailChildren(record: AuditLogRecord, options: Pick<RunItemO
   };
   const stderrSummary = errorSummary(record.stderr);
   return [
-    make('code', 'Code', 'file-code', describeText(record.udf_data, 'udf_data'), 'Open the code that ran'),
-    make('stderr', 'stderr', 'error', stderrSummary ? labelText(stderrSummary, 80) : describeText(record.stderr, 'stderr'), 'Open stderr'),
-    make('stdout', 'stdout', 'output', describeText(record.stdout, 'stdout'), 'Open stdout'),
-    make('details', 'Details', 'info', 'every field', 'Show all fields of this run'),
+    make('code', l10n.t('Code'), 'file-code', describeText(record.udf_data, 'udf_data'), l10n.t('Open the code that ran')),
+    make('stderr', 'stderr', 'error', stderrSummary ? labelText(stderrSummary, 80) : describeText(record.stderr, 'stderr'), l10n.t('Open stderr')),
+    make('stdout', 'stdout', 'output', describeText(record.stdout, 'stdout'), l10n.t('Open stdout')),
+    make('details', l10n.t('Details'), 'info', l10n.t('every field'), l10n.t('Show all fields of this run')),
   ];
 }
 
 /** "empty", "12 lines", or "not in this record" for a text field. */
 function describeText(text: string | null | undefined, field: string): string {
-  if (text === undefined || text === null) return `no ${field}`;
-  if (!text.trim()) return 'empty';
-  return countOf(text.split(/\r?\n/).length, 'line');
+  if (text === undefined || text === null) return l10n.t('no {0}', field);
+  if (!text.trim()) return l10n.t('empty');
+  return countText(text.split(/\r?\n/).length, l10n.t('{0} line'), l10n.t('{0} lines'));
 }

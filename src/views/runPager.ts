@@ -3,9 +3,11 @@
 // clicked, and a failure that keeps everything already shown. Paging always ends: a token
 // that comes back with nothing new is an error (not another Load more), and after
 // `maxPages` pages the pager stops and says so in the log. No `vscode` import.
+import * as l10n from '@vscode/l10n';
 import { InvalidResponseError } from '../api/errors';
 import type { PagingLog } from '../api/paging';
 import type { AuditLogPage, AuditLogQuery, AuditLogRecord } from '../api/types';
+import { formatCount } from '../text/counts';
 import { mergeRuns } from './treeModel';
 
 export type FetchPage = (query: AuditLogQuery, signal?: AbortSignal) => Promise<AuditLogPage>;
@@ -95,7 +97,10 @@ export class RunPager {
           this.token = null;
           const message = `Fused sent page ${this.pages} of ${label} with a next-page token but no new run, so paging stopped (it would never end). The ${this.shown.length} runs shown are kept.`;
           this.options.log?.warn(message);
-          this.error = new InvalidResponseError(message, 'next_page_token');
+          this.error = new InvalidResponseError(
+            l10n.t('Fused sent page {0} of {1} with a next-page token but no new run, so paging stopped (it would never end). The {2} runs shown are kept.', this.pages, label, formatCount(this.shown.length)),
+            'next_page_token',
+          );
           return;
         }
         this.token = page.next_page_token;

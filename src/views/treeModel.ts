@@ -1,6 +1,7 @@
 // The UDF tree's state and the decisions that do not need VS Code: which query each level
 // sends, how the proven UDF list becomes UDF rows, filters, time ranges, and
 // merging pages. Kept free of the `vscode` import so it is unit-tested in plain Node.
+import * as l10n from '@vscode/l10n';
 import { compareInstants, isNewerRun } from '../api/instants';
 import type { AuditLogQuery, AuditLogRecord, DistinctType } from '../api/types';
 import { LIMITS } from '../api/types';
@@ -143,9 +144,9 @@ export function mergeRuns(existing: readonly AuditLogRecord[], incoming: readonl
 
 /** One line for the view's description: scope, range, and active filters. */
 export function describeState(state: ViewState, timeZone?: string): string {
-  const parts = [state.scope === 'mine' ? 'Mine' : 'Execution environment', describeRange(state.range, timeZone)];
-  if (state.groupBy === 'ids') parts.push('by id');
-  if (state.failingOnly) parts.push('failing only');
+  const parts = [state.scope === 'mine' ? l10n.t('Mine') : l10n.t('Execution environment'), describeRange(state.range, timeZone)];
+  if (state.groupBy === 'ids') parts.push(l10n.t('by id'));
+  if (state.failingOnly) parts.push(l10n.t('failing only'));
   if (state.textFilter.trim()) parts.push(`“${state.textFilter.trim()}”`);
   return parts.join(' · ');
 }

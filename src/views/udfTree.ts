@@ -1,6 +1,7 @@
 // The Fused Runs tree: distinct UDFs at the root, their runs newest first with "Load more…",
 // and a run's Code / stderr / stdout / Details below it. The decisions live in treeModel.ts;
 // this file turns them into requests and TreeItems, and keeps what is shown when a load fails.
+import * as l10n from '@vscode/l10n';
 import vscode = require('vscode');
 import { NotSignedInError, isCancellation, isFusedApiError } from '../api/errors';
 import type { UnprovenWindow } from '../api/completeness';
@@ -11,8 +12,9 @@ import { udfListRequestBudget } from '../config/settings';
 import type { FusedServices } from '../services';
 import { abortSignalFor } from '../util/cancellation';
 import { FailingTracker, type FailingResult } from './failingTracker';
+import { countText, formatCount } from '../text/counts';
 import { labelText, markdownText, messageText } from '../text/safeText';
-import { countOf, formatLocalMinutes, formatLocalRange, formatLocalTime, isFutureTime, relativeTime, runTooltipMarkdown, statusPresentation, udfAccessibleLabel, udfRowDescription } from '../shared/presentation';
+import { formatLocalMinutes, formatLocalRange, formatLocalTime, isFutureTime, relativeTime, runTooltipMarkdown, statusPresentation, udfAccessibleLabel, udfRowDescription } from '../shared/presentation';
 import { describeListing, incompleteExplanation, incompleteLabel, loadRootListing, scanWindowFully, type RootListing } from './rootLoader';
 import { RunPager } from './runPager';
 import { runDetailChildren, runTreeItem } from './runItems';
@@ -254,13 +256,14 @@ export class UdfTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
       case 'loadMore': {
         const pager = this.pagers.get(pagerKey(node.udf));
         const loading = pager?.loading ?? false;
-        const item = new vscode.TreeItem(loading ? 'Loading…' : 'Load more…', vscode.TreeItemCollapsibleState.None);
+        const item = new vscode.TreeItem(loading ? l10n.t('Loading…') : l10n.t('Load more…'), vscode.TreeItemCollapsibleState.None);
         item.id = `more:${pagerKey(node.udf)}`;
         item.iconPath = new vscode.ThemeIcon(loading ? 'loading~spin' : 'more');
-        item.description = pager ? `${pager.records.length} shown` : undefined;
+        item.description = pager ? l10n.t('{0} shown', formatCount(pager.records.length)) : undefined;
         item.contextValue = 'fusedLoadMore';
-        item.tooltip = plainTooltip(`Load the next ${countOf(clampPageSize(this.pageSize()), 'run')} of ${markdownText(node.udf.name, { max: 200 })}`);
-        item.command = { command: 'fusedRuns.loadMore', title: 'Load More', arguments: [node] };
+        const pageSize = clampPageSize(this.pageSize());
+        item.tooltip = plainTooltip(pageSize === 1 ? l10n.t('Load the next run of {0}', markdownText(node.udf.name, { max: 200 })) : l10n.t('Load the next {0} runs of {1}', formatCount(pageSize), markdownText(node.udf.name, { max: 200 })));
+        item.command = { command: 'fusedRuns.loadMore', title: l10n.t('Load More'), arguments: [node] };
         return item;
       }
       case 'error': {
@@ -268,10 +271,10 @@ export class UdfTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
         item.id = node.id;
         // The message is the client's, and may carry a server's error detail: text only.
         item.description = labelText(node.message, 200);
-        item.tooltip = plainTooltip(`**${markdownText(node.title)}**\n\n${markdownText(node.message, { max: 1000, multiline: true })}\n\nClick to retry.`);
+        item.tooltip = plainTooltip(`**${markdownText(node.title)}**\n\n${markdownText(node.message, { max: 1000, multiline: true })}\n\n${l10n.t('Click to retry.')}`);
         item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
         item.contextValue = 'fusedError';
-        item.command = { command: 'fusedRuns.retry', title: 'Retry', arguments: [node] };
+        item.command = { command: 'fusedRuns.retry', title: l10n.t('Retry'), arguments: [node] };
         return item;
       }
       case 'incomplete': {
@@ -279,11 +282,11 @@ export class UdfTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
         const item = new vscode.TreeItem(incompleteLabel(node.window), vscode.TreeItemCollapsibleState.None);
         item.id = `incomplete:${node.window.start}|${node.window.end}`;
         const scanning = this.scans.has(`${node.window.start}|${node.window.end}`);
-        item.description = scanning ? 'scanning…' : 'Scan fully';
+        item.description = scanning ? l10n.t('scanning…') : l10n.t('Scan fully');
         item.tooltip = root ? incompleteExplanation(node.window, root.listing) : undefined;
         item.iconPath = new vscode.ThemeIcon(scanning ? 'loading~spin' : 'warning', scanning ? undefined : new vscode.ThemeColor('list.warningForeground'));
         item.contextValue = 'fusedIncompleteWindow';
-        item.command = { command: 'fusedRuns.scanWindowFully', title: 'Scan Fully', arguments: [node] };
+        item.command = { command: 'fusedRuns.scanWindowFully', title: l10n.t('Scan Fully'), arguments: [node] };
         return item;
       }
       case 'info': {
@@ -320,7 +323,7 @@ export class UdfTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
     await this.ensureRoot();
     const nodes: TreeNode[] = [];
     if (this.rootFailure) {
-      nodes.push({ kind: 'error', id: 'error:root', title: this.root ? 'Refresh failed' : 'Could not load UDFs', message: this.rootFailure.message });
+      nodes.push({ kind: 'error', id: 'error:root', title: this.root ? l10n.t('Refresh failed') : l10n.t('Could not load UDFs'), message: this.rootFailure.message });
     }
     const root = this.root;
     if (!root) return nodes;
@@ -332,7 +335,7 @@ export class UdfTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
         root.failing = await this.withViewProgress(this.failing.get(root.state, root.loadedAt));
         failingNames = root.failing.names;
       } catch (error) {
-        nodes.push({ kind: 'error', id: 'error:failing', title: 'Could not read failing runs', message: messageOf(error) });
+        nodes.push({ kind: 'error', id: 'error:failing', title: l10n.t('Could not read failing runs'), message: messageOf(error) });
         return nodes;
       }
     }
@@ -343,8 +346,12 @@ export class UdfTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
       nodes.push({
         kind: 'info',
         id: 'info:empty',
-        label: filtered ? 'No UDF matches the filters' : `No UDF runs in ${describeRange(this.viewState.range)}`,
-        description: filtered ? `${countOf(root.listing.entries.length, 'UDF')} hidden` : this.viewState.scope === 'mine' ? 'try the execution environment or a longer range' : 'try a longer range',
+        label: filtered ? l10n.t('No UDF matches the filters') : l10n.t('No UDF runs in {0}', describeRange(this.viewState.range)),
+        description: filtered
+          ? countText(root.listing.entries.length, l10n.t('{0} UDF hidden'), l10n.t('{0} UDFs hidden'))
+          : this.viewState.scope === 'mine'
+            ? l10n.t('try the execution environment or a longer range')
+            : l10n.t('try a longer range'),
         icon: 'info',
       });
     }
@@ -426,14 +433,14 @@ export class UdfTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
     const range = formatLocalRange(window.start, window.end);
     try {
       const outcome = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `Fused: scanning ${range} fully`, cancellable: true },
+        { location: vscode.ProgressLocation.Notification, title: l10n.t('Fused: scanning {0} fully', range), cancellable: true },
         async (progress, token) => {
           const abort = abortSignalFor(token);
           try {
-            progress.report({ message: 'starting…' });
+            progress.report({ message: l10n.t('starting…') });
             return await scanWindowFully(this.listSource, root.listing, window, root.state, {
               signal: abort.signal,
-              onProgress: (p) => progress.report({ message: `${p.runsRead.toLocaleString('en-US')} runs read · ${p.requests} request${p.requests === 1 ? '' : 's'}` }),
+              onProgress: (p) => progress.report({ message: `${countText(p.runsRead, l10n.t('{0} run read'), l10n.t('{0} runs read'))} · ${countText(p.requests, l10n.t('{0} request'), l10n.t('{0} requests'))}` }),
             });
           } finally {
             abort.dispose();
@@ -441,7 +448,9 @@ export class UdfTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
         },
       );
       for (const record of outcome.listing.records) this.services.records.put(record);
+      // The log's line stays English; the message is translated.
       const summary = `Scanned ${range} fully: ${outcome.runsRead.toLocaleString('en-US')} runs in ${outcome.requests} requests`;
+      const shownSummary = l10n.t('Scanned {0} fully: {1} runs in {2} requests', range, formatCount(outcome.runsRead), formatCount(outcome.requests));
       if (this.root === root) {
         // The tree may have reloaded meanwhile; only fold into the data the scan started from.
         root.listing = outcome.listing;
@@ -449,10 +458,10 @@ export class UdfTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
       }
       if (outcome.stillUnproven.length) {
         this.services.log.warn(`${summary}; still not read to its start: ${outcome.stillUnproven.map((w) => `${w.start} – ${w.end}`).join(', ')}.`);
-        void vscode.window.showWarningMessage(`${summary}, but ${outcome.stillUnproven.length} part(s) could still not be read to the start; they stay marked.`);
+        void vscode.window.showWarningMessage(l10n.t('{0}, but {1} part(s) could still not be read to the start; they stay marked.', shownSummary, outcome.stillUnproven.length));
       } else {
         this.services.log.info(`${summary}; its UDFs are complete.`);
-        void vscode.window.showInformationMessage(`${summary}. Its UDFs are complete.`);
+        void vscode.window.showInformationMessage(l10n.t('{0}. Its UDFs are complete.', shownSummary));
       }
     } catch (error) {
       if (isCancellation(error)) {
@@ -460,7 +469,7 @@ export class UdfTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
         return;
       }
       this.services.log.warn(`Full scan of ${range} failed: ${messageOf(error)}`);
-      void vscode.window.showErrorMessage(messageText(`Fused: scanning ${range} failed: ${messageOf(error)} The window stays marked.`, 1000));
+      void vscode.window.showErrorMessage(messageText(l10n.t('Fused: scanning {0} failed: {1} The window stays marked.', range, messageOf(error)), 1000));
     }
   }
 
@@ -507,7 +516,7 @@ export class UdfTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
       nodes.push({
         kind: 'error',
         id: `error:${key}`,
-        title: pager.loaded ? 'Could not load more runs' : 'Could not load runs',
+        title: pager.loaded ? l10n.t('Could not load more runs') : l10n.t('Could not load runs'),
         message: messageOf(pager.error),
         udf: entry,
       });
@@ -517,14 +526,14 @@ export class UdfTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
       nodes.push({
         kind: 'info',
         id: `info:${key}:limit`,
-        label: `Stopped after ${pager.maxPages} pages`,
-        description: 'more runs exist; narrow the time range',
-        tooltip: plainTooltip(`One UDF loads at most ${pager.maxPages} pages here. Use Export Runs or Show Runs of UDF to read further.`),
+        label: l10n.t('Stopped after {0} pages', pager.maxPages),
+        description: l10n.t('more runs exist; narrow the time range'),
+        tooltip: plainTooltip(l10n.t('One UDF loads at most {0} pages here. Use Export Runs or Show Runs of UDF to read further.', pager.maxPages)),
         icon: 'info',
       });
     }
     if (pager.loaded && pager.records.length === 0) {
-      nodes.push({ kind: 'info', id: `info:${key}:empty`, label: `No runs in ${describeRange(this.viewState.range)}`, icon: 'info' });
+      nodes.push({ kind: 'info', id: `info:${key}:empty`, label: l10n.t('No runs in {0}', describeRange(this.viewState.range)), icon: 'info' });
     }
     return nodes;
   }
@@ -543,20 +552,26 @@ export class UdfTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
     item.description = udfRowDescription(when, status, { watched, udfId: entry.groupBy === 'ids' ? entry.key : undefined, failingRuns: failing?.failure_count });
     // A watched UDF shows an eye in its latest run's status colour; the status is in the tooltip and description.
     item.iconPath = new vscode.ThemeIcon(watched ? 'eye' : look.icon, new vscode.ThemeColor(look.color));
-    const lines = [runTooltipMarkdown(latest, status, now).replace(/^\*\*(.*?)\*\* — /, '**$1** — latest run: ')];
-    if (entry.udfId) lines.push(`- UDF ID: ${markdownText(entry.udfId, { max: 200 })}`);
-    if (watched) lines.push(`- $(eye) Watched: a failing run raises a notification`);
-    if (entry.nameShared) lines.push(`\nAnother UDF id has the same name; they are listed separately because the tree is grouped by id.`);
-    if (failing) lines.push(`\n${countOf(failing.failure_count, 'failing run')} in ${markdownText(describeRange(this.viewState.range))}, last at ${markdownText(formatLocalTime(failing.last_failure))}`);
+    const lines = [runTooltipMarkdown(latest, status, now).replace(/^\*\*(.*?)\*\* — /, (_match, name: string) => `**${name}** — ${l10n.t('latest run:')} `)];
+    if (entry.udfId) lines.push(`- ${l10n.t('UDF ID: {0}', markdownText(entry.udfId, { max: 200 }))}`);
+    if (watched) lines.push(`- $(eye) ${l10n.t('Watched: a failing run raises a notification')}`);
+    if (entry.nameShared) lines.push(`\n${l10n.t('Another UDF id has the same name; they are listed separately because the tree is grouped by id.')}`);
+    if (failing) {
+      const failingRuns = countText(failing.failure_count, l10n.t('{0} failing run'), l10n.t('{0} failing runs'));
+      lines.push(`\n${l10n.t('{0} in {1}, last at {2}', failingRuns, markdownText(describeRange(this.viewState.range)), markdownText(formatLocalTime(failing.last_failure)))}`);
+    }
     const marked = this.root?.listing.unproven.length ?? 0;
-    if (marked) lines.push(`\n$(warning) ${countOf(marked, 'window')} of this range may be incomplete (marked at the top); this list may be missing UDFs.`);
+    if (marked) {
+      const windows = countText(marked, l10n.t('{0} window'), l10n.t('{0} windows'));
+      lines.push(`\n$(warning) ${l10n.t('{0} of this range may be incomplete (marked at the top); this list may be missing UDFs.', windows)}`);
+    }
     // Theme icons for our own $(warning); record text cannot make one (markdownText). No links, no HTML.
     const tooltip = new vscode.MarkdownString(lines.join('\n'), true);
     tooltip.isTrusted = false;
     tooltip.supportHtml = false;
     item.tooltip = tooltip;
     item.contextValue = `${failing ? 'fusedUdf.failing' : 'fusedUdf'}${watched ? '.watched' : ''}`;
-    item.accessibilityInformation = { label: labelText(`${udfAccessibleLabel(entry.name, status, when, failing?.failure_count)}${watched ? ', watched' : ''}`, 200) };
+    item.accessibilityInformation = { label: labelText(watched ? l10n.t('{0}, watched', udfAccessibleLabel(entry.name, status, when, failing?.failure_count)) : udfAccessibleLabel(entry.name, status, when, failing?.failure_count), 200) };
     return item;
   }
 

@@ -2,6 +2,8 @@
 // there is more, and what went wrong. Pure (no `vscode` import) so paging, de-duplication,
 // stale replies and error handling are unit-tested without a workbench.
 import { InvalidResponseError, isCancellation, userMessage } from '../../api/errors';
+import * as l10n from '@vscode/l10n';
+import { formatCount } from '../../text/counts';
 import { isSinglePageQuery, type PagingLog } from '../../api/paging';
 import type { AuditLogPage, AuditLogQuery, AuditLogRecord } from '../../api/types';
 
@@ -242,7 +244,7 @@ export class ResultsModel {
           // A token with nothing new (or the same token again) would be followed forever.
           this.state = { ...this.state, all: records, nextPageToken: null, pages: pagesRead };
           throw new InvalidResponseError(
-            `Fused sent page ${pagesRead} with a next-page token but no new run, so paging stopped (it would never end). The ${records.length} runs shown are kept.`,
+            l10n.t('Fused sent page {0} with a next-page token but no new run, so paging stopped (it would never end). The {1} runs shown are kept.', pagesRead, formatCount(records.length)),
             'next_page_token',
           );
         }
@@ -267,7 +269,7 @@ export class ResultsModel {
         loading: false,
         // What was already loaded stays; a failed page becomes an error row with Retry.
         error: {
-          message: cancelled ? 'Cancelled.' : userMessage(error),
+          message: cancelled ? l10n.t('Cancelled.') : userMessage(error),
           during: pageToken === undefined && !receivedAny ? 'first' : 'more',
           cause: error,
           cancelled,
@@ -303,7 +305,7 @@ export function describeQuery(query: AuditLogQuery): string {
     if (query.start_timestamp || query.end_timestamp) {
       parts.push(`${query.start_timestamp ?? '…'} → ${query.end_timestamp ?? '…'}`);
     }
-    parts.push(query.exec_env ? 'exec env' : parts.length === 0 ? 'my runs' : '');
+    parts.push(query.exec_env ? l10n.t('exec env') : parts.length === 0 ? l10n.t('my runs') : '');
   }
   return parts.filter(Boolean).join(' · ');
 }

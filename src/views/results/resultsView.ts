@@ -2,11 +2,12 @@
 // "Load more…" over next_page_token, an error row with Retry that keeps the rows already shown,
 // and run rows shared with the UDF tree. Visible only while it has something to show.
 import vscode = require('vscode');
+import * as l10n from '@vscode/l10n';
 import { isFusedApiError, userMessage } from '../../api/errors';
 import type { AuditLogRecord } from '../../api/types';
 import type { FusedServices } from '../../services';
 import { labelText, markdownText } from '../../text/safeText';
-import { countOf } from '../../shared/presentation';
+import { countText, formatCount } from '../../text/counts';
 import { runDetailChildren, runTreeItem } from '../runItems';
 import { MAX_RESULT_PAGES, ResultsModel, type ResultsSnapshot, type ShowQuerySpec, type ShowRecordsSpec } from './resultsModel';
 import { DisposableStore } from '../../util/disposables';
@@ -122,7 +123,7 @@ export class ResultsView implements vscode.TreeDataProvider<ResultsNode>, vscode
       void vscode.commands.executeCommand('setContext', RESULTS_HAVE_QUERY_CONTEXT, hasQuery);
     }
     // The title holds what was asked for (a UDF name, a token, a typed time): text only.
-    this.treeView.title = snapshot.active ? labelText(snapshot.title, 100) : 'Query Results';
+    this.treeView.title = snapshot.active ? labelText(snapshot.title, 100) : l10n.t('Query Results');
     this.treeView.description = snapshot.active ? labelText(describeCounts(snapshot)) : undefined;
     this.treeView.message = snapshot.notice === undefined ? undefined : labelText(snapshot.notice, 500);
     this.changeEmitter.fire(undefined);
@@ -138,16 +139,16 @@ export class ResultsView implements vscode.TreeDataProvider<ResultsNode>, vscode
       case 'part':
         return node.item;
       case 'loadMore': {
-        const item = new vscode.TreeItem('Load more…', vscode.TreeItemCollapsibleState.None);
+        const item = new vscode.TreeItem(l10n.t('Load more…'), vscode.TreeItemCollapsibleState.None);
         item.id = `${ID_PREFIX}loadMore`;
         item.iconPath = new vscode.ThemeIcon('ellipsis');
-        item.tooltip = 'Fetch the next page of this query';
+        item.tooltip = l10n.t('Fetch the next page of this query');
         item.contextValue = 'fusedResults.loadMore';
-        item.command = { command: RESULTS_COMMANDS.loadMore, title: 'Load more' };
+        item.command = { command: RESULTS_COMMANDS.loadMore, title: l10n.t('Load more') };
         return item;
       }
       case 'loading': {
-        const item = new vscode.TreeItem('Loading…', vscode.TreeItemCollapsibleState.None);
+        const item = new vscode.TreeItem(l10n.t('Loading…'), vscode.TreeItemCollapsibleState.None);
         item.id = `${ID_PREFIX}loading`;
         item.iconPath = new vscode.ThemeIcon('loading~spin');
         return item;
@@ -155,15 +156,15 @@ export class ResultsView implements vscode.TreeDataProvider<ResultsNode>, vscode
       case 'error': {
         const item = new vscode.TreeItem(labelText(node.message, 200), vscode.TreeItemCollapsibleState.None);
         item.id = `${ID_PREFIX}error`;
-        item.description = 'Retry';
+        item.description = l10n.t('Retry');
         item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
-        const tooltip = new vscode.MarkdownString(`${markdownText(node.message, { max: 1000, multiline: true })}\n\nClick to retry.`);
+        const tooltip = new vscode.MarkdownString(`${markdownText(node.message, { max: 1000, multiline: true })}\n\n${l10n.t('Click to retry.')}`);
         tooltip.isTrusted = false;
         tooltip.supportHtml = false;
         tooltip.supportThemeIcons = false;
         item.tooltip = tooltip;
         item.contextValue = 'fusedResults.error';
-        item.command = { command: RESULTS_COMMANDS.retry, title: 'Retry' };
+        item.command = { command: RESULTS_COMMANDS.retry, title: l10n.t('Retry') };
         return item;
       }
       case 'empty': {
@@ -195,7 +196,8 @@ export class ResultsView implements vscode.TreeDataProvider<ResultsNode>, vscode
     else if (snapshot.loading) nodes.push(this.fixedNodes.loading);
     else if (snapshot.hasMore) nodes.push(this.fixedNodes.loadMore);
     else if (snapshot.records.length === 0) {
-      nodes.push({ kind: 'empty', text: snapshot.filterLabel && snapshot.loadedCount > 0 ? `No ${snapshot.filterLabel.replace(/ only$/, '')} among ${countOf(snapshot.loadedCount, 'run')}` : 'No runs match this query' });
+      const loaded = countText(snapshot.loadedCount, l10n.t('{0} run'), l10n.t('{0} runs'));
+      nodes.push({ kind: 'empty', text: snapshot.filterLabel && snapshot.loadedCount > 0 ? l10n.t('None of {0} ({1})', loaded, snapshot.filterLabel) : l10n.t('No runs match this query') });
     }
     return nodes;
   }
@@ -212,10 +214,10 @@ export class ResultsView implements vscode.TreeDataProvider<ResultsNode>, vscode
 
 /** "12 runs · more available · failing runs only" */
 function describeCounts(snapshot: ResultsSnapshot): string {
-  const parts = [countOf(snapshot.records.length, 'run')];
-  if (snapshot.filterLabel) parts.push(`${snapshot.filterLabel} (of ${snapshot.loadedCount} loaded)`);
-  if (snapshot.hasMore) parts.push('more available');
-  if (snapshot.limitReached) parts.push(`stopped at ${MAX_RESULT_PAGES} pages; more exist`);
+  const parts = [countText(snapshot.records.length, l10n.t('{0} run'), l10n.t('{0} runs'))];
+  if (snapshot.filterLabel) parts.push(l10n.t('{0} (of {1} loaded)', snapshot.filterLabel, formatCount(snapshot.loadedCount)));
+  if (snapshot.hasMore) parts.push(l10n.t('more available'));
+  if (snapshot.limitReached) parts.push(l10n.t('stopped at {0} pages; more exist', MAX_RESULT_PAGES));
   return parts.join(' · ');
 }
 
