@@ -91,6 +91,13 @@ async function openQuick(wb, fileName) {
  * Takes the set into `dir` (or only the tree into a `.png` file). `names` are the demo workspace's
  * UDF names (names[0] is in udfs/pipeline.py's fused.run call).
  */
+/** Waits (up to 30 s) for the editor's code lenses to show; returns how many show (0 if none came). */
+async function codeLensesShown(page) {
+  const lenses = page.locator('.editor-instance .codelens-decoration');
+  await lenses.first().waitFor({ state: 'visible', timeout: 30_000 }).catch(() => undefined);
+  return lenses.count();
+}
+
 async function takeScreenshots(modules, fused, codeServer, runDir, workspaceDir, url, target, names) {
   const { launchBrowser, Workbench, demoFixtures, compareRecords } = modules;
   const single = target.toLowerCase().endsWith('.png');
@@ -128,12 +135,16 @@ async function takeScreenshots(modules, fused, codeServer, runDir, workspaceDir,
     const failing = rows[0];
     await wb.expandTreeRow(failing.label);
     await waitUntil(page, 'the runs of the expanded UDF', async () => (await wb.treeRows()).some((row) => row.level === 2));
-    await shoot(SHOTS[0].file, `expanded ${JSON.stringify(failing.label)}`);
+    // The code lenses above the UDF calls belong in the picture: they resolve after the editor shows.
+    const lenses = await codeLensesShown(page);
+    await shoot(SHOTS[0].file, `expanded ${JSON.stringify(failing.label)}; ${lenses} code lens(es) shown`);
     if (single) return taken;
 
     // 2. A hover over the UDF name in fused.run("…").
     const nameInCode = page.locator('.editor-instance .view-lines .view-line span', { hasText: names[0] }).last();
     await nameInCode.waitFor({ state: 'visible', timeout: 15_000 });
+    // A lens arriving after the pointer would move the line away from under it (and be missing from the picture).
+    await codeLensesShown(page);
     const hoverText = await wb.hover(nameInCode, 30_000);
     await page.waitForTimeout(300); // the hover fades in
     const hoverBox = page.locator('.monaco-hover:not(.hidden)').filter({ visible: true }).last();
@@ -233,6 +244,10 @@ async function takeScreenshots(modules, fused, codeServer, runDir, workspaceDir,
     await insights.locator('main#app[aria-busy="false"]').waitFor({ state: 'attached', timeout: 60_000 });
     await insights.locator('body[data-drawn-runs]').waitFor({ state: 'attached', timeout: 30_000 });
     await page.waitForTimeout(500); // the charts' last layout pass
+    // Both charts whole: scroll the page so the durations chart's section ends at the bottom of the
+    // panel (the runs chart above it stays in view; the ratio cards at the top may scroll away).
+    await insights.locator('section[data-chart="durations"]').evaluate((section) => section.scrollIntoView({ block: 'end' }));
+    await insights.locator('#chart-runs canvas').first().waitFor({ state: 'visible', timeout: 10_000 });
     await shoot(SHOTS[8].file, `${busiest}: ${runsOf(busiest)} runs in the last 24 h`);
     return taken;
   } catch (error) {
