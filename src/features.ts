@@ -3,6 +3,7 @@
 // plugging the tree, hover, code-lens, file-system and panel-serializer implementations into the
 // entry points activation registered.
 import vscode = require('vscode');
+import { COMMANDS } from './shared/commands';
 import type { FeatureHost, FeatureLoad } from './activation/lazyHost';
 import { configureL10n } from './activation/l10nBundle';
 import { registerCheckConnection } from './diagnostics/checkConnection';
@@ -30,11 +31,11 @@ export function activateFeatures(context: vscode.ExtensionContext, host: Feature
   context.subscriptions.push(log, services);
 
   context.subscriptions.push(
-    vscode.commands.registerCommand('fusedRuns.setApiToken', () => services.auth.setToken()),
-    vscode.commands.registerCommand('fusedRuns.signOut', () => services.auth.signOut()),
-    vscode.commands.registerCommand('fusedRuns.useSdkCredentials', () => services.auth.useSdkCredentials()),
-    vscode.commands.registerCommand('fusedRuns.showLog', () => log.show()),
-    vscode.commands.registerCommand('fusedRuns.selectInterpreter', () => services.python.selectInterpreter()),
+    vscode.commands.registerCommand(COMMANDS.setApiToken, () => services.auth.setToken()),
+    vscode.commands.registerCommand(COMMANDS.signOut, () => services.auth.signOut()),
+    vscode.commands.registerCommand(COMMANDS.useSdkCredentials, () => services.auth.useSdkCredentials()),
+    vscode.commands.registerCommand(COMMANDS.showLog, () => log.show()),
+    vscode.commands.registerCommand(COMMANDS.selectInterpreter, () => services.python.selectInterpreter()),
   );
   // Sets the signed-in context key for the welcome view without blocking.
   void services.auth.getCredentials();

@@ -3,6 +3,7 @@
 // credentials.ts. The token is never logged, shown, or written to settings.
 import * as os from 'node:os';
 import vscode = require('vscode');
+import { COMMANDS, invocation } from '../shared/commands';
 import * as l10n from '@vscode/l10n';
 import type { Credentials } from '../api/client';
 import { messageText } from '../text/safeText';
@@ -111,7 +112,7 @@ export class AuthService implements vscode.Disposable {
           await vscode.workspace.getConfiguration('fusedRuns').update('api.backend', 'python-sdk', vscode.ConfigurationTarget.Global);
           this.log.info('"fusedRuns.api.backend" set to "python-sdk" in the user settings.');
         } else if (choice === checkConnection) {
-          void vscode.commands.executeCommand('fusedRuns.checkConnection');
+          void vscode.commands.executeCommand(...invocation(COMMANDS.checkConnection));
         }
       });
     }

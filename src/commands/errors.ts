@@ -2,6 +2,7 @@
 // actions that can help (Retry, Set API Token, Show Log). Cancellation is not an error.
 import vscode = require('vscode');
 import * as l10n from '@vscode/l10n';
+import { COMMANDS, VSCODE_COMMANDS, invocation } from '../shared/commands';
 import { isCancellation, isFusedApiError, userMessage } from '../api/errors';
 import { messageText } from '../text/safeText';
 import type { FusedServices } from '../services';
@@ -44,10 +45,10 @@ export function reportQueryError(services: FusedServices, what: string, error: u
   // `what` may name a UDF and the message may carry a server's detail: text, never links.
   void vscode.window.showErrorMessage(messageText(l10n.t('{0} failed: {1}', what, message)), ...actions).then((choice) => {
     if (choice === retryAction) void retry?.();
-    else if (choice === setApiToken) void vscode.commands.executeCommand('fusedRuns.setApiToken');
-    else if (choice === selectInterpreter) void vscode.commands.executeCommand('fusedRuns.selectInterpreter');
-    else if (choice === openSettings) void vscode.commands.executeCommand('workbench.action.openSettings', 'fusedRuns.python.interpreter');
-    else if (choice === checkConnection) void vscode.commands.executeCommand('fusedRuns.checkConnection');
+    else if (choice === setApiToken) void vscode.commands.executeCommand(...invocation(COMMANDS.setApiToken));
+    else if (choice === selectInterpreter) void vscode.commands.executeCommand(...invocation(COMMANDS.selectInterpreter));
+    else if (choice === openSettings) void vscode.commands.executeCommand(VSCODE_COMMANDS.openSettings, 'fusedRuns.python.interpreter');
+    else if (choice === checkConnection) void vscode.commands.executeCommand(...invocation(COMMANDS.checkConnection));
     else if (choice === showLog) services.log.show(true);
   });
 }

@@ -13,9 +13,9 @@ import { countText } from '../text/counts';
 import { describeQuery } from '../views/results/resultsModel';
 import type { ResultsView } from '../views/results/resultsView';
 import { isCancellation, reportQueryError } from './errors';
-import { EXPORT_FORMATS, exportFileName, type ExportFormat } from './exportFormat';
+import { EXPORT_FORMATS, exportFileName } from './exportFormat';
 import { exportQuery, keepOnly, PartialExportError, watchBudget, writeExport } from './exportWriter';
-import { queryFromArg } from './queryArgs';
+import { readExportOptions, readQueryArg, type ExportFormat } from '../shared/commands';
 import { exportMaxRecords } from './settings';
 
 /** What to export: a query to page through, or records already computed (a recipe's result). */
@@ -23,16 +23,10 @@ export type ExportSource =
   | { kind: 'query'; query: AuditLogQuery; title: string; keep?: (record: AuditLogRecord) => boolean }
   | { kind: 'records'; records: readonly AuditLogRecord[]; title: string };
 
-export interface ExportArgs {
-  format?: ExportFormat;
-  /** Skip the save dialog (tests, other commands). */
-  target?: vscode.Uri | string;
-}
-
 export async function exportRuns(services: FusedServices, results: ResultsView, arg: unknown, askQuery: () => Promise<{ query: AuditLogQuery; title: string } | undefined>): Promise<void> {
   let source: ExportSource | undefined;
   try {
-    const fromArg = queryFromArg(arg);
+    const fromArg = readQueryArg(arg);
     if (fromArg) source = { kind: 'query', query: fromArg.query, title: fromArg.title ?? describeQuery(fromArg.query) };
   } catch (error) {
     reportQueryError(services, l10n.t('Export Runs'), error);
@@ -48,7 +42,7 @@ export async function exportRuns(services: FusedServices, results: ResultsView, 
     if (!asked) return;
     source = { kind: 'query', ...asked };
   }
-  const options = readExportArgs(arg);
+  const options = readExportOptions(arg);
   const format =
     options.format ??
     (await vscode.window
@@ -66,7 +60,8 @@ export async function exportRuns(services: FusedServices, results: ResultsView, 
       .then((picked) => picked?.value));
   if (!format) return;
 
-  let target = typeof options.target === 'string' ? vscode.Uri.file(options.target) : options.target;
+  let target: vscode.Uri | undefined =
+    typeof options.target === 'string' ? vscode.Uri.file(options.target) : options.target instanceof vscode.Uri ? options.target : options.target && vscode.Uri.from(options.target);
   if (!target) {
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(os.homedir());
     target = await vscode.window.showSaveDialog({
@@ -82,15 +77,6 @@ export async function exportRuns(services: FusedServices, results: ResultsView, 
     return;
   }
   await runExport(services, source, format, target);
-}
-
-function readExportArgs(arg: unknown): ExportArgs {
-  if (!arg || typeof arg !== 'object') return {};
-  const raw = arg as Record<string, unknown>;
-  const args: ExportArgs = {};
-  if (raw.format === 'csv' || raw.format === 'jsonl') args.format = raw.format;
-  if (typeof raw.target === 'string' || raw.target instanceof vscode.Uri) args.target = raw.target;
-  return args;
 }
 
 async function runExport(services: FusedServices, source: ExportSource, format: ExportFormat, target: vscode.Uri): Promise<void> {

@@ -3,9 +3,8 @@
 // Pure: no `vscode`, no file system.
 import * as l10n from '@vscode/l10n';
 import { RECORD_FIELDS, type AuditLogRecord } from '../api/types';
+import type { ExportFormat } from '../shared/commands';
 import { csvCell } from '../text/safeText';
-
-export type ExportFormat = 'jsonl' | 'csv';
 
 export const EXPORT_FORMATS: Record<ExportFormat, { label: string; extension: string; filterName: string }> = {
   // Getters: the names are looked up when shown, in the display language.

@@ -8,7 +8,8 @@ import * as path from 'node:path';
 import { CancelledError, userMessage } from '../api/errors';
 import { isSinglePageQuery, type PagingStop } from '../api/paging';
 import { LIMITS, type AuditLogQuery, type AuditLogRecord } from '../api/types';
-import { exportLine, exportPreamble, type ExportFormat } from './exportFormat';
+import type { ExportFormat } from '../shared/commands';
+import { exportLine, exportPreamble } from './exportFormat';
 
 export interface ExportOptions {
   /** Absolute file path to write. */

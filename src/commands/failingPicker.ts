@@ -18,13 +18,12 @@ import {
   describeFailingRange,
   FAILING_SORT_LABELS,
   failingRowText,
-  readFailingArgs,
   sortFailingSummaries,
   truncatedWindowsNotice,
-  type FailingSortKey,
   type FailingWindow,
 } from '../shared/failingSummary';
 import { scopeLabel } from '../prompts/prompts';
+import { readFailingUdfsArg, type FailingSortKey } from '../shared/commands';
 import { resultsPageSize } from './settings';
 
 interface FailingItem extends vscode.QuickPickItem {
@@ -40,8 +39,8 @@ const SORT_BUTTONS: Record<FailingSortKey, { icon: string; tooltip: () => string
 type PickerButton = vscode.QuickInputButton & { action: FailingSortKey | 'scope' | 'refresh' };
 
 export async function showFailingUdfs(services: FusedServices, results: ResultsView, arg?: unknown): Promise<void> {
-  const args = readFailingArgs(arg);
-  let execEnv = args.execEnv ?? args.scope === 'execEnv';
+  const args = readFailingUdfsArg(arg);
+  let execEnv = args.scope === 'execEnv';
   let sort: FailingSortKey = args.sort ?? 'count';
   const days = args.days ?? 7;
   const rangeLabel = describeFailingRange(args, days, new Date());

@@ -11,7 +11,6 @@ import { messageText } from '../text/safeText';
 import { abortSignalFor } from '../util/cancellation';
 import { describeQuery } from '../views/results/resultsModel';
 import { ResultsView } from '../views/results/resultsView';
-import { extractRunRef } from '../shared/commandArgs';
 import { reportQueryError, reportResultsError } from './errors';
 import { exportRuns } from './exportCommand';
 import { showFailingUdfs } from './failingPicker';
@@ -26,29 +25,32 @@ import {
   pickUdf,
   scopeLabel,
 } from '../prompts/prompts';
-import { execEnvFromArg, sharedTokenFromArg, udfIdFromArg, udfNameFromArg } from './queryArgs';
 import { sharedTokenFromInput, validateRecordIdInput, validateSharedTokenInput } from '../prompts/queryInput';
 import { customRange, rangeBounds, rangeTitle, type TimeRange } from '../time/range';
+import {
+  COMMANDS,
+  distinctArg,
+  invocation,
+  readDistinctArg,
+  readRunArg,
+  readSharedTokenArg,
+  readTimeRangeArg,
+  readUdfIdArg,
+  readUdfNameArg,
+  runArg,
+  type DistinctArg,
+} from '../shared/commands';
+import { scopeQuery, type Scope } from '../shared/scope';
 import { resultsPageSize } from './settings';
 import { udfListRequestBudget } from '../config/settings';
 
-export const QUERY_COMMANDS = {
-  showRunById: 'fusedRuns.showRunById',
-  showRunsOfUdfByName: 'fusedRuns.showRunsOfUdfByName',
-  showRunsOfUdfById: 'fusedRuns.showRunsOfUdfById',
-  showRunsForSharedToken: 'fusedRuns.showRunsForSharedToken',
-  showRunsInTimeRange: 'fusedRuns.showRunsInTimeRange',
-  showDistinctUdfs: 'fusedRuns.showDistinctUdfs',
-  showFailingUdfs: 'fusedRuns.showFailingUdfs',
-  showRecentlyUsedUdfs: 'fusedRuns.showRecentlyUsedUdfs',
-  exportRuns: 'fusedRuns.exportRuns',
-} as const;
-
-const DETAILS_COMMAND = 'fusedRuns.showDetails';
+/** Scope as the prompts still speak it (`execEnv` true/false). */
+function scopeOf(execEnv: boolean): Scope {
+  return execEnv ? 'execEnv' : 'mine';
+}
 
 function scoped(execEnv: boolean): Pick<AuditLogQuery, 'exec_env'> {
-  // "Mine" is the API's default: leave exec_env out rather than send false.
-  return execEnv ? { exec_env: true } : {};
+  return scopeQuery(scopeOf(execEnv));
 }
 
 function withScope(title: string, execEnv: boolean): string {
@@ -61,15 +63,15 @@ export function registerQueryCommands(services: FusedServices): vscode.Disposabl
   const commands = new QueryCommands(services, results);
   return vscode.Disposable.from(
     results,
-    vscode.commands.registerCommand(QUERY_COMMANDS.showRunById, (arg?: unknown) => commands.showRunById(arg)),
-    vscode.commands.registerCommand(QUERY_COMMANDS.showRunsOfUdfByName, (arg?: unknown) => commands.showRunsOfUdf('names', arg)),
-    vscode.commands.registerCommand(QUERY_COMMANDS.showRunsOfUdfById, (arg?: unknown) => commands.showRunsOfUdf('ids', arg)),
-    vscode.commands.registerCommand(QUERY_COMMANDS.showRunsForSharedToken, (arg?: unknown) => commands.showRunsForSharedToken(arg)),
-    vscode.commands.registerCommand(QUERY_COMMANDS.showRunsInTimeRange, (arg?: unknown) => commands.showRunsInTimeRange(arg)),
-    vscode.commands.registerCommand(QUERY_COMMANDS.showDistinctUdfs, (arg?: unknown) => commands.showDistinctUdfs(arg)),
-    vscode.commands.registerCommand(QUERY_COMMANDS.showFailingUdfs, (arg?: unknown) => showFailingUdfs(services, results, arg)),
-    vscode.commands.registerCommand(QUERY_COMMANDS.showRecentlyUsedUdfs, (arg?: unknown) => commands.showRecentlyUsedUdfs(arg)),
-    vscode.commands.registerCommand(QUERY_COMMANDS.exportRuns, (arg?: unknown) => exportRuns(services, results, arg, () => commands.askQueryToExport())),
+    vscode.commands.registerCommand(COMMANDS.showRunById, (arg?: unknown) => commands.showRunById(arg)),
+    vscode.commands.registerCommand(COMMANDS.showRunsOfUdfByName, (arg?: unknown) => commands.showRunsOfUdf('names', arg)),
+    vscode.commands.registerCommand(COMMANDS.showRunsOfUdfById, (arg?: unknown) => commands.showRunsOfUdf('ids', arg)),
+    vscode.commands.registerCommand(COMMANDS.showRunsForSharedToken, (arg?: unknown) => commands.showRunsForSharedToken(arg)),
+    vscode.commands.registerCommand(COMMANDS.showRunsInTimeRange, (arg?: unknown) => commands.showRunsInTimeRange(arg)),
+    vscode.commands.registerCommand(COMMANDS.showDistinctUdfs, (arg?: unknown) => commands.showDistinctUdfs(arg)),
+    vscode.commands.registerCommand(COMMANDS.showFailingUdfs, (arg?: unknown) => showFailingUdfs(services, results, arg)),
+    vscode.commands.registerCommand(COMMANDS.showRecentlyUsedUdfs, (arg?: unknown) => commands.showRecentlyUsedUdfs(arg)),
+    vscode.commands.registerCommand(COMMANDS.exportRuns, (arg?: unknown) => exportRuns(services, results, arg, () => commands.askQueryToExport())),
   );
 }
 
@@ -86,7 +88,7 @@ class QueryCommands {
   }
 
   async showRunById(arg?: unknown): Promise<void> {
-    let id = extractRunRef(arg)?.id;
+    let id = readRunArg(arg)?.id;
     if (!id) {
       id = await askText({
         title: l10n.t('Show Run by Record ID'),
@@ -112,16 +114,16 @@ class QueryCommands {
       );
       await this.results.showRecords({ title: `id = ${record.id}`, records: [record], query: { id: record.id } });
       // The details panel is registered by the same feature bundle (src/features.ts), always.
-      await vscode.commands.executeCommand(DETAILS_COMMAND, { id: record.id, udf_name: record.udf_name });
+      await vscode.commands.executeCommand(...invocation(COMMANDS.showDetails, runArg(record)));
     } catch (error) {
-      reportQueryError(this.services, l10n.t('Show run {0}', recordId), error, () => this.showRunById(recordId));
+      reportQueryError(this.services, l10n.t('Show run {0}', recordId), error, () => this.showRunById(runArg({ id: recordId })));
     }
   }
 
   async showRunsOfUdf(by: DistinctType, arg?: unknown): Promise<void> {
-    const fromArg = by === 'names' ? udfNameFromArg(arg) : udfIdFromArg(arg);
-    let execEnv = execEnvFromArg(arg) ?? false;
-    let value = fromArg;
+    const fromArg = by === 'names' ? readUdfNameArg(arg) : readUdfIdArg(arg);
+    let execEnv = fromArg?.scope === 'execEnv';
+    let value = fromArg && ('udf_name' in fromArg ? fromArg.udf_name : fromArg.udf_id);
     if (!value) {
       const picked = await pickUdf(this.services, by, { execEnv });
       if (!picked) return;
@@ -134,7 +136,7 @@ class QueryCommands {
   }
 
   async showRunsForSharedToken(arg?: unknown): Promise<void> {
-    let token = sharedTokenFromArg(arg);
+    let token = readSharedTokenArg(arg);
     if (token) token = sharedTokenFromInput(token);
     if (!token) {
       const typed = await askText({
@@ -157,7 +159,8 @@ class QueryCommands {
       reportQueryError(this.services, l10n.t('Show Runs in Time Range'), error);
       return;
     }
-    let execEnv = execEnvFromArg(arg);
+    const scope = readTimeRangeArg(arg)?.scope;
+    let execEnv = scope === undefined ? undefined : scope === 'execEnv';
     if (!range) {
       range = await askTimeRange({ title: l10n.t('Show Runs in Time Range') });
       if (!range) return;
@@ -171,12 +174,10 @@ class QueryCommands {
   }
 
   async showDistinctUdfs(arg?: unknown): Promise<void> {
-    const raw = arg && typeof arg === 'object' ? (arg as Record<string, unknown>) : {};
-    let choice: { distinctType: DistinctType; execEnv: boolean } | undefined;
-    if (raw.distinctType === 'names' || raw.distinctType === 'ids') choice = { distinctType: raw.distinctType, execEnv: execEnvFromArg(arg) ?? false };
-    else choice = await pickDistinctAndScope(l10n.t('Show Distinct UDFs'));
+    const given = readDistinctArg(arg);
+    const choice = given ? choiceOf(given) : await pickDistinctAndScope(l10n.t('Show Distinct UDFs'));
     if (!choice) return;
-    let scan = typeof raw.maxRecordsToScan === 'number' ? raw.maxRecordsToScan : undefined;
+    let scan = given?.maxRecordsToScan;
     if (scan === undefined) {
       scan = await askMaxRecordsToScan(l10n.t('Show Distinct UDFs: records to scan'));
       if (scan === undefined) return;
@@ -191,10 +192,8 @@ class QueryCommands {
   }
 
   async showRecentlyUsedUdfs(arg?: unknown): Promise<void> {
-    const raw = arg && typeof arg === 'object' ? (arg as Record<string, unknown>) : {};
-    let choice: { distinctType: DistinctType; execEnv: boolean } | undefined;
-    if (raw.distinctType === 'names' || raw.distinctType === 'ids') choice = { distinctType: raw.distinctType, execEnv: execEnvFromArg(arg) ?? false };
-    else choice = await pickDistinctAndScope(l10n.t('Show Recently Used UDFs (last 7 days)'));
+    const given = readDistinctArg(arg);
+    const choice = given ? choiceOf(given) : await pickDistinctAndScope(l10n.t('Show Recently Used UDFs (last 7 days)'));
     if (!choice) return;
     const { distinctType, execEnv } = choice;
     const title = distinctType === 'names' ? l10n.t('recently used UDF names · last 7 days · {0}', scopeLabel(execEnv)) : l10n.t('recently used UDF ids · last 7 days · {0}', scopeLabel(execEnv));
@@ -230,7 +229,7 @@ class QueryCommands {
       );
       if (notice) void vscode.window.showWarningMessage(messageText(l10n.t('Recently used UDFs: {0}', notice)));
     } catch (error) {
-      reportQueryError(this.services, l10n.t('Recently used UDFs'), error, () => this.showRecentlyUsedUdfs({ distinctType, execEnv }));
+      reportQueryError(this.services, l10n.t('Recently used UDFs'), error, () => this.showRecentlyUsedUdfs(distinctArg(distinctType, scopeOf(execEnv))));
     }
   }
 
@@ -276,14 +275,16 @@ class QueryCommands {
   }
 }
 
-/** `{ start, end }` from a caller, read like typed input; a bad one is an error naming it. */
+/** The prompts' answer for a DistinctArg. */
+function choiceOf(arg: DistinctArg): { distinctType: DistinctType; execEnv: boolean } {
+  return { distinctType: arg.distinctType, execEnv: arg.scope === 'execEnv' };
+}
+
+/** A TimeRangeArg, read like typed input; a bad one is an error naming it. */
 function timeRangeFromArg(arg: unknown): TimeRange | undefined {
-  if (!arg || typeof arg !== 'object') return undefined;
-  const raw = arg as Record<string, unknown>;
-  const start = raw.start_timestamp ?? raw.start;
-  const end = raw.end_timestamp ?? raw.end;
-  if (typeof start !== 'string' || typeof end !== 'string') return undefined;
-  const result = customRange(start, end, new Date());
+  const given = readTimeRangeArg(arg);
+  if (!given) return undefined;
+  const result = customRange(given.start, given.end, new Date());
   if (!result.ok) throw new QueryValidationError(result.field === 'start' ? 'start_timestamp' : 'end_timestamp', result.problem);
   return result.range;
 }

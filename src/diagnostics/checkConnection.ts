@@ -3,6 +3,7 @@
 // read-only document; failed checks also offer their fixes as buttons. Runs in a few seconds:
 // no retries, and short time limits of its own.
 import vscode = require('vscode');
+import { COMMANDS } from '../shared/commands';
 import * as l10n from '@vscode/l10n';
 import { FusedApiError, NotFoundError, SetupError, userMessage } from '../api/errors';
 import { PythonSdkSource, describeCommand } from '../api/pythonSdkSource';
@@ -31,7 +32,7 @@ export function registerCheckConnection(services: FusedServices): vscode.Disposa
   let report = `${l10n.t('Run "Fused: Check Connection" to fill this document.')}\n`;
   const changed = new vscode.EventEmitter<vscode.Uri>();
   const provider: vscode.TextDocumentContentProvider = { onDidChange: changed.event, provideTextDocumentContent: () => report };
-  const command = vscode.commands.registerCommand('fusedRuns.checkConnection', async () => {
+  const command = vscode.commands.registerCommand(COMMANDS.checkConnection, async () => {
     const outcome = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: l10n.t('Fused: checking the connection…'), cancellable: true },
       async (_progress, token) => {

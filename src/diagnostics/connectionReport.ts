@@ -2,6 +2,7 @@
 // to lines in the manner of `gh auth status`. Pure (no `vscode`). Every failed line names the
 // action that fixes it. Never contains a token.
 import * as l10n from '@vscode/l10n';
+import { COMMANDS, VSCODE_COMMANDS } from '../shared/commands';
 import type { FusedApiErrorKind } from '../api/errors';
 import type { Credentials } from '../api/types';
 import type { Backend, BackendSetting } from '../connection/backendChoice';
@@ -82,10 +83,10 @@ export interface ConnectionFacts {
 const MARK: Record<CheckStatus, string> = { ok: '✓', warn: '!', fail: '✗', info: '·' };
 
 // Functions, not constants: the titles are looked up when the report is built (display language).
-const setToken = (): FixAction => ({ title: l10n.t('Set API Token'), command: 'fusedRuns.setApiToken' });
-const useSdkSignIn = (): FixAction => ({ title: l10n.t("Use the Fused SDK's Sign-in"), command: 'fusedRuns.useSdkCredentials' });
-const selectInterpreter = (): FixAction => ({ title: l10n.t('Select Interpreter'), command: 'fusedRuns.selectInterpreter' });
-const openSetting = (id: string, title = l10n.t('Open Settings')): FixAction => ({ title, command: 'workbench.action.openSettings', args: [id] });
+const setToken = (): FixAction => ({ title: l10n.t('Set API Token'), command: COMMANDS.setApiToken });
+const useSdkSignIn = (): FixAction => ({ title: l10n.t("Use the Fused SDK's Sign-in"), command: COMMANDS.useSdkCredentials });
+const selectInterpreter = (): FixAction => ({ title: l10n.t('Select Interpreter'), command: COMMANDS.selectInterpreter });
+const openSetting = (id: string, title = l10n.t('Open Settings')): FixAction => ({ title, command: VSCODE_COMMANDS.openSettings, args: [id] });
 const manageTrust = (): FixAction => ({ title: l10n.t('Manage Workspace Trust'), command: 'workbench.trust.manage' });
 
 /** Where a setting's value came from (config/restricted.ts's SettingSource), in the display language. */
@@ -189,7 +190,7 @@ function requestLine(request: RequestFacts, facts: ConnectionFacts): CheckLine {
     case 'validation':
       return { ...line, fix: l10n.t('Correct "fusedRuns.api.baseUrl".'), actions: [openSetting('fusedRuns.api.baseUrl', l10n.t('Open Base URL Setting'))] };
     default:
-      return { ...line, fix: l10n.t('See the Fused Runs log for details and try again later.'), actions: [{ title: l10n.t('Show Log'), command: 'fusedRuns.showLog' }] };
+      return { ...line, fix: l10n.t('See the Fused Runs log for details and try again later.'), actions: [{ title: l10n.t('Show Log'), command: COMMANDS.showLog }] };
   }
 }
 

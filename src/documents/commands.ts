@@ -1,5 +1,5 @@
-// Commands that open a run's documents and diffs. Each takes anything extractRunRef accepts
-// (a tree row, `{ id, udf_name }`, a record, a fused-run URI); from the palette it asks for a
+// Commands that open a run's documents and diffs. Each takes a RunInput (src/shared/commands.ts:
+// a run row, `{ id, udf_name }`, or a fused-run document's Uri); from the palette it asks for a
 // record id, offering the run of the active fused-run editor.
 import vscode = require('vscode');
 import * as l10n from '@vscode/l10n';
@@ -7,7 +7,7 @@ import { isFusedApiError, userMessage } from '../api/errors';
 import { iteratePages } from '../api/paging';
 import { runStatus } from '../api/status';
 import type { AuditLogRecord } from '../api/types';
-import { extractRunRef, type RunRef } from '../shared/commandArgs';
+import { COMMANDS, invocation, readRunArg, type CommandId, type RunRef } from '../shared/commands';
 import { validateRecordIdInput } from '../prompts/queryInput';
 import type { FusedServices } from '../services';
 import { abortSignalFor } from '../util/cancellation';
@@ -23,18 +23,6 @@ const PREVIOUS_RUN_BUDGET = 1000;
 /** How many runs "Compare with Run…" offers. */
 const PICK_RUNS = 100;
 
-export const DOCUMENT_COMMANDS = {
-  openCode: 'fusedRuns.openCode',
-  openStderr: 'fusedRuns.openStderr',
-  openStdout: 'fusedRuns.openStdout',
-  openUdfData: 'fusedRuns.openUdfData',
-  openHeaderModule: 'fusedRuns.openHeaderModule',
-  compareWithLocalFile: 'fusedRuns.compareWithLocalFile',
-  compareWithPreviousRun: 'fusedRuns.compareWithPreviousRun',
-  compareWithRun: 'fusedRuns.compareWithRun',
-  reloadRun: 'fusedRuns.reloadRunDocuments',
-} as const;
-
 export class RunDocumentCommands {
   constructor(
     private readonly services: FusedServices,
@@ -44,7 +32,7 @@ export class RunDocumentCommands {
   register(): vscode.Disposable {
     // Commands resolve to the editor they opened (undefined when cancelled), so callers and
     // tests can use it; failures are reported to the user, never thrown at the caller's menu.
-    const run = (name: string, action: (arg: unknown) => Promise<unknown>) =>
+    const run = (name: CommandId, action: (arg: unknown) => Promise<unknown>) =>
       vscode.commands.registerCommand(name, async (arg: unknown) => {
         try {
           return await action(arg);
@@ -54,15 +42,15 @@ export class RunDocumentCommands {
         }
       });
     return vscode.Disposable.from(
-      run(DOCUMENT_COMMANDS.openCode, (arg) => this.openPart(arg, 'code')),
-      run(DOCUMENT_COMMANDS.openStderr, (arg) => this.openPart(arg, 'stderr')),
-      run(DOCUMENT_COMMANDS.openStdout, (arg) => this.openPart(arg, 'stdout')),
-      run(DOCUMENT_COMMANDS.openUdfData, (arg) => this.openPart(arg, 'udf_data')),
-      run(DOCUMENT_COMMANDS.openHeaderModule, (arg) => this.openHeaderModule(arg)),
-      run(DOCUMENT_COMMANDS.compareWithLocalFile, (arg) => this.compareWithLocalFile(arg)),
-      run(DOCUMENT_COMMANDS.compareWithPreviousRun, (arg) => this.compareWithPreviousRun(arg)),
-      run(DOCUMENT_COMMANDS.compareWithRun, (arg) => this.compareWithRun(arg)),
-      run(DOCUMENT_COMMANDS.reloadRun, (arg) => this.reloadRun(arg)),
+      run(COMMANDS.openCode, (arg) => this.openPart(arg, 'code')),
+      run(COMMANDS.openStderr, (arg) => this.openPart(arg, 'stderr')),
+      run(COMMANDS.openStdout, (arg) => this.openPart(arg, 'stdout')),
+      run(COMMANDS.openUdfData, (arg) => this.openPart(arg, 'udf_data')),
+      run(COMMANDS.openHeaderModule, (arg) => this.openHeaderModule(arg)),
+      run(COMMANDS.compareWithLocalFile, (arg) => this.compareWithLocalFile(arg)),
+      run(COMMANDS.compareWithPreviousRun, (arg) => this.compareWithPreviousRun(arg)),
+      run(COMMANDS.compareWithRun, (arg) => this.compareWithRun(arg)),
+      run(COMMANDS.reloadRunDocuments, (arg) => this.reloadRun(arg)),
     );
   }
 
@@ -209,7 +197,7 @@ export class RunDocumentCommands {
   // --- reload ---
 
   async reloadRun(arg: unknown): Promise<void> {
-    const ref = extractRunRef(arg) ?? activeRunRef();
+    const ref = readRunArg(arg) ?? activeRunRef();
     if (!ref) {
       void vscode.window.showInformationMessage(l10n.t('Open a run document (code, stderr or stdout) to reload it from the server.'));
       return;
@@ -221,7 +209,7 @@ export class RunDocumentCommands {
 
   /** The record behind the argument, fetched once (shared cache); asks for an id from the palette. */
   private async resolveRecord(arg: unknown, prompt: string): Promise<AuditLogRecord | undefined> {
-    let ref: RunRef | undefined = extractRunRef(arg);
+    let ref: RunRef | undefined = readRunArg(arg);
     if (!ref) {
       if (arg !== undefined && !(arg instanceof vscode.Uri)) {
         void vscode.window.showErrorMessage(l10n.t('That is not a Fused run: expected a run from the Fused Runs view, a record id or a fused-run document.'));
@@ -242,8 +230,8 @@ export class RunDocumentCommands {
     const actions = isFusedApiError(error) && (error.kind === 'not-signed-in' || error.kind === 'authentication') ? [setApiToken, showLog] : [showLog];
     // Messages name records and carry server details: text, never links.
     void vscode.window.showErrorMessage(messageText(message), ...actions).then((choice) => {
-      if (choice === setApiToken) void vscode.commands.executeCommand('fusedRuns.setApiToken');
-      else if (choice === showLog) void vscode.commands.executeCommand('fusedRuns.showLog');
+      if (choice === setApiToken) void vscode.commands.executeCommand(...invocation(COMMANDS.setApiToken));
+      else if (choice === showLog) void vscode.commands.executeCommand(...invocation(COMMANDS.showLog));
     });
   }
 }

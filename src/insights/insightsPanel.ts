@@ -6,6 +6,7 @@
 
 import vscode = require('vscode');
 import * as l10n from '@vscode/l10n';
+import { COMMANDS, invocation, runArg } from '../shared/commands';
 import { configureL10n } from '../activation/l10nBundle';
 import { FusedApiError } from '../api/errors';
 import type { PageSource } from '../api/paging';
@@ -218,7 +219,7 @@ class InsightsPanel {
         this.services.log.info(`UDF insights ${labelText(this.subject.value, 80)}: drew ${message.points.toLocaleString('en-US')} runs in ${message.ms.toFixed(1)} ms.`);
         return;
       case 'openRun':
-        await vscode.commands.executeCommand('fusedRuns.showDetails', { id: message.id });
+        await vscode.commands.executeCommand(...invocation(COMMANDS.showDetails, runArg({ id: message.id })));
         return;
     }
   }

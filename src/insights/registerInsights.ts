@@ -4,14 +4,13 @@
 
 import vscode = require('vscode');
 import * as l10n from '@vscode/l10n';
+import { COMMANDS } from '../shared/commands';
 import type { FeatureHost } from '../activation/lazyHost';
 import type { FusedServices } from '../services';
 import { labelText } from '../text/safeText';
 import type { ViewState } from '../views/treeModel';
 import { INSIGHTS_VIEW_TYPE, parseSubject, subjectOfArgument, type InsightsSubject } from './protocol';
 import type { InsightsPanels } from './insightsPanel';
-
-export const SHOW_INSIGHTS_COMMAND = 'fusedRuns.showUdfInsights';
 
 /** What the tree shows now (its scope and range apply to every entry point) and the UDF names it has loaded. */
 export interface InsightsTreeContext {
@@ -29,7 +28,7 @@ export function registerUdfInsights(services: FusedServices, tree: InsightsTreeC
     return panels;
   };
   return vscode.Disposable.from(
-    vscode.commands.registerCommand(SHOW_INSIGHTS_COMMAND, async (arg?: unknown) => {
+    vscode.commands.registerCommand(COMMANDS.showUdfInsights, async (arg?: unknown) => {
       const subject = arg === undefined ? await askForUdf(tree) : subjectOfArgument(arg, tree.state);
       if (subject) {
         (await loadPanels()).show(subject);

@@ -1,6 +1,7 @@
 // What every feature needs, created once at activation: the log channel, credentials,
 // the audit-log back end for the current settings, and the shared record cache.
 import vscode = require('vscode');
+import { COMMANDS, invocation } from '../shared/commands';
 import * as l10n from '@vscode/l10n';
 import { AuditLogClient } from '../api/client';
 import { PythonSdkSource } from '../api/pythonSdkSource';
@@ -190,7 +191,7 @@ export class FusedServices implements vscode.Disposable {
           await updateUserSetting('api.backend', 'python-sdk');
           this.log.info('"fusedRuns.api.backend" set to "python-sdk" in the user settings.');
         } else if (choice === checkConnection) {
-          await vscode.commands.executeCommand('fusedRuns.checkConnection');
+          await vscode.commands.executeCommand(...invocation(COMMANDS.checkConnection));
         }
       });
   }

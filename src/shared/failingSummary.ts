@@ -6,7 +6,7 @@ import { labelText } from '../text/safeText';
 import { countText, formatCount } from '../text/counts';
 import { errorSummary, formatLocalRange, formatLocalTime, relativeTime } from './presentation';
 
-export type FailingSortKey = 'count' | 'lastFailure' | 'name';
+import type { FailingSortKey, FailingUdfsArg } from './commands';
 
 export const FAILING_SORT_LABELS: Record<FailingSortKey, string> = {
   // Getters: looked up when shown, in the display language.
@@ -86,60 +86,6 @@ export function failingRowText(summary: FailingUdfSummary, now: Date, timeZone?:
 // ---------------------------------------------------------------------------------------------
 // Arguments and notices
 
-export interface FailingUdfsArgs {
-  execEnv?: boolean;
-  scope?: 'mine' | 'execEnv';
-  /** Explicit range (ISO with offset); default: the last `days` days. */
-  start?: string;
-  end?: string;
-  days?: number;
-  sort?: FailingSortKey;
-  /** Summaries already read (the status bar passes them): shown at once, no request. */
-  summaries?: FailingUdfSummary[];
-  /** With `summaries`: the windows that reading left incomplete, so the notice survives the hand-over. */
-  truncatedWindows?: TimeWindow[];
-}
-
-function isWindow(value: unknown): value is TimeWindow {
-  if (!value || typeof value !== 'object') return false;
-  const w = value as Record<string, unknown>;
-  return typeof w.start === 'string' && typeof w.end === 'string' && Number.isFinite(Date.parse(w.start)) && Number.isFinite(Date.parse(w.end));
-}
-
-function isSummary(value: unknown): value is FailingUdfSummary {
-  if (!value || typeof value !== 'object') return false;
-  const s = value as Record<string, unknown>;
-  return (
-    (typeof s.udf_name === 'string' || s.udf_name === null) &&
-    typeof s.failure_count === 'number' &&
-    typeof s.last_failure === 'string' &&
-    (typeof s.sample_error === 'string' || s.sample_error === null)
-  );
-}
-
-export function readFailingArgs(arg: unknown): FailingUdfsArgs {
-  if (!arg || typeof arg !== 'object') return {};
-  const raw = arg as Record<string, unknown>;
-  const args: FailingUdfsArgs = {};
-  if (typeof raw.execEnv === 'boolean') args.execEnv = raw.execEnv;
-  if (raw.scope === 'mine' || raw.scope === 'execEnv') args.scope = raw.scope;
-  if (typeof raw.start === 'string') args.start = raw.start;
-  if (typeof raw.end === 'string') args.end = raw.end;
-  if (typeof raw.days === 'number' && raw.days > 0) args.days = raw.days;
-  if (raw.sort === 'count' || raw.sort === 'lastFailure' || raw.sort === 'name') args.sort = raw.sort;
-  if (Array.isArray(raw.summaries) && raw.summaries.every(isSummary)) {
-    args.summaries = raw.summaries.map((summary) => ({
-      ...summary,
-      error_count: typeof summary.error_count === 'number' ? summary.error_count : 0,
-      incomplete_count: typeof summary.incomplete_count === 'number' ? summary.incomplete_count : 0,
-    }));
-  }
-  if (Array.isArray(raw.truncatedWindows) && raw.truncatedWindows.every(isWindow)) {
-    args.truncatedWindows = raw.truncatedWindows.map((w) => ({ start: w.start, end: w.end }));
-  }
-  return args;
-}
-
 /** Windows named by their local time range, e.g. "14 Nov 09:00–15:00, 15 Nov 10:00 – 16 Nov 10:00". */
 export function describeWindows(windows: readonly TimeWindow[], timeZone?: string, now?: Date): string {
   return windows.map((w) => formatLocalRange(w.start, w.end, timeZone, now)).join(', ');
@@ -175,7 +121,7 @@ export interface FailingWindow {
  * The range in words: "last 7 days" (no explicit range, or one ending now that spans whole
  * days/hours), otherwise local times: "2026-11-18 21:00:00 EST → 2026-11-20 09:00:00 EST".
  */
-export function describeFailingRange(args: Pick<FailingUdfsArgs, 'start' | 'end'>, days: number, now: Date, timeZone?: string): string {
+export function describeFailingRange(args: Pick<FailingUdfsArg, 'start' | 'end'>, days: number, now: Date, timeZone?: string): string {
   const lastDays = (n: number) => (n === 1 ? l10n.t('last day') : l10n.t('last {0} days', n));
   const lastHours = (n: number) => (n === 1 ? l10n.t('last hour') : l10n.t('last {0} hours', n));
   if (!args.start && !args.end) return lastDays(days);

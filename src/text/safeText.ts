@@ -11,7 +11,7 @@
 //  tree labels and descriptions, view titles/descriptions/     | labelText
 //  messages, QuickPick labels/descriptions/details/titles,     |   (`$(icon)` syntax is rendered in QuickPick items, the status
 //  status bar text, window progress, editor/diff/panel titles  |   bar and window progress)
-//  MarkdownString tooltips and hovers                          | markdownText (+ commandLink for links we build ourselves)
+//  MarkdownString tooltips and hovers                          | markdownText (+ commandLink in src/shared/commands.ts for links we build)
 //  CSV cells                                                   | csvCell
 //  plain text: webview textContent, log lines                  | visibleText, oneLine
 //
@@ -195,19 +195,6 @@ export function markdownText(text: string | null | undefined, options: MarkdownT
 /** `line` has had `$(` made inert: VS Code renders theme icons on the HTML that Markdown made, where an escaped `\$\(` would be a plain `$(` again. */
 function escapeMarkdownLine(line: string): string {
   return line.replace(MARKDOWN_PUNCTUATION, (c) => `\\${c}`);
-}
-
-/**
- * A Markdown link that runs one of our commands with our own arguments. The label is escaped
- * like any text; the arguments are JSON, percent-encoded including the characters
- * encodeURIComponent leaves (`(`, `)`, `'`, `!`, `*`), so no argument can end the link early.
- * The MarkdownString must trust exactly the commands it links to: `isTrusted = { enabledCommands }`.
- */
-export function commandLink(label: string, command: string, args: readonly unknown[], title = label): string {
-  if (!/^[A-Za-z0-9_.-]+$/.test(command)) throw new Error(`Not a command id: ${JSON.stringify(command)}`);
-  const query = encodeURIComponent(JSON.stringify(args)).replace(/[()'!*~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-  const safeTitle = oneLine(title, 120).replace(/["\\]/g, (c) => `\\${c}`);
-  return `[${markdownText(label, { max: 120 })}](command:${command}?${query} "${safeTitle}")`;
 }
 
 // ---------------------------------------------------------------------------------------------

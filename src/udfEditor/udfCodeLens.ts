@@ -8,17 +8,16 @@
 // the file appears only in the tooltip, as plain text.
 import vscode = require('vscode');
 import * as l10n from '@vscode/l10n';
+import { COMMANDS, commandCall, readUdfNameArg, udfNameArg } from '../shared/commands';
 import { userMessage } from '../api/errors';
 import type { FeatureHost } from '../activation/lazyHost';
 import type { FusedServices } from '../services';
 import { messageText } from '../text/safeText';
-import { SHOW_INSIGHTS_COMMAND } from '../insights/registerInsights';
 import { lensTitle, lensTooltip, pageAnswers, runsInPage } from '../udfCode/rangeRuns';
 import type { UdfDefinition } from '../udfCode/udfSource';
 import type { UdfTreeProvider } from '../views/udfTree';
 import type { DocumentUdfs } from './documentUdfs';
 
-export const REVEAL_UDF_COMMAND = 'fusedRuns.revealUdfInTree';
 const PAGE_SIZE = 300;
 
 class UdfCodeLens extends vscode.CodeLens {
@@ -54,8 +53,7 @@ export function registerUdfCodeLenses(services: FusedServices, udfs: DocumentUdf
         lens.command = {
           title: l10n.t('Insights'),
           tooltip: l10n.t('Runs, execution times and errors of {0} ({1}, {2})', chosen.name, udfs.scopeLabel, udfs.rangeLabel),
-          command: SHOW_INSIGHTS_COMMAND,
-          arguments: [{ udf_name: chosen.name }],
+          ...commandCall(COMMANDS.showUdfInsights, udfNameArg(chosen.name)),
         };
         return lens;
       }
@@ -69,12 +67,11 @@ export function registerUdfCodeLenses(services: FusedServices, udfs: DocumentUdf
         lens.command = {
           title: lensTitle(runs, udfs.rangeLabel, new Date()),
           tooltip: lensTooltip(runs, chosen.name, udfs.scopeLabel, udfs.rangeLabel, PAGE_SIZE),
-          command: REVEAL_UDF_COMMAND,
-          arguments: [chosen.name],
+          ...commandCall(COMMANDS.revealUdfInTree, udfNameArg(chosen.name)),
         };
       } catch (error) {
         services.log.warn(`Code lens for ${chosen.name}: could not read runs: ${userMessage(error)}`);
-        lens.command = { title: l10n.t('runs not loaded (see the Fused Runs log)'), command: 'fusedRuns.showLog' };
+        lens.command = { title: l10n.t('runs not loaded (see the Fused Runs log)'), ...commandCall(COMMANDS.showLog) };
       }
       return lens;
     },
@@ -88,8 +85,9 @@ export function registerUdfCodeLenses(services: FusedServices, udfs: DocumentUdf
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration('fusedRuns.codeLens.enabled')) changed.fire();
     }),
-    vscode.commands.registerCommand(REVEAL_UDF_COMMAND, async (name?: unknown) => {
-      if (typeof name !== 'string' || !name) return;
+    vscode.commands.registerCommand(COMMANDS.revealUdfInTree, async (arg?: unknown) => {
+      const name = readUdfNameArg(arg)?.udf_name;
+      if (!name) return;
       const shown = await tree.revealUdf(name);
       if (!shown) void vscode.window.showInformationMessage(messageText(l10n.t('{0} has no runs in the Fused Runs view ({1}, {2}), or a filter hides it.', name, udfs.scopeLabel, udfs.rangeLabel)));
     }),

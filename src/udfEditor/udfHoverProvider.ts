@@ -15,7 +15,8 @@ import type { AuditLogQuery, AuditLogRecord } from '../api/types';
 import type { FeatureHost } from '../activation/lazyHost';
 import type { FusedServices } from '../services';
 import { abortSignalFor } from '../util/cancellation';
-import { commandLink, markdownText } from '../text/safeText';
+import { markdownText } from '../text/safeText';
+import { COMMANDS, commandCall, commandLink, linkedCommands, runArg, sharedTokenArg, udfNameArg, type CommandCall } from '../shared/commands';
 import type { DocumentUdfs } from './documentUdfs';
 import { describeNameChoice, type ChosenName } from '../udfCode/udfNames';
 import { prefetchedReferences, udfAt, type TextSpan } from '../udfCode/udfSource';
@@ -168,10 +169,10 @@ function hoverMarkdown(reference: UdfReference, runs: CachedRuns, nameReason?: s
   // Theme icons are ours ($(pass), $(error)…); record text and the name typed in the code go
   // through markdownText, so none of it becomes a link, an image, HTML or an icon.
   const parts: string[] = [];
-  const linked: string[] = [];
-  const link = (label: string, command: string, arg: unknown) => {
-    if (!linked.includes(command)) linked.push(command);
-    return commandLink(label, command, [arg]);
+  const linked: CommandCall[] = [];
+  const link = (label: string, call: CommandCall) => {
+    linked.push(call);
+    return commandLink(label, call);
   };
   const subject = reference.kind === 'udf_name' ? l10n.t('UDF **{0}**', markdownText(reference.value, { max: 120 })) : l10n.t('Shared token {0}', markdownText(reference.value, { max: 120 }));
   // Which saved name a `def` was asked under, and why ("named in meta.json").
@@ -215,25 +216,22 @@ function hoverMarkdown(reference: UdfReference, runs: CachedRuns, nameReason?: s
       parts.push(`${l10n.t('Last failure {0}: {1}', markdownText(relativeTime(failure.timestamp)), markdownText(error, { max: 200 }))}\n\n`);
     }
     // Links carry only our typed arguments: a record's id and name, the name typed in the code.
-    const links = [link(l10n.t('Details'), 'fusedRuns.showDetails', runArg(latest)), link(l10n.t('Code'), 'fusedRuns.openCode', runArg(latest))];
-    if (failure?.stderr) links.push(link(l10n.t('Last error'), 'fusedRuns.openStderr', runArg(failure)));
+    const links = [link(l10n.t('Details'), commandCall(COMMANDS.showDetails, runArg(latest))), link(l10n.t('Code'), commandCall(COMMANDS.openCode, runArg(latest)))];
+    if (failure?.stderr) links.push(link(l10n.t('Last error'), commandCall(COMMANDS.openStderr, runArg(failure))));
     if (reference.kind === 'udf_name') {
-      links.push(link(l10n.t('Compare with this file'), 'fusedRuns.compareWithLocalFile', runArg(latest)));
-      links.push(link(l10n.t('All runs'), 'fusedRuns.showRunsOfUdfByName', reference.value));
-      links.push(link(l10n.t('Insights'), 'fusedRuns.showUdfInsights', { udf_name: reference.value }));
-      links.push(link(l10n.t('Watch'), 'fusedRuns.watchUdf', { udf_name: reference.value }));
+      links.push(link(l10n.t('Compare with this file'), commandCall(COMMANDS.compareWithLocalFile, runArg(latest))));
+      links.push(link(l10n.t('All runs'), commandCall(COMMANDS.showRunsOfUdfByName, udfNameArg(reference.value))));
+      links.push(link(l10n.t('Insights'), commandCall(COMMANDS.showUdfInsights, udfNameArg(reference.value))));
+      links.push(link(l10n.t('Watch'), commandCall(COMMANDS.watchUdf, udfNameArg(reference.value))));
     } else {
-      links.push(link(l10n.t('All runs'), 'fusedRuns.showRunsForSharedToken', reference.value));
+      links.push(link(l10n.t('All runs'), commandCall(COMMANDS.showRunsForSharedToken, sharedTokenArg(reference.value))));
     }
     parts.push(links.join(' · '));
   }
   const markdown = new vscode.MarkdownString(parts.join(''), true);
   // Exactly the commands linked above may run from this hover; no HTML.
-  markdown.isTrusted = linked.length ? { enabledCommands: linked } : false;
+  markdown.isTrusted = linked.length ? { enabledCommands: linkedCommands(linked) } : false;
   markdown.supportHtml = false;
   return markdown;
 }
 
-function runArg(record: AuditLogRecord): { id: string; udf_name: string | null | undefined } {
-  return { id: record.id, udf_name: record.udf_name };
-}

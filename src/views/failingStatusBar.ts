@@ -5,6 +5,7 @@ import vscode = require('vscode');
 import * as l10n from '@vscode/l10n';
 import { NotSignedInError } from '../api/errors';
 import { LIMITS } from '../api/types';
+import { COMMANDS, commandCall, type FailingUdfsArg } from '../shared/commands';
 import { truncatedWindowsNotice } from '../shared/failingSummary';
 import { resolveRange } from '../time/range';
 import { describeState } from './treeModel';
@@ -15,17 +16,6 @@ import { countText, formatCount } from '../text/counts';
 import { errorSummary, formatLocalTime } from '../shared/presentation';
 import { messageOf, type UdfTreeProvider } from './udfTree';
 import { DisposableStore } from '../util/disposables';
-
-/** What `fusedRuns.showFailingUdfs` receives from the status bar: the summary already read. */
-export interface FailingUdfsCommandArg {
-  execEnv: boolean;
-  /** ISO instants of the range that was read. */
-  start?: string;
-  end?: string;
-  summaries: FailingResult['report']['summaries'];
-  /** Windows the recipe could not read to the end (so the picker keeps the notice). */
-  truncatedWindows: FailingResult['report']['truncatedWindows'];
-}
 
 export class FailingStatusBar implements vscode.Disposable {
   private readonly item: vscode.StatusBarItem;
@@ -77,7 +67,7 @@ export class FailingStatusBar implements vscode.Disposable {
       this.item.text = l10n.t('$(warning) Fused: failing ?');
       this.item.tooltip = markdownTooltip(l10n.t('Could not read failing UDFs: {0}', markdownText(messageOf(error), { max: 1000, multiline: true })));
       this.item.backgroundColor = undefined;
-      this.item.command = { command: 'fusedRuns.refresh', title: l10n.t('Refresh') };
+      this.item.command = { title: l10n.t('Refresh'), ...commandCall(COMMANDS.refresh) };
       this.item.show();
     } finally {
       this.cts.delete(controller);
@@ -109,14 +99,14 @@ export class FailingStatusBar implements vscode.Disposable {
     this.item.tooltip = tooltip;
     const resolved = resolveRange(result.range, result.at);
     const start = result.narrowed ? new Date(result.at.getTime() - ALL_TIME_FAILING_DAYS * 24 * 3600_000) : resolved.start;
-    const arg: FailingUdfsCommandArg = {
-      execEnv: result.scope === 'execEnv',
+    const arg: FailingUdfsArg = {
+      scope: result.scope,
       start: start?.toISOString(),
       end: (resolved.end ?? result.at).toISOString(),
       summaries: result.report.summaries,
       truncatedWindows: result.report.truncatedWindows,
     };
-    this.item.command = { command: 'fusedRuns.showFailingUdfs', title: l10n.t('Show Failing UDFs'), arguments: [arg] };
+    this.item.command = { title: l10n.t('Show Failing UDFs'), ...commandCall(COMMANDS.showFailingUdfs, arg) };
     const label = count === 1 ? l10n.t('Fused: {0} failing UDF in {1}', formatCount(count), scope) : l10n.t('Fused: {0} failing UDFs in {1}', formatCount(count), scope);
     this.item.accessibilityInformation = { label: labelText(label, 200) };
     this.item.show();

@@ -5,6 +5,7 @@ import vscode = require('vscode');
 import { runStatus } from '../api/status';
 import type { AuditLogRecord } from '../api/types';
 import { countText } from '../text/counts';
+import { COMMANDS, commandCall, runArg } from '../shared/commands';
 import { labelText, markdownText } from '../text/safeText';
 import { errorSummary, runRowText, runTooltipMarkdown, statusPresentation } from '../shared/presentation';
 
@@ -15,23 +16,13 @@ export interface RunItemOptions {
   showUdfName?: boolean;
 }
 
-/** The argument every run command receives from a tree row (see src/shared/commandArgs.ts). */
-export interface RunCommandArg {
-  id: string;
-  udf_name: string | null | undefined;
-}
-
-/** The commands a run's children open; written by the documents / details engineers. */
-export const RUN_PART_COMMANDS = {
-  code: 'fusedRuns.openCode',
-  stderr: 'fusedRuns.openStderr',
-  stdout: 'fusedRuns.openStdout',
-  details: 'fusedRuns.showDetails',
+/** The commands a run's children run, with the run's RunArg. */
+const RUN_PART_COMMANDS = {
+  code: COMMANDS.openCode,
+  stderr: COMMANDS.openStderr,
+  stdout: COMMANDS.openStdout,
+  details: COMMANDS.showDetails,
 } as const;
-
-export function runCommandArg(record: AuditLogRecord): RunCommandArg {
-  return { id: record.id, udf_name: record.udf_name };
-}
 
 /**
  * A run: label = relative time (the UDF's name first when the list mixes UDFs), description =
@@ -61,14 +52,14 @@ export function runTreeItem(record: AuditLogRecord, now: Date = new Date(), opti
 /** A run's children: Code, stderr, stdout and Details, each opening its command with `{ id, udf_name }`. */
 export function runDetailChildren(record: AuditLogRecord, options: Pick<RunItemOptions, 'idPrefix'> = {}): vscode.TreeItem[] {
   const prefix = `${options.idPrefix ?? 'run:'}${record.id}/`;
-  const arg = runCommandArg(record);
+  const arg = runArg(record);
   const make = (part: keyof typeof RUN_PART_COMMANDS, label: string, icon: string, description: string, title: string) => {
     const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.None);
     item.id = `${prefix}${part}`;
     item.iconPath = new vscode.ThemeIcon(icon);
     item.description = description;
     item.contextValue = `fusedRunPart.${part}`;
-    item.command = { command: RUN_PART_COMMANDS[part], title, arguments: [arg] };
+    item.command = { title, ...commandCall(RUN_PART_COMMANDS[part], arg) };
     item.tooltip = title;
     return item;
   };

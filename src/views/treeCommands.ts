@@ -11,32 +11,32 @@ import { runStatus } from '../api/status';
 import { RANGE_PRESETS } from '../time/range';
 import type { TreeNode, UdfTreeProvider } from './udfTree';
 import { VIEW_ID } from './udfTree';
-import { extractRunRef } from '../shared/commandArgs';
+import { COMMANDS, readRunArg, type CommandId } from '../shared/commands';
 import { askTimeRange } from '../prompts/prompts';
 
 export function registerTreeCommands(tree: UdfTreeProvider): vscode.Disposable {
-  const register = (id: string, handler: (...args: unknown[]) => unknown) => vscode.commands.registerCommand(id, handler);
+  const register = (id: CommandId, handler: (...args: unknown[]) => unknown) => vscode.commands.registerCommand(id, handler);
   return vscode.Disposable.from(
-    register('fusedRuns.refresh', () => tree.refresh()),
-    register('fusedRuns.toggleScope', () => tree.updateState({ scope: tree.state.scope === 'mine' ? 'execEnv' : 'mine' })),
+    register(COMMANDS.refresh, () => tree.refresh()),
+    register(COMMANDS.toggleScope, () => tree.updateState({ scope: tree.state.scope === 'mine' ? 'execEnv' : 'mine' })),
     // Two title buttons (one per scope, swapped by the fusedRuns.scope context key) so the icon shows the current scope.
-    register('fusedRuns.scopeToExecEnv', () => tree.updateState({ scope: 'execEnv' })),
-    register('fusedRuns.scopeToMine', () => tree.updateState({ scope: 'mine' })),
-    register('fusedRuns.groupByName', () => tree.updateState({ groupBy: 'names' })),
-    register('fusedRuns.groupById', () => tree.updateState({ groupBy: 'ids' })),
-    register('fusedRuns.setTimeRange', () => setTimeRange(tree)),
-    register('fusedRuns.filterUdfs', () => filterUdfs(tree)),
-    register('fusedRuns.clearUdfFilter', () => tree.updateState({ textFilter: '' })),
-    register('fusedRuns.showFailingOnly', () => tree.updateState({ failingOnly: true })),
-    register('fusedRuns.showAllUdfs', () => tree.updateState({ failingOnly: false })),
-    register('fusedRuns.loadMore', (node) => {
+    register(COMMANDS.scopeToExecEnv, () => tree.updateState({ scope: 'execEnv' })),
+    register(COMMANDS.scopeToMine, () => tree.updateState({ scope: 'mine' })),
+    register(COMMANDS.groupByName, () => tree.updateState({ groupBy: 'names' })),
+    register(COMMANDS.groupById, () => tree.updateState({ groupBy: 'ids' })),
+    register(COMMANDS.setTimeRange, () => setTimeRange(tree)),
+    register(COMMANDS.filterUdfs, () => filterUdfs(tree)),
+    register(COMMANDS.clearUdfFilter, () => tree.updateState({ textFilter: '' })),
+    register(COMMANDS.showFailingOnly, () => tree.updateState({ failingOnly: true })),
+    register(COMMANDS.showAllUdfs, () => tree.updateState({ failingOnly: false })),
+    register(COMMANDS.loadMore, (node) => {
       if (isNode(node) && (node.kind === 'loadMore' || node.kind === 'udf')) return tree.loadMore(node.kind === 'loadMore' ? node.udf : node.entry);
       return undefined;
     }),
-    register('fusedRuns.retry', (node) => tree.retry(isNode(node) ? node : undefined)),
-    register('fusedRuns.scanWindowFully', (node) => scanWindowFully(tree, node)),
-    register('fusedRuns.copyRecordId', (arg) => copyRecordId(tree, arg)),
-    register('fusedRuns.openDemoSettings', () => openDemoSettings()),
+    register(COMMANDS.retry, (node) => tree.retry(isNode(node) ? node : undefined)),
+    register(COMMANDS.scanWindowFully, (node) => scanWindowFully(tree, node)),
+    register(COMMANDS.copyRecordId, (arg) => copyRecordId(tree, arg)),
+    register(COMMANDS.openDemoSettings, () => openDemoSettings()),
   );
 }
 
@@ -106,12 +106,8 @@ interface RunPick extends vscode.QuickPickItem {
 /** From a node: copies its record id. From the palette: pick one of the runs the tree has loaded. */
 async function copyRecordId(tree: UdfTreeProvider, arg: unknown): Promise<void> {
   let id: string | undefined;
-  if (isNode(arg)) {
-    if (arg.kind === 'run') id = arg.record.id;
-    else if (arg.kind === 'udf') id = arg.entry.latest.id;
-  } else {
-    id = extractRunRef(arg)?.id;
-  }
+  if (isNode(arg) && arg.kind === 'udf') id = arg.entry.latest.id;
+  else id = readRunArg(arg)?.id;
   if (!id) {
     const runs = tree.loadedRuns();
     if (runs.length === 0) {

@@ -22,6 +22,7 @@ import { describeRange } from '../time/range';
 import { clampPageSize, describeState, filterEntries, reviveViewState, runsQuery, type UdfEntry, type ViewState } from './treeModel';
 
 import { UDF_TREE_VIEW_ID } from '../shared/contributions';
+import { COMMANDS, commandCall } from '../shared/commands';
 
 export const VIEW_ID = UDF_TREE_VIEW_ID;
 const STATE_KEY = 'fusedRuns.udfTree.viewState';
@@ -263,7 +264,7 @@ export class UdfTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
         item.contextValue = 'fusedLoadMore';
         const pageSize = clampPageSize(this.pageSize());
         item.tooltip = plainTooltip(pageSize === 1 ? l10n.t('Load the next run of {0}', markdownText(node.udf.name, { max: 200 })) : l10n.t('Load the next {0} runs of {1}', formatCount(pageSize), markdownText(node.udf.name, { max: 200 })));
-        item.command = { command: 'fusedRuns.loadMore', title: l10n.t('Load More'), arguments: [node] };
+        item.command = { title: l10n.t('Load More'), ...commandCall(COMMANDS.loadMore, node) };
         return item;
       }
       case 'error': {
@@ -274,7 +275,7 @@ export class UdfTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
         item.tooltip = plainTooltip(`**${markdownText(node.title)}**\n\n${markdownText(node.message, { max: 1000, multiline: true })}\n\n${l10n.t('Click to retry.')}`);
         item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
         item.contextValue = 'fusedError';
-        item.command = { command: 'fusedRuns.retry', title: l10n.t('Retry'), arguments: [node] };
+        item.command = { title: l10n.t('Retry'), ...commandCall(COMMANDS.retry, node) };
         return item;
       }
       case 'incomplete': {
@@ -286,7 +287,7 @@ export class UdfTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
         item.tooltip = root ? incompleteExplanation(node.window, root.listing) : undefined;
         item.iconPath = new vscode.ThemeIcon(scanning ? 'loading~spin' : 'warning', scanning ? undefined : new vscode.ThemeColor('list.warningForeground'));
         item.contextValue = 'fusedIncompleteWindow';
-        item.command = { command: 'fusedRuns.scanWindowFully', title: l10n.t('Scan Fully'), arguments: [node] };
+        item.command = { title: l10n.t('Scan Fully'), ...commandCall(COMMANDS.scanWindowFully, node) };
         return item;
       }
       case 'info': {

@@ -192,15 +192,3 @@ export function watchDelayMs(intervalSeconds: unknown, consecutiveSetbacks: numb
   const backedOff = Math.min(Math.max(base, MAX_BACKOFF_MS), base * 2 ** Math.max(0, Math.min(10, consecutiveSetbacks)));
   return Math.max(backedOff, retryAfterMs ?? 0);
 }
-
-/** The UDF name of a command argument: a tree UDF row, a hover link's `{ udf_name }`, or a name. */
-export function udfNameOfArgument(arg: unknown): string | undefined {
-  if (typeof arg === 'string') return arg.trim() || undefined;
-  if (typeof arg !== 'object' || arg === null) return undefined;
-  const raw = arg as Record<string, unknown>;
-  if (raw.kind === 'udf' && typeof raw.entry === 'object' && raw.entry !== null) {
-    const entry = raw.entry as Record<string, unknown>;
-    return typeof entry.name === 'string' && entry.name.trim() ? entry.name : undefined;
-  }
-  return typeof raw.udf_name === 'string' && raw.udf_name.trim() ? raw.udf_name : undefined;
-}

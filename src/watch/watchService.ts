@@ -5,20 +5,19 @@
 
 import vscode = require('vscode');
 import * as l10n from '@vscode/l10n';
+import { COMMANDS, invocation, readUdfNameArg, runArg } from '../shared/commands';
 import { NetworkError, RateLimitedError, TimeoutError, userMessage } from '../api/errors';
 import type { PageSource } from '../api/paging';
 import type { FusedServices } from '../services';
 import { WATCH_STATE_KEY } from '../shared/contributions';
 import { labelText, markdownText, messageText } from '../text/safeText';
 import type { Scope } from '../views/treeModel';
-import { MIN_WATCH_SECONDS, newEntry, reviveWatchList, udfNameOfArgument, testWatchMinimumSeconds, watchDelayMs, type WatchEntry, type WatchNotification } from './watchModel';
+import { MIN_WATCH_SECONDS, newEntry, reviveWatchList, testWatchMinimumSeconds, watchDelayMs, type WatchEntry, type WatchNotification } from './watchModel';
 import { pollWatched } from './watchPoller';
 import { DisposableStore } from '../util/disposables';
 
 /** The watch list in workspaceState (see watchModel's WatchEntry); a non-empty list means polling resumes with the window (src/activation loads the features for it). */
 export { WATCH_STATE_KEY };
-export const WATCH_COMMAND = 'fusedRuns.watchUdf';
-export const STOP_WATCHING_COMMAND = 'fusedRuns.stopWatchingUdf';
 /** TEST ONLY: the e2e harness sets it on code-server to lower the 60 s floor; no setting can. */
 export const TEST_MIN_INTERVAL_ENV = 'FUSED_RUNS_TEST_WATCH_MIN_SECONDS';
 const minimumSeconds = testWatchMinimumSeconds(process.env[TEST_MIN_INTERVAL_ENV]);
@@ -52,7 +51,7 @@ export class WatchService implements vscode.Disposable {
     this.source = { query: (query, options) => services.query(query, options?.signal) };
     this.statusItem = vscode.window.createStatusBarItem('fusedRuns.watch', vscode.StatusBarAlignment.Left, 40);
     this.statusItem.name = l10n.t('Fused Runs: Watched UDFs');
-    this.statusItem.command = STOP_WATCHING_COMMAND;
+    this.statusItem.command = COMMANDS.stopWatchingUdf;
     this.subscriptions.add(
       this.statusItem,
       vscode.workspace.onDidChangeConfiguration((event) => {
@@ -159,11 +158,11 @@ export class WatchService implements vscode.Disposable {
     const openStderr = l10n.t('Open stderr');
     const details = l10n.t('Details');
     const stop = l10n.t('Stop Watching');
-    const run = { id: notification.latest.id, udf_name: notification.name };
+    const run = runArg({ id: notification.latest.id, udf_name: notification.name });
     this.services.log.info(`Watch: ${labelText(notification.text, 300)} (run ${notification.latest.id}).`);
     void vscode.window.showWarningMessage(messageText(notification.text, 400), openStderr, details, stop).then(async (choice) => {
-      if (choice === openStderr) await vscode.commands.executeCommand('fusedRuns.openStderr', run);
-      else if (choice === details) await vscode.commands.executeCommand('fusedRuns.showDetails', run);
+      if (choice === openStderr) await vscode.commands.executeCommand(...invocation(COMMANDS.openStderr, run));
+      else if (choice === details) await vscode.commands.executeCommand(...invocation(COMMANDS.showDetails, run));
       else if (choice === stop) await this.stop(notification.name);
     });
   }
@@ -212,13 +211,13 @@ export function registerWatch(services: FusedServices, tree: WatchTreeHooks, wor
   const watch = new WatchService(services, tree, workspaceState);
   return vscode.Disposable.from(
     watch,
-    vscode.commands.registerCommand(WATCH_COMMAND, async (arg?: unknown) => {
-      const name = arg === undefined ? await pickName(l10n.t('Watch UDF'), tree.loadedUdfNames().filter((n) => !watch.watchedNames.includes(n)), true) : udfNameOfArgument(arg);
+    vscode.commands.registerCommand(COMMANDS.watchUdf, async (arg?: unknown) => {
+      const name = arg === undefined ? await pickName(l10n.t('Watch UDF'), tree.loadedUdfNames().filter((n) => !watch.watchedNames.includes(n)), true) : readUdfNameArg(arg)?.udf_name;
       if (name) await watch.watch(name);
       else if (arg !== undefined) void vscode.window.showErrorMessage(l10n.t('Fused Runs: "Watch UDF" needs a UDF (a row of the Fused Runs view, or a UDF name).'));
     }),
-    vscode.commands.registerCommand(STOP_WATCHING_COMMAND, async (arg?: unknown) => {
-      const name = arg === undefined ? await pickName(l10n.t('Stop Watching UDF'), watch.watchedNames, false) : udfNameOfArgument(arg);
+    vscode.commands.registerCommand(COMMANDS.stopWatchingUdf, async (arg?: unknown) => {
+      const name = arg === undefined ? await pickName(l10n.t('Stop Watching UDF'), watch.watchedNames, false) : readUdfNameArg(arg)?.udf_name;
       if (name) await watch.stop(name);
     }),
   );

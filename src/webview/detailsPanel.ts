@@ -6,7 +6,7 @@ import vscode = require('vscode');
 import * as l10n from '@vscode/l10n';
 import { FusedApiError, userMessage } from '../api/errors';
 import type { AuditLogRecord } from '../api/types';
-import { extractRunRef, type RunRef } from '../shared/commandArgs';
+import { COMMANDS, readRunArg, runArg, type RunInput, type RunRef } from '../shared/commands';
 import { validateRecordIdInput } from '../prompts/queryInput';
 import { runPath, RUN_SCHEME } from '../shared/runUri';
 import { parseUdfData } from '../shared/udfData';
@@ -18,15 +18,13 @@ import { labelText, messageText, visibleText } from '../text/safeText';
 import { buildRecordView } from './viewModel';
 import { DisposableStore } from '../util/disposables';
 
-/** Commands of the documents feature that the panel's buttons run, with `{ id, udf_name }`. */
-const DOCUMENT_COMMANDS: Partial<Record<RecordAction, string>> = {
-  openCode: 'fusedRuns.openCode',
-  openUdfData: 'fusedRuns.openUdfData',
-  openStderr: 'fusedRuns.openStderr',
-  openStdout: 'fusedRuns.openStdout',
-  compareWithLocalFile: 'fusedRuns.compareWithLocalFile',
-  compareWithPreviousRun: 'fusedRuns.compareWithPreviousRun',
-};
+/** The panel's buttons that run the documents feature's command of the same name (the contract's ids) on this run. */
+const DOCUMENT_ACTIONS = ['openCode', 'openUdfData', 'openStderr', 'openStdout', 'compareWithLocalFile', 'compareWithPreviousRun'] as const satisfies readonly (RecordAction & keyof typeof COMMANDS)[];
+type DocumentAction = (typeof DOCUMENT_ACTIONS)[number];
+
+function isDocumentAction(action: RecordAction): action is DocumentAction {
+  return (DOCUMENT_ACTIONS as readonly RecordAction[]).includes(action);
+}
 
 /** What the host did with a message from a webview: refused (and why) or acted on. */
 export interface MessageOutcome {
@@ -225,8 +223,8 @@ class RecordDetailsPanel {
       case 'action':
         break;
     }
-    const runArgument = { id: this.id, udf_name: this.record?.udf_name ?? undefined };
-    switch (message.action) {
+    const action = message.action;
+    switch (action) {
       case 'refresh':
         this.load(true);
         return;
@@ -235,10 +233,8 @@ class RecordDetailsPanel {
         // Status bar text renders $(icon): ours first, then the id as text (the full id is on the clipboard).
         vscode.window.setStatusBarMessage(`$(copy) ${labelText(l10n.t('Copied run ID {0}', this.id), 100)}`, 4000);
         return;
-      default: {
-        const command = DOCUMENT_COMMANDS[message.action];
-        if (command) await vscode.commands.executeCommand(command, runArgument);
-      }
+      default:
+        if (isDocumentAction(action)) await vscode.commands.executeCommand(COMMANDS[action], runArg({ id: this.id, udf_name: this.record?.udf_name }) satisfies RunInput);
     }
   }
 
@@ -275,8 +271,8 @@ export function registerRecordDetails(services: FusedServices, host: FeatureHost
   const panels = new RecordDetailsPanels(services, extensionUri);
   const registrations = vscode.Disposable.from(
     panels,
-    vscode.commands.registerCommand('fusedRuns.showDetails', async (arg?: unknown) => {
-      const ref = arg === undefined ? await askForRecordId() : extractRunRef(arg);
+    vscode.commands.registerCommand(COMMANDS.showDetails, async (arg?: unknown) => {
+      const ref = arg === undefined ? await askForRecordId() : readRunArg(arg);
       if (ref) {
         panels.show(ref);
         return;

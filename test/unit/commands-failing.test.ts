@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { FailingUdfSummary } from '../../src/api/recipes';
-import { cappedWindowsNotice, describeFailingRange, truncatedWindowsNotice, failingRowText, readFailingArgs, sortFailingSummaries, unnamedUdfLabel } from '../../src/shared/failingSummary';
+import { cappedWindowsNotice, describeFailingRange, truncatedWindowsNotice, failingRowText, sortFailingSummaries, unnamedUdfLabel } from '../../src/shared/failingSummary';
 
 function summary(udf_name: string | null, failure_count: number, last_failure: string, sample_error: string | null = 'Traceback\nValueError: bad'): FailingUdfSummary {
   return { udf_name, failure_count, last_failure, sample_error, error_count: failure_count, incomplete_count: 0 };
@@ -53,25 +53,6 @@ describe('failingRowText', () => {
   });
 });
 
-describe('readFailingArgs', () => {
-  it('reads the status bar argument: scope, range and the summaries already read', () => {
-    const args = readFailingArgs({ execEnv: true, start: '2026-11-19T00:00:00.000Z', end: '2026-11-26T00:00:00.000Z', summaries: [summary('a', 2, '2026-11-25T00:00:00Z')] });
-    assert.equal(args.execEnv, true);
-    assert.equal(args.start, '2026-11-19T00:00:00.000Z');
-    assert.equal(args.summaries?.length, 1);
-    assert.equal(args.summaries?.[0].udf_name, 'a');
-  });
-  it('ignores what is not a summary list and bad values', () => {
-    assert.deepEqual(readFailingArgs({ summaries: [{ udf_name: 'a' }], days: -1, sort: 'size', scope: 'team' }), {});
-    assert.deepEqual(readFailingArgs('census_join'), {});
-    assert.deepEqual(readFailingArgs({ scope: 'execEnv', sort: 'name', days: 3 }), { scope: 'execEnv', sort: 'name', days: 3 });
-  });
-  it('fills counts a caller left out', () => {
-    const args = readFailingArgs({ summaries: [{ udf_name: null, failure_count: 1, last_failure: '2026-11-25T00:00:00Z', sample_error: null }] });
-    assert.deepEqual(args.summaries, [{ udf_name: null, failure_count: 1, last_failure: '2026-11-25T00:00:00Z', sample_error: null, error_count: 0, incomplete_count: 0 }]);
-  });
-});
-
 describe('cappedWindowsNotice and truncatedWindowsNotice', () => {
   const now = new Date('2026-11-26T02:00:00.000Z');
   it('name each window by its local time range, not the UTC date of its start', () => {
@@ -99,11 +80,6 @@ describe('cappedWindowsNotice and truncatedWindowsNotice', () => {
       truncatedWindowsNotice([{ start: '2026-11-24T02:00:00.000Z', end: '2026-11-25T02:00:00.000Z' }], 5000, 'UTC', now),
       'One day window had over 5000 runs (24 Nov 02:00 – 25 Nov 02:00); older failures in it were not read.',
     );
-  });
-  it('readFailingArgs keeps the cut windows the status bar hands over (and drops malformed ones)', () => {
-    const windows = [{ start: '2026-11-24T02:00:00.000Z', end: '2026-11-25T02:00:00.000Z' }];
-    assert.deepEqual(readFailingArgs({ summaries: [], truncatedWindows: windows }).truncatedWindows, windows);
-    assert.equal(readFailingArgs({ summaries: [], truncatedWindows: [{ start: 'x', end: 1 }] }).truncatedWindows, undefined);
   });
 });
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { extractRunRef } from '../../src/shared/commandArgs';
+import { readRunArg } from '../../src/shared/commands';
 import {
   decodeSegment,
   encodeSegment,
@@ -107,19 +107,20 @@ test('runFolder groups all documents of one run', () => {
   for (const file of FILES) assert.ok(runPath({ udfName: 'a/b', recordId: 'r1', file }).startsWith(`${folder}/`));
 });
 
-test('extractRunRef reads run documents given as a Uri-like object or as a URI string', () => {
+test('readRunArg reads run documents given as a Uri (editor/title menus); a URI string is not an argument', () => {
   const path = runPath({ udfName: 'odd/name 100%', recordId: 'c0ffee00-1234-4abc-8def-000000000001', file: { kind: 'stderr' } });
-  assert.deepEqual(extractRunRef({ scheme: 'fused-run', path }), { id: 'c0ffee00-1234-4abc-8def-000000000001', udf_name: 'odd/name 100%' });
-  assert.deepEqual(extractRunRef(`fused-run:${encodeURI(path)}`), { id: 'c0ffee00-1234-4abc-8def-000000000001', udf_name: 'odd/name 100%' });
-  assert.deepEqual(extractRunRef({ scheme: 'fused-run', path: '/~/abc-1/code.py' }), { id: 'abc-1', udf_name: null });
+  assert.deepEqual(readRunArg({ scheme: 'fused-run', path }), { id: 'c0ffee00-1234-4abc-8def-000000000001', udf_name: 'odd/name 100%' });
+  assert.equal(readRunArg(`fused-run:${encodeURI(path)}`), undefined);
+  assert.deepEqual(readRunArg({ scheme: 'fused-run', path: '/~/abc-1/code.py' }), { id: 'abc-1', udf_name: null });
   // Ids that are not UUIDs open like any other: the path carries them percent-encoded.
-  assert.deepEqual(extractRunRef({ scheme: 'fused-run', path: '/u/<script>/code.py' }), { id: '<script>', udf_name: 'u' });
+  assert.deepEqual(readRunArg({ scheme: 'fused-run', path: '/u/<script>/code.py' }), { id: '<script>', udf_name: 'u' });
   const odd = 'run`![i](http://127.0.0.1:9/p.png)`[x](command:workbench.action.terminal.new)$(terminal)\u202E/..%2F';
   const oddPath = runPath({ udfName: 'u', recordId: odd, file: { kind: 'code' } });
-  assert.deepEqual(extractRunRef({ scheme: 'fused-run', path: oddPath }), { id: odd, udf_name: 'u' });
+  assert.deepEqual(readRunArg({ scheme: 'fused-run', path: oddPath }), { id: odd, udf_name: 'u' });
   assert.equal(oddPath.split('/').length, 4, 'the id stays one path segment');
-  assert.deepEqual(extractRunRef({ id: odd, udf_name: 'u' }), { id: odd, udf_name: 'u' });
-  assert.equal(extractRunRef({ id: '   ' }), undefined, 'a blank id is not an id');
-  assert.equal(extractRunRef('fused-run:/u/r1/evil.sh'), undefined);
+  assert.deepEqual(readRunArg({ id: odd, udf_name: 'u' }), { id: odd, udf_name: 'u' });
+  assert.equal(readRunArg({ id: '   ' }), undefined, 'a blank id is not an id');
+  assert.equal(readRunArg({ scheme: 'fused-run', path: '/u/r1/evil.sh' }), undefined);
+  assert.equal(readRunArg({ scheme: 'file', path: '/u/r1/code.py' }), undefined);
 });
 

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { parse as parseCsv } from 'csv-parse/sync';
-import { charMarker, commandLink, csvCell, guardFormula, labelText, markdownText, messageText, oneLine, visibleText } from '../../src/text/safeText';
+import { charMarker, csvCell, guardFormula, labelText, markdownText, messageText, oneLine, visibleText } from '../../src/text/safeText';
 import { FORMULA_VARIANTS, hostileFragments, hostileLine, hostileLines, hostileLong, LEGIT_PLAIN_CODE, LEGIT_SERIALIZED_CODE } from '../fixtures/hostile';
 
 const PIXEL = 'http://127.0.0.1:9/pixel.png';
@@ -138,18 +138,6 @@ describe('markdown text (tooltips, hovers)', () => {
     assert.equal(markdownText(''), '');
   });
 
-  it('builds command links from our own arguments, which cannot end the link early', () => {
-    const hostileArg = { id: 'a)b"c\'d](command:workbench.action.terminal.new)![i](http://127.0.0.1:9/p.png)', udf_name: hostileLine(PIXEL) };
-    const link = commandLink('Details [x](y)', 'fusedRuns.showDetails', [hostileArg]);
-    const html = render(link);
-    const anchors = [...html.matchAll(/<a href="([^"]*)"/g)].map((m) => m[1]);
-    assert.equal(anchors.length, 1, html);
-    assert.ok(anchors[0].startsWith('command:fusedRuns.showDetails?'), anchors[0]);
-    assert.ok(!html.includes('<img'), html);
-    const query = anchors[0].slice('command:fusedRuns.showDetails?'.length).replace(/&amp;/g, '&');
-    assert.deepEqual(JSON.parse(decodeURIComponent(query)), [hostileArg]);
-    assert.throws(() => commandLink('x', 'a b', []), /Not a command id/);
-  });
 });
 
 describe('CSV cells', () => {

@@ -18,7 +18,6 @@ import {
   testWatchMinimumSeconds,
   watchDelayMs,
   type WatchEntry,
-  udfNameOfArgument,
 } from '../../src/watch/watchModel';
 import { pollWatched } from '../../src/watch/watchPoller';
 import { clientFor } from '../contract/helpers';
@@ -184,16 +183,5 @@ describe('pollWatched against the local server', () => {
     assert.equal(result.requests, 1);
     assert.equal(server.stats().byQuery['udf_name+exec_env'], 1);
     assert.equal(result.notifications[0]?.text, "solo_watch failed: KeyError: 'lat'");
-  });
-});
-
-describe('watch command arguments', () => {
-  it('a tree UDF row, a hover link or a name; nothing else', () => {
-    assert.equal(udfNameOfArgument({ kind: 'udf', entry: { name: 'flaky_geocoder', key: 'flaky_geocoder' } }), 'flaky_geocoder');
-    assert.equal(udfNameOfArgument({ udf_name: 'flaky_geocoder' }), 'flaky_geocoder');
-    assert.equal(udfNameOfArgument('  flaky_geocoder '), 'flaky_geocoder');
-    assert.equal(udfNameOfArgument({ udf_name: '  ' }), undefined);
-    assert.equal(udfNameOfArgument({ kind: 'run', record: { udf_name: 'x' } }), undefined);
-    assert.equal(udfNameOfArgument(42), undefined);
   });
 });

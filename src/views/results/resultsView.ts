@@ -3,6 +3,7 @@
 // and run rows shared with the UDF tree. Visible only while it has something to show.
 import vscode = require('vscode');
 import * as l10n from '@vscode/l10n';
+import { COMMANDS, commandCall } from '../../shared/commands';
 import { isFusedApiError, userMessage } from '../../api/errors';
 import type { AuditLogRecord } from '../../api/types';
 import type { FusedServices } from '../../services';
@@ -16,12 +17,6 @@ export const RESULTS_VIEW_ID = 'fusedRuns.results';
 export const HAS_RESULTS_CONTEXT = 'fusedRuns.hasResults';
 /** The results come from one query (Refresh can re-run it), not from a recipe. */
 export const RESULTS_HAVE_QUERY_CONTEXT = 'fusedRuns.resultsHaveQuery';
-export const RESULTS_COMMANDS = {
-  loadMore: 'fusedRuns.results.loadMore',
-  retry: 'fusedRuns.results.retry',
-  clear: 'fusedRuns.results.clear',
-  refresh: 'fusedRuns.results.refresh',
-} as const;
 
 const ID_PREFIX = 'results:';
 
@@ -56,10 +51,10 @@ export class ResultsView implements vscode.TreeDataProvider<ResultsNode>, vscode
       this.treeView,
       this.changeEmitter,
       this.model.onDidChange(() => this.render()),
-      vscode.commands.registerCommand(RESULTS_COMMANDS.loadMore, () => this.loadMore()),
-      vscode.commands.registerCommand(RESULTS_COMMANDS.retry, () => this.retry()),
-      vscode.commands.registerCommand(RESULTS_COMMANDS.clear, () => this.model.clear()),
-      vscode.commands.registerCommand(RESULTS_COMMANDS.refresh, () => this.refresh()),
+      vscode.commands.registerCommand(COMMANDS.resultsLoadMore, () => this.loadMore()),
+      vscode.commands.registerCommand(COMMANDS.resultsRetry, () => this.retry()),
+      vscode.commands.registerCommand(COMMANDS.resultsClear, () => this.model.clear()),
+      vscode.commands.registerCommand(COMMANDS.resultsRefresh, () => this.refresh()),
       // Other credentials or another server: what is shown may no longer be readable or true.
       services.onDidChangeConnection(() => {
         if (this.model.snapshot().active) void this.refresh();
@@ -144,7 +139,7 @@ export class ResultsView implements vscode.TreeDataProvider<ResultsNode>, vscode
         item.iconPath = new vscode.ThemeIcon('ellipsis');
         item.tooltip = l10n.t('Fetch the next page of this query');
         item.contextValue = 'fusedResults.loadMore';
-        item.command = { command: RESULTS_COMMANDS.loadMore, title: l10n.t('Load more') };
+        item.command = { title: l10n.t('Load more'), ...commandCall(COMMANDS.resultsLoadMore) };
         return item;
       }
       case 'loading': {
@@ -164,7 +159,7 @@ export class ResultsView implements vscode.TreeDataProvider<ResultsNode>, vscode
         tooltip.supportThemeIcons = false;
         item.tooltip = tooltip;
         item.contextValue = 'fusedResults.error';
-        item.command = { command: RESULTS_COMMANDS.retry, title: l10n.t('Retry') };
+        item.command = { title: l10n.t('Retry'), ...commandCall(COMMANDS.resultsRetry) };
         return item;
       }
       case 'empty': {

@@ -8,6 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { AuditLogRecord } from '../../../src/api/types';
+import { COMMANDS, distinctArg, invocation, runArg, sharedTokenArg, timeRangeArg, udfNameArg, type UdfRowArg } from '../../../src/shared/commands';
 import { parse } from 'csv-parse/sync';
 import { demoUsers } from '../../server/users';
 
@@ -70,51 +71,52 @@ describe('query commands (extension host)', function () {
 
   const ids = (list: AuditLogRecord[] | undefined) => (list ?? []).map((r) => r.id);
 
-  it('Show Runs of UDF by Name with a hover link\'s string argument queries that name in my runs', async () => {
+  it('Show Runs of UDF by Name with a hover link\'s { udf_name } queries that name in my runs', async () => {
     const name = mine.find((r) => r.udf_name)?.udf_name as string;
-    await vscode.commands.executeCommand('fusedRuns.showRunsOfUdfByName', name);
+    await vscode.commands.executeCommand(...invocation(COMMANDS.showRunsOfUdfByName, udfNameArg(name)));
     assert.deepEqual(ids(await exportJsonl()), ids(mine.filter((r) => r.udf_name === name)));
   });
 
-  it('Show Runs of UDF by ID with a tree UDF node ({ entry: { latest } }) queries that id', async () => {
+  it('Show Runs of UDF by ID with a tree UDF row (as its context menu passes it) queries that id', async () => {
     const latest = mine.find((r) => r.udf_id) as AuditLogRecord;
-    await vscode.commands.executeCommand('fusedRuns.showRunsOfUdfById', { kind: 'udf', entry: { key: latest.udf_id, groupBy: 'ids', latest } });
+    const row: UdfRowArg = { kind: 'udf', entry: { name: latest.udf_name ?? '', latest }, query: { udf_id: latest.udf_id as string }, title: `udf_id = ${latest.udf_id}` };
+    await vscode.commands.executeCommand(...invocation(COMMANDS.showRunsOfUdfById, row));
     assert.deepEqual(ids(await exportJsonl()), ids(mine.filter((r) => r.udf_id === latest.udf_id)));
   });
 
-  it('Show Runs for Shared Token with a string argument', async () => {
+  it('Show Runs for Shared Token with { shared_token }', async () => {
     const token = mine.find((r) => r.shared_token)?.shared_token as string;
     assert.ok(token, 'the demo data has shared-link runs of mine');
-    await vscode.commands.executeCommand('fusedRuns.showRunsForSharedToken', token);
+    await vscode.commands.executeCommand(...invocation(COMMANDS.showRunsForSharedToken, sharedTokenArg(token)));
     assert.deepEqual(ids(await exportJsonl()), ids(mine.filter((r) => r.shared_token === token)));
   });
 
-  it('Show Runs in Time Range with { start, end, execEnv } reads the inclusive range in the environment', async () => {
+  it('Show Runs in Time Range with { start, end, scope: execEnv } reads the inclusive range in the environment', async () => {
     const end = env[10].timestamp;
     const start = env[60].timestamp;
-    await vscode.commands.executeCommand('fusedRuns.showRunsInTimeRange', { start, end, execEnv: true });
+    await vscode.commands.executeCommand(...invocation(COMMANDS.showRunsInTimeRange, timeRangeArg(start, end, 'execEnv')));
     const expected = env.filter((r) => Date.parse(r.timestamp) >= Date.parse(start) && Date.parse(r.timestamp) <= Date.parse(end));
     assert.ok(expected.length >= 51);
     assert.deepEqual(ids(await exportJsonl()), ids(expected));
   });
 
   it('Show Distinct UDFs with { distinctType, maxRecordsToScan } returns the newest run per name', async () => {
-    await vscode.commands.executeCommand('fusedRuns.showDistinctUdfs', { distinctType: 'names', execEnv: false, maxRecordsToScan: 5000 });
+    await vscode.commands.executeCommand(...invocation(COMMANDS.showDistinctUdfs, distinctArg('names', 'mine', 5000)));
     const newest = new Map<string | null, AuditLogRecord>();
     for (const r of mine) if (!newest.has(r.udf_name ?? null)) newest.set(r.udf_name ?? null, r);
     assert.deepEqual(new Set(ids(await exportJsonl())), new Set(ids([...newest.values()])));
   });
 
-  it('Show Run by Record ID with a bare id shows that one run (and exports it)', async () => {
+  it('Show Run by Record ID with { id } shows that one run (and exports it)', async () => {
     const record = mine[5];
-    await vscode.commands.executeCommand('fusedRuns.showRunById', record.id);
+    await vscode.commands.executeCommand(...invocation(COMMANDS.showRunById, runArg({ id: record.id })));
     const exported = await exportJsonl();
     assert.deepEqual(ids(exported), [record.id]);
     assert.deepEqual(exported?.[0], Object.fromEntries(Object.keys(exported?.[0] ?? {}).map((key) => [key, (record as unknown as Record<string, unknown>)[key] ?? null])));
   });
 
   it('Show Recently Used UDFs with { distinctType } lists each name I ran in the last 7 days once', async () => {
-    await vscode.commands.executeCommand('fusedRuns.showRecentlyUsedUdfs', { distinctType: 'names', execEnv: false });
+    await vscode.commands.executeCommand(...invocation(COMMANDS.showRecentlyUsedUdfs, distinctArg('names', 'mine')));
     const exported = (await exportJsonl()) ?? [];
     const names = exported.map((r) => r.udf_name);
     assert.equal(new Set(names).size, names.length, 'one row per name');

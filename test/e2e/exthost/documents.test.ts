@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { AuditLogRecord } from '../../../src/api/types';
+import { runArg, type RunArg } from '../../../src/shared/commands';
 import { stripAnsi } from '../../../src/text/ansi';
 import { parseRunPath, runPath } from '../../../src/shared/runUri';
 import { parseUdfData } from '../../../src/shared/udfData';
@@ -24,9 +25,8 @@ function runUri(record: AuditLogRecord, file: Parameters<typeof runPath>[0]['fil
   return vscode.Uri.from({ scheme: 'fused-run', path: runPath({ recordId: record.id, udfName: record.udf_name, file }) });
 }
 
-function arg(record: AuditLogRecord): { id: string; udf_name: string | null | undefined } {
-  return { id: record.id, udf_name: record.udf_name };
-}
+/** What our callers pass a run command (the contract's RunArg). */
+const arg = (record: AuditLogRecord): RunArg => runArg(record);
 
 async function closeAll(): Promise<void> {
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');

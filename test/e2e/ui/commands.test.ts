@@ -15,7 +15,8 @@ import { summarizeFailures } from '../../../src/api/recipes';
 import { isFailing } from '../../../src/api/status';
 import { RECORD_FIELDS, type AuditLogRecord } from '../../../src/api/types';
 import { parse } from 'csv-parse/sync';
-import { sortFailingSummaries, type FailingSortKey } from '../../../src/shared/failingSummary';
+import { sortFailingSummaries } from '../../../src/shared/failingSummary';
+import type { FailingSortKey } from '../../../src/shared/commands';
 import { rowKey, runRowKey, useWorkbench, waitUntil, type Workbench } from '../harness';
 
 /** The export read back with an independent RFC 4180 parser (csv-parse). */
