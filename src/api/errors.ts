@@ -198,6 +198,12 @@ export function isCancellation(error: unknown): boolean {
   return error instanceof Error && error.name === 'AbortError';
 }
 
+/** True for errors worth a Retry button (not bad input, not a missing record, not a cancel). */
+export function isRetryable(error: unknown): boolean {
+  if (!isFusedApiError(error)) return true;
+  return !['validation', 'not-found', 'cancelled', 'not-signed-in', 'authentication', 'rejected'].includes(error.kind);
+}
+
 /**
  * The one way to turn any error into the text a user reads: the client's typed errors are
  * written for users already; another Error says its message (or its name when it has none);

@@ -12,7 +12,8 @@ import { countOf } from '../shared/presentation';
 import { countText } from '../text/counts';
 import { describeQuery } from '../views/results/resultsModel';
 import type { ResultsView } from '../views/results/resultsView';
-import { isCancellation, reportQueryError } from './errors';
+import { isCancellation } from '../api/errors';
+import { reportError } from '../report/reportError';
 import { EXPORT_FORMATS, exportFileName } from './exportFormat';
 import { exportQuery, keepOnly, PartialExportError, watchBudget, writeExport } from './exportWriter';
 import { readExportOptions, readQueryArg, type ExportFormat } from '../shared/commands';
@@ -29,7 +30,7 @@ export async function exportRuns(services: FusedServices, results: ResultsView, 
     const fromArg = readQueryArg(arg);
     if (fromArg) source = { kind: 'query', query: fromArg.query, title: fromArg.title ?? describeQuery(fromArg.query) };
   } catch (error) {
-    reportQueryError(services, l10n.t('Export Runs'), error);
+    reportError(services.log, error, { what: l10n.t('Export Runs') });
     return;
   }
   if (!source) {
@@ -145,7 +146,7 @@ async function runExport(services: FusedServices, source: ExportSource, format: 
       });
       return;
     }
-    reportQueryError(services, l10n.t('Export of {0}', source.title), error, () => runExport(services, source, format, target));
+    reportError(services.log, error, { what: l10n.t('Export of {0}', source.title), retry: () => runExport(services, source, format, target) });
   }
 }
 

@@ -13,7 +13,7 @@ import { abortSignalFor } from '../util/cancellation';
 import { countOf } from '../shared/presentation';
 import { countText } from '../text/counts';
 import type { ResultsView } from '../views/results/resultsView';
-import { reportQueryError, reportResultsError } from './errors';
+import { reportError, reportResultsError } from '../report/reportError';
 import {
   describeFailingRange,
   FAILING_SORT_LABELS,
@@ -24,6 +24,7 @@ import {
 } from '../shared/failingSummary';
 import { scopeLabel } from '../prompts/prompts';
 import { readFailingUdfsArg, type FailingSortKey } from '../shared/commands';
+import { scopeQuery } from '../shared/scope';
 import { resultsPageSize } from './settings';
 
 interface FailingItem extends vscode.QuickPickItem {
@@ -124,7 +125,7 @@ export async function showFailingUdfs(services: FusedServices, results: ResultsV
       services.log.info(`Failing UDFs (${rangeLabel}, ${scopeLabel(execEnv)}): ${countOf(result.summaries.length, 'UDF')} in ${countOf(result.scannedRuns, 'run')}.`);
     } catch (error) {
       if (computing !== source) return;
-      reportQueryError(services, l10n.t('Finding failing UDFs'), error, compute);
+      reportError(services.log, error, { what: l10n.t('Finding failing UDFs'), retry: compute });
       picker.items = [{ label: l10n.t('$(error) Could not compute the failing UDFs'), detail: labelText(userMessage(error), 300) }];
       picker.placeholder = l10n.t('Press the refresh button to try again');
     } finally {
@@ -183,7 +184,7 @@ export async function showFailingRuns(
     end_timestamp: window.end,
     scan_forward: false,
     limit: Math.max(resultsPageSize(), 100),
-    ...(execEnv ? { exec_env: true } : {}),
+    ...scopeQuery(execEnv ? 'execEnv' : 'mine'),
   };
   // Runs without a UDF name cannot be asked for by name: read the window and keep those.
   const named = summary.udf_name !== null;
@@ -193,5 +194,5 @@ export async function showFailingRuns(
     keep: named ? isFailing : (record) => isFailing(record) && !record.udf_name,
     filterLabel: l10n.t('failing runs only'),
   });
-  reportResultsError(services, l10n.t('Runs of {0}', summary.udf_name ?? l10n.t('unnamed UDFs')), snapshot, () => results.retry());
+  reportResultsError(services.log, l10n.t('Runs of {0}', summary.udf_name ?? l10n.t('unnamed UDFs')), snapshot, () => results.retry());
 }

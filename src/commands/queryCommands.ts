@@ -11,7 +11,7 @@ import { messageText } from '../text/safeText';
 import { abortSignalFor } from '../util/cancellation';
 import { describeQuery } from '../views/results/resultsModel';
 import { ResultsView } from '../views/results/resultsView';
-import { reportQueryError, reportResultsError } from './errors';
+import { reportError, reportResultsError } from '../report/reportError';
 import { exportRuns } from './exportCommand';
 import { showFailingUdfs } from './failingPicker';
 import { cappedWindowsNotice } from '../shared/failingSummary';
@@ -84,7 +84,7 @@ class QueryCommands {
   /** Runs a query in the results view and reports a failure with Retry. */
   private async show(title: string, query: AuditLogQuery): Promise<void> {
     const snapshot = await this.results.showQuery({ title, query });
-    reportResultsError(this.services, title, snapshot, () => this.results.retry());
+    reportResultsError(this.services.log, title, snapshot, () => this.results.retry());
   }
 
   async showRunById(arg?: unknown): Promise<void> {
@@ -116,7 +116,7 @@ class QueryCommands {
       // The details panel is registered by the same feature bundle (src/features.ts), always.
       await vscode.commands.executeCommand(...invocation(COMMANDS.showDetails, runArg(record)));
     } catch (error) {
-      reportQueryError(this.services, l10n.t('Show run {0}', recordId), error, () => this.showRunById(runArg({ id: recordId })));
+      reportError(this.services.log, error, { what: l10n.t('Show run {0}', recordId), retry: () => this.showRunById(runArg({ id: recordId })) });
     }
   }
 
@@ -156,7 +156,7 @@ class QueryCommands {
     try {
       range = timeRangeFromArg(arg);
     } catch (error) {
-      reportQueryError(this.services, l10n.t('Show Runs in Time Range'), error);
+      reportError(this.services.log, error, { what: l10n.t('Show Runs in Time Range') });
       return;
     }
     const scope = readTimeRangeArg(arg)?.scope;
@@ -229,7 +229,7 @@ class QueryCommands {
       );
       if (notice) void vscode.window.showWarningMessage(messageText(l10n.t('Recently used UDFs: {0}', notice)));
     } catch (error) {
-      reportQueryError(this.services, l10n.t('Recently used UDFs'), error, () => this.showRecentlyUsedUdfs(distinctArg(distinctType, scopeOf(execEnv))));
+      reportError(this.services.log, error, { what: l10n.t('Recently used UDFs'), retry: () => this.showRecentlyUsedUdfs(distinctArg(distinctType, scopeOf(execEnv))) });
     }
   }
 

@@ -2,7 +2,7 @@
 // 405) and `fused` imports in the user's Python, the Python SDK answers for the rest of the
 // session. Pure (no `vscode`): the adapter announces the switch and may keep it in the settings.
 import * as l10n from '@vscode/l10n';
-import { FusedApiError, NotFoundError, SetupError } from '../api/errors';
+import { FusedApiError, NotFoundError, SetupError, userMessage } from '../api/errors';
 import type { WorkerInfo } from '../api/pythonSdkSource';
 import type { AuditLogSource } from '../api/source';
 import type { AuditLogPage, AuditLogQuery, AuditLogRecord } from '../api/types';
@@ -118,7 +118,7 @@ export class AutoSource implements AuditLogSource {
       info = await sdk.probe({ signal });
     } catch (probeError) {
       if (probeError instanceof FusedApiError && probeError.kind === 'cancelled') throw probeError;
-      const why = probeError instanceof Error ? probeError.message : String(probeError);
+      const why = userMessage(probeError);
       this.logger.warn(`The audit-log path is unknown here and the fused Python SDK is not usable either: ${why}`);
       throw new SetupError(
         probeError instanceof SetupError ? probeError.problem : 'worker-failed',

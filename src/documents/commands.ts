@@ -3,11 +3,11 @@
 // record id, offering the run of the active fused-run editor.
 import vscode = require('vscode');
 import * as l10n from '@vscode/l10n';
-import { isFusedApiError, userMessage } from '../api/errors';
+import { reportError } from '../report/reportError';
 import { iteratePages } from '../api/paging';
 import { runStatus } from '../api/status';
 import type { AuditLogRecord } from '../api/types';
-import { COMMANDS, invocation, readRunArg, type CommandId, type RunRef } from '../shared/commands';
+import { COMMANDS, readRunArg, type CommandId, type RunRef } from '../shared/commands';
 import { validateRecordIdInput } from '../prompts/queryInput';
 import type { FusedServices } from '../services';
 import { abortSignalFor } from '../util/cancellation';
@@ -224,16 +224,10 @@ export class RunDocumentCommands {
   }
 
   private reportError(error: unknown): void {
-    const message = userMessage(error);
-    this.services.log.error(`Run documents: ${message}`);
-    const [setApiToken, showLog] = [l10n.t('Set API Token'), l10n.t('Show Log')];
-    const actions = isFusedApiError(error) && (error.kind === 'not-signed-in' || error.kind === 'authentication') ? [setApiToken, showLog] : [showLog];
-    // Messages name records and carry server details: text, never links.
-    void vscode.window.showErrorMessage(messageText(message), ...actions).then((choice) => {
-      if (choice === setApiToken) void vscode.commands.executeCommand(...invocation(COMMANDS.setApiToken));
-      else if (choice === showLog) void vscode.commands.executeCommand(...invocation(COMMANDS.showLog));
-    });
+    // Messages name records and carry server details: the reporter shows them as text, never links.
+    reportError(this.services.log, error);
   }
+
 }
 
 /**

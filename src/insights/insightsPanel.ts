@@ -6,12 +6,13 @@
 
 import vscode = require('vscode');
 import * as l10n from '@vscode/l10n';
+import { reportError } from '../report/reportError';
 import { COMMANDS, invocation, runArg } from '../shared/commands';
 import { configureL10n } from '../activation/l10nBundle';
-import { FusedApiError } from '../api/errors';
+import { FusedApiError, userMessage } from '../api/errors';
 import type { PageSource } from '../api/paging';
 import type { FusedServices } from '../services';
-import { labelText, messageText, visibleText } from '../text/safeText';
+import { labelText, visibleText } from '../text/safeText';
 import { buildShellHtml, createNonce } from '../shared/webviewHtml';
 import { clampBudget, insightsQueries, InsightsRuns } from './loader';
 import { INSIGHTS_VIEW_TYPE, parseInsightsMessage, parseInsightsState, subjectKey, type InsightsHostMessage, type InsightsMessage, type InsightsSubject } from './protocol';
@@ -176,7 +177,7 @@ class InsightsPanel {
       (error: unknown) => {
         if (controller.signal.aborted || this.disposed || runs !== this.runs) return;
         this.loading = undefined;
-        const message = error instanceof FusedApiError ? error.message : l10n.t('Could not load the runs: {0}', error instanceof Error ? error.message : String(error));
+        const message = error instanceof FusedApiError ? error.message : l10n.t('Could not load the runs: {0}', userMessage(error));
         this.services.log.warn(`UDF insights ${this.subject.value}: ${message}`);
         // What was read before the failure is kept and shown (said to be partial), then the error.
         if (runs.loaded > 0) publish();
@@ -196,11 +197,7 @@ class InsightsPanel {
       this.services.log.warn(`UDF insights ${this.subject.value}: ignored a message from the webview: ${parsed.reason}`);
       return;
     }
-    void this.act(parsed.message).catch((error: unknown) => {
-      const text = error instanceof Error ? error.message : String(error);
-      this.services.log.error(`UDF insights ${this.subject.value}: ${text}`);
-      void vscode.window.showErrorMessage(messageText(l10n.t('Fused Runs: {0}', text)));
-    });
+    void this.act(parsed.message).catch((error: unknown) => reportError(this.services.log, error, { what: l10n.t('UDF insights {0}', this.subject.value) }));
   }
 
   private async act(message: InsightsMessage): Promise<void> {

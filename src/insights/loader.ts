@@ -4,6 +4,7 @@
 // Pure: works on any PageSource, so it is unit-tested against the real local server.
 
 import { collectRecords, type PageSource } from '../api/paging';
+import { scopeQuery } from '../shared/scope';
 import { LIMITS, type AuditLogQuery, type AuditLogRecord } from '../api/types';
 import { resolveRange } from '../time/range';
 import { mergeRuns } from '../views/treeModel';
@@ -31,7 +32,7 @@ export interface InsightsQueries {
 export function insightsQueries(subject: InsightsSubject, now: Date): InsightsQueries {
   const resolved = resolveRange(subject.range, now);
   const filter: AuditLogQuery = subject.kind === 'udf_name' ? { udf_name: subject.value } : { udf_id: subject.value };
-  const scope: AuditLogQuery = subject.scope === 'execEnv' ? { exec_env: true } : {};
+  const scope: AuditLogQuery = scopeQuery(subject.scope);
   const endMs = resolved.end?.getTime() ?? now.getTime();
   const current: AuditLogQuery = { ...filter, ...scope, scan_forward: false, limit: LIMITS.maxLimit };
   if (resolved.start) current.start_timestamp = resolved.start.toISOString();

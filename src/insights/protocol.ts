@@ -7,7 +7,8 @@
 
 import type { RunStatus } from '../api/types';
 import { RANGE_PRESETS, type TimeRange } from '../time/range';
-import type { Scope, ViewState } from '../views/treeModel';
+import type { Scope } from '../shared/scope';
+import type { ViewState } from '../views/treeModel';
 import type { Breakdown, BucketUnit, DurationPoints, Trend } from './aggregate';
 
 /** The panel's `viewType`; also its `onWebviewPanel:` activation event. */

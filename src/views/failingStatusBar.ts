@@ -3,7 +3,7 @@
 // polls on its own), and opens the failing summary on click.
 import vscode = require('vscode');
 import * as l10n from '@vscode/l10n';
-import { NotSignedInError } from '../api/errors';
+import { NotSignedInError, userMessage } from '../api/errors';
 import { LIMITS } from '../api/types';
 import { COMMANDS, commandCall, type FailingUdfsArg } from '../shared/commands';
 import { truncatedWindowsNotice } from '../shared/failingSummary';
@@ -14,7 +14,7 @@ import { ALL_TIME_FAILING_DAYS } from './failingTracker';
 import { labelText, markdownText } from '../text/safeText';
 import { countText, formatCount } from '../text/counts';
 import { errorSummary, formatLocalTime } from '../shared/presentation';
-import { messageOf, type UdfTreeProvider } from './udfTree';
+import type { UdfTreeProvider } from './udfTree';
 import { DisposableStore } from '../util/disposables';
 
 export class FailingStatusBar implements vscode.Disposable {
@@ -65,7 +65,7 @@ export class FailingStatusBar implements vscode.Disposable {
     } catch (error) {
       if (controller.signal.aborted) return;
       this.item.text = l10n.t('$(warning) Fused: failing ?');
-      this.item.tooltip = markdownTooltip(l10n.t('Could not read failing UDFs: {0}', markdownText(messageOf(error), { max: 1000, multiline: true })));
+      this.item.tooltip = markdownTooltip(l10n.t('Could not read failing UDFs: {0}', markdownText(userMessage(error), { max: 1000, multiline: true })));
       this.item.backgroundColor = undefined;
       this.item.command = { title: l10n.t('Refresh'), ...commandCall(COMMANDS.refresh) };
       this.item.show();

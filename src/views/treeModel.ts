@@ -6,9 +6,8 @@ import { compareInstants, isNewerRun } from '../api/instants';
 import type { AuditLogQuery, AuditLogRecord, DistinctType } from '../api/types';
 import { LIMITS } from '../api/types';
 import { describeRange, rangeBounds, reviveRange, type TimeRange } from '../time/range';
+import { scopeQuery, type Scope } from '../shared/scope';
 
-/** Whose runs: the signed-in user's ("Mine") or the whole execution environment (`exec_env`). */
-export type Scope = 'mine' | 'execEnv';
 export type GroupBy = DistinctType;
 
 export interface ViewState {
@@ -30,10 +29,6 @@ export const DEFAULT_VIEW_STATE: ViewState = {
   textFilter: '',
 };
 
-function scopeFlag(scope: Scope): Pick<AuditLogQuery, 'exec_env'> {
-  // "Mine" is the API's default; leave the key out rather than send exec_env=false.
-  return scope === 'execEnv' ? { exec_env: true } : {};
-}
 
 /** A UDF row of the root. */
 export interface UdfEntry {
@@ -112,7 +107,7 @@ export function filterEntries(entries: readonly UdfEntry[], state: Pick<ViewStat
 export function runsQuery(entry: Pick<UdfEntry, 'groupBy' | 'key'>, state: Pick<ViewState, 'scope' | 'range'>, pageSize: number, now: Date): AuditLogQuery {
   return {
     ...(entry.groupBy === 'names' ? { udf_name: entry.key } : { udf_id: entry.key }),
-    ...scopeFlag(state.scope),
+    ...scopeQuery(state.scope),
     ...rangeBounds(state.range, now),
     scan_forward: false,
     limit: clampPageSize(pageSize),
@@ -121,7 +116,7 @@ export function runsQuery(entry: Pick<UdfEntry, 'groupBy' | 'key'>, state: Pick<
 
 /** One page of every run in the view's scope and range, newest first (the code lenses' one request per file). */
 export function rangeRunsQuery(state: Pick<ViewState, 'scope' | 'range'>, limit: number, now: Date): AuditLogQuery {
-  return { ...scopeFlag(state.scope), ...rangeBounds(state.range, now), scan_forward: false, limit: clampPageSize(limit) };
+  return { ...scopeQuery(state.scope), ...rangeBounds(state.range, now), scan_forward: false, limit: clampPageSize(limit) };
 }
 
 /** The page-size setting as a valid `limit` (1..300, default 50). */

@@ -3,7 +3,7 @@
 // this file turns them into requests and TreeItems, and keeps what is shown when a load fails.
 import * as l10n from '@vscode/l10n';
 import vscode = require('vscode');
-import { NotSignedInError, isCancellation, isFusedApiError } from '../api/errors';
+import { NotSignedInError, isCancellation, userMessage } from '../api/errors';
 import type { UnprovenWindow } from '../api/completeness';
 import type { PageSource } from '../api/paging';
 import { runStatus } from '../api/status';
@@ -336,7 +336,7 @@ export class UdfTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
         root.failing = await this.withViewProgress(this.failing.get(root.state, root.loadedAt));
         failingNames = root.failing.names;
       } catch (error) {
-        nodes.push({ kind: 'error', id: 'error:failing', title: l10n.t('Could not read failing runs'), message: messageOf(error) });
+        nodes.push({ kind: 'error', id: 'error:failing', title: l10n.t('Could not read failing runs'), message: userMessage(error) });
         return nodes;
       }
     }
@@ -387,8 +387,8 @@ export class UdfTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
           this.root = undefined;
           this.rootFailure = undefined;
         } else {
-          this.rootFailure = { message: messageOf(error), error };
-          this.services.log.warn(`Fused Runs tree: loading UDFs failed: ${messageOf(error)}`);
+          this.rootFailure = { message: userMessage(error), error };
+          this.services.log.warn(`Fused Runs tree: loading UDFs failed: ${userMessage(error)}`);
         }
         this.rootLoaded.fire({ ok: false, error });
       })
@@ -469,8 +469,8 @@ export class UdfTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
         this.services.log.info(`Full scan of ${range} cancelled; the window stays marked.`);
         return;
       }
-      this.services.log.warn(`Full scan of ${range} failed: ${messageOf(error)}`);
-      void vscode.window.showErrorMessage(messageText(l10n.t('Fused: scanning {0} failed: {1} The window stays marked.', range, messageOf(error)), 1000));
+      this.services.log.warn(`Full scan of ${range} failed: ${userMessage(error)}`);
+      void vscode.window.showErrorMessage(messageText(l10n.t('Fused: scanning {0} failed: {1} The window stays marked.', range, userMessage(error)), 1000));
     }
   }
 
@@ -518,7 +518,7 @@ export class UdfTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
         kind: 'error',
         id: `error:${key}`,
         title: pager.loaded ? l10n.t('Could not load more runs') : l10n.t('Could not load runs'),
-        message: messageOf(pager.error),
+        message: userMessage(pager.error),
         udf: entry,
       });
     }
@@ -620,11 +620,4 @@ function plainTooltip(markdown: string): vscode.MarkdownString {
   tooltip.supportHtml = false;
   tooltip.supportThemeIcons = false;
   return tooltip;
-}
-
-/** The client's message (written for users); anything else as text. */
-export function messageOf(error: unknown): string {
-  if (isFusedApiError(error)) return error.message;
-  if (error instanceof Error) return error.message || error.name;
-  return String(error);
 }

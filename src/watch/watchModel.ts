@@ -7,7 +7,7 @@ import * as l10n from '@vscode/l10n';
 import { hasError, isIncomplete } from '../api/status';
 import type { AuditLogRecord } from '../api/types';
 import { describeError, parseFailure } from '../insights/errorGroups';
-import type { Scope } from '../views/treeModel';
+import type { Scope } from '../shared/scope';
 
 /** Failures of one UDF within this window after an announcement wait and are announced together. */
 export const GROUP_WINDOW_MS = 10 * 60_000;

@@ -12,7 +12,7 @@
 
 import { iteratePages, type PageSource } from '../api/paging';
 import { LIMITS, type AuditLogQuery, type AuditLogRecord } from '../api/types';
-import type { Scope } from '../views/treeModel';
+import { scopeQuery } from '../shared/scope';
 import { applyRuns, readFromMs, type WatchEntry, type WatchNotification } from './watchModel';
 
 export const POLL_PAGES = 3;
@@ -54,7 +54,6 @@ export async function pollWatched(source: PageSource, entries: readonly WatchEnt
     const oldestMs = records.reduce((min, r) => Math.min(min, Date.parse(r.timestamp) || min), Number.POSITIVE_INFINITY);
     return { records, complete, oldestMs };
   };
-  const scopeFlag = (scope: Scope): AuditLogQuery => (scope === 'execEnv' ? { exec_env: true } : {});
 
   const runsByName = new Map<string, AuditLogRecord[]>();
   const fallbackNames: string[] = [];
@@ -65,7 +64,7 @@ export async function pollWatched(source: PageSource, entries: readonly WatchEnt
     let uncovered = group;
     if (group.length > 1) {
       const fromMs = Math.min(...group.map(readFromMs));
-      const shared = await read({ ...scopeFlag(scope), start_timestamp: new Date(fromMs).toISOString(), scan_forward: false, limit: LIMITS.maxLimit });
+      const shared = await read({ ...scopeQuery(scope), start_timestamp: new Date(fromMs).toISOString(), scan_forward: false, limit: LIMITS.maxLimit });
       // Runs newer than the oldest one read are all there, whatever their name.
       uncovered = shared.complete ? [] : group.filter((entry) => readFromMs(entry) < shared.oldestMs);
       for (const entry of group) {
@@ -75,7 +74,7 @@ export async function pollWatched(source: PageSource, entries: readonly WatchEnt
       if (uncovered.length) fallbackNames.push(...uncovered.map((entry) => entry.name));
     }
     for (const entry of uncovered) {
-      const own = await read({ udf_name: entry.name, ...scopeFlag(scope), start_timestamp: new Date(readFromMs(entry)).toISOString(), scan_forward: false, limit: LIMITS.maxLimit });
+      const own = await read({ udf_name: entry.name, ...scopeQuery(scope), start_timestamp: new Date(readFromMs(entry)).toISOString(), scan_forward: false, limit: LIMITS.maxLimit });
       if (!own.complete) overflowNames.push(entry.name);
       runsByName.set(entry.name, own.records);
     }

@@ -11,7 +11,7 @@ import type { PageSource } from '../api/paging';
 import type { FusedServices } from '../services';
 import { WATCH_STATE_KEY } from '../shared/contributions';
 import { labelText, markdownText, messageText } from '../text/safeText';
-import type { Scope } from '../views/treeModel';
+import type { Scope } from '../shared/scope';
 import { MIN_WATCH_SECONDS, newEntry, reviveWatchList, testWatchMinimumSeconds, watchDelayMs, type WatchEntry, type WatchNotification } from './watchModel';
 import { pollWatched } from './watchPoller';
 import { DisposableStore } from '../util/disposables';

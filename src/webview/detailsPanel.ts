@@ -14,6 +14,7 @@ import type { FeatureHost } from '../activation/lazyHost';
 import type { FusedServices } from '../services';
 import { buildShellHtml, createNonce } from '../shared/webviewHtml';
 import { DETAILS_VIEW_TYPE, parseDetailsState, parseWebviewMessage, type HostMessage, type RecordAction, type WebviewMessage } from './protocol';
+import { reportError } from '../report/reportError';
 import { labelText, messageText, visibleText } from '../text/safeText';
 import { buildRecordView } from './viewModel';
 import { DisposableStore } from '../util/disposables';
@@ -202,9 +203,7 @@ class RecordDetailsPanel {
     try {
       await this.act(parsed.message);
     } catch (error: unknown) {
-      const text = userMessage(error);
-      this.services.log.error(`Run details ${this.id}: ${text}`);
-      void vscode.window.showErrorMessage(messageText(l10n.t('Fused Runs: {0}', text)));
+      reportError(this.services.log, error, { what: l10n.t('Run details {0}', this.id) });
     }
     return { accepted: true };
   }

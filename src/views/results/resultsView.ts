@@ -4,7 +4,7 @@
 import vscode = require('vscode');
 import * as l10n from '@vscode/l10n';
 import { COMMANDS, commandCall } from '../../shared/commands';
-import { isFusedApiError, userMessage } from '../../api/errors';
+import { userMessage } from '../../api/errors';
 import type { AuditLogRecord } from '../../api/types';
 import type { FusedServices } from '../../services';
 import { labelText, markdownText } from '../../text/safeText';
@@ -214,10 +214,4 @@ function describeCounts(snapshot: ResultsSnapshot): string {
   if (snapshot.hasMore) parts.push(l10n.t('more available'));
   if (snapshot.limitReached) parts.push(l10n.t('stopped at {0} pages; more exist', MAX_RESULT_PAGES));
   return parts.join(' · ');
-}
-
-/** True for errors worth a Retry button (not bad input, not a missing record, not a cancel). */
-export function isRetryable(error: unknown): boolean {
-  if (!isFusedApiError(error)) return true;
-  return !['validation', 'not-found', 'cancelled', 'not-signed-in', 'authentication', 'rejected'].includes(error.kind);
 }
